@@ -1,0 +1,186 @@
+//! Configuration: one TOML file, overridable by `NEWSWIRE_*` variables.
+//!
+//! Precedence, lowest first: built-in defaults → the TOML file → environment
+//! (`NEWSWIRE_FETCH__USER_AGENT=…` sets `fetch.user_agent`; `__` separates
+//! levels). Every section is its own type in its own file and uses
+//! `deny_unknown_fields`, so a misspelt key is an error, not a silent default.
+//! [`Config::validate`] then reports *all* semantic problems at once.
+//!
+//! Types here:
+//! - [`Config`]: the whole resolved configuration.
+//! - [`ConfigError`]: why loading failed, naming the key and, where known, the line.
+//! - sections: [`LogConfig`], [`ExtractConfig`], [`FetchConfig`].
+
+mod error;
+mod extract;
+mod fetch;
+mod log;
+
+use std::path::{Path, PathBuf};
+
+use figment::Figment;
+use figment::providers::{Env, Format, Serialized, Toml};
+use serde::{Deserialize, Serialize};
+
+pub use error::ConfigError;
+pub use extract::{ExtractConfig, StageName};
+pub use fetch::FetchConfig;
+pub use log::{LogConfig, LogFormat};
+
+/// Prefix of environment variables that override config keys.
+pub const ENV_PREFIX: &str = "NEWSWIRE_";
+
+/// Environment variables with the prefix that are not config keys.
+const ENV_IGNORED: &[&str] = &["config"];
+
+/// The fully resolved configuration.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Config {
+    /// Logging.
+    pub log: LogConfig,
+    /// The extraction pipeline.
+    pub extract: ExtractConfig,
+    /// The HTTP client that talks to publishers.
+    pub fetch: FetchConfig,
+}
+
+impl Config {
+    /// Loads defaults, then `path` (when given), then the environment, and
+    /// validates the result.
+    ///
+    /// A missing file is an error when the path was given explicitly: a typo
+    /// in `-c` must not silently run on defaults.
+    pub fn load(path: Option<&Path>) -> Result<Config, ConfigError> {
+        Self::load_with_env(path, Env::prefixed(ENV_PREFIX))
+    }
+
+    /// [`Config::load`] with an explicit environment provider (for tests).
+    fn load_with_env(path: Option<&Path>, env: Env) -> Result<Config, ConfigError> {
+        let mut figment = Figment::from(Serialized::defaults(Config::default()));
+        let mut source_text = None;
+        if let Some(path) = path {
+            let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
+                path: path.to_path_buf(),
+                source,
+            })?;
+            // Syntax errors first, with toml's own line and column.
+            if let Err(e) = text.parse::<toml::Table>() {
+                return Err(ConfigError::Syntax {
+                    path: path.to_path_buf(),
+                    message: e.to_string(),
+                });
+            }
+            figment = figment.merge(Toml::string(&text));
+            source_text = Some((path.to_path_buf(), text));
+        }
+        figment = figment.merge(env.ignore(ENV_IGNORED).split("__"));
+        let config: Config = figment
+            .extract()
+            .map_err(|e| ConfigError::from_figment(e, source_text.as_ref()))?;
+        config.validate()?;
+        Ok(config)
+    }
+
+    /// Checks what serde cannot: ranges, non-empty strings, consistent pairs.
+    /// Returns every problem found, not just the first.
+    pub fn validate(&self) -> Result<(), ConfigError> {
+        let mut problems = Vec::new();
+        self.extract.validate(&mut problems);
+        self.fetch.validate(&mut problems);
+        if problems.is_empty() {
+            Ok(())
+        } else {
+            Err(ConfigError::Invalid(problems))
+        }
+    }
+
+    /// The configuration as TOML, for `check-config`.
+    pub fn to_toml(&self) -> String {
+        toml::to_string_pretty(self).unwrap_or_else(|e| format!("# cannot render config: {e}\n"))
+    }
+}
+
+/// Where the default config file lives, relative to the working directory.
+pub fn default_path() -> PathBuf {
+    PathBuf::from("config/newswire.toml")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Write;
+
+    fn write(text: &str) -> tempfile::NamedTempFile {
+        let mut f = tempfile::NamedTempFile::new().unwrap();
+        f.write_all(text.as_bytes()).unwrap();
+        f
+    }
+
+    fn no_env() -> Env {
+        Env::prefixed("NEWSWIRE_TEST_UNSET_PREFIX_")
+    }
+
+    #[test]
+    fn defaults_are_valid() {
+        Config::default().validate().unwrap();
+    }
+
+    #[test]
+    fn shipped_sample_config_loads_and_equals_defaults() {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("config/newswire.toml");
+        let loaded = Config::load_with_env(Some(&path), no_env()).unwrap();
+        assert_eq!(loaded, Config::default());
+    }
+
+    #[test]
+    fn unknown_key_names_key_and_line() {
+        let f = write("[log]\nlevel = \"info\"\n\n[fetch]\nuser_agnt = \"x\"\n");
+        let err = Config::load_with_env(Some(f.path()), no_env()).unwrap_err();
+        let msg = err.to_string();
+        assert!(msg.contains("fetch.user_agnt"), "{msg}");
+        assert!(msg.contains("line 5"), "{msg}");
+    }
+
+    #[test]
+    fn wrong_type_names_key() {
+        let f = write("[fetch]\nmax_redirects = \"many\"\n");
+        let msg = Config::load_with_env(Some(f.path()), no_env())
+            .unwrap_err()
+            .to_string();
+        assert!(msg.contains("fetch.max_redirects"), "{msg}");
+        assert!(msg.contains("line 2"), "{msg}");
+    }
+
+    #[test]
+    fn syntax_error_has_line() {
+        let f = write("[fetch\n");
+        let msg = Config::load_with_env(Some(f.path()), no_env())
+            .unwrap_err()
+            .to_string();
+        assert!(msg.contains("line 1"), "{msg}");
+    }
+
+    #[test]
+    #[allow(clippy::result_large_err)] // figment's Jail API fixes the error type
+    fn env_overrides_file() {
+        figment::Jail::expect_with(|jail| {
+            jail.create_file("c.toml", "[fetch]\nuser_agent = \"from-file\"\n")?;
+            jail.set_env("NEWSWIRE_FETCH__USER_AGENT", "from-env");
+            jail.set_env("NEWSWIRE_CONFIG", "ignored.toml");
+            let c = Config::load(Some(Path::new("c.toml"))).unwrap();
+            assert_eq!(c.fetch.user_agent, "from-env");
+            Ok(())
+        });
+    }
+
+    #[test]
+    fn validation_reports_every_problem() {
+        let mut c = Config::default();
+        c.fetch.user_agent.clear();
+        c.fetch.max_body_bytes = 0;
+        let msg = c.validate().unwrap_err().to_string();
+        assert!(msg.contains("fetch.user_agent"), "{msg}");
+        assert!(msg.contains("fetch.max_body_bytes"), "{msg}");
+    }
+}

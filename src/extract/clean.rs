@@ -1,0 +1,299 @@
+//! The `clean` stage: mark what can never be article text.
+//!
+//! Marks (in [`Doc::dropped`]) scripts and styles, hidden elements, form
+//! controls, navigation landmarks, and elements whose class or id names page
+//! furniture: share bars, related links, cookie and consent banners,
+//! newsletter boxes, comments, ads. An element that holds most of the page's
+//! text is never dropped on its name alone: some sites put `sidebar` or
+//! `has-comments` on the wrapper of everything.
+
+use ego_tree::NodeRef;
+use ego_tree::iter::Edge;
+use scraper::{ElementRef, Node};
+
+use super::{Doc, StageError};
+
+/// Elements whose content is never text a reader sees.
+const INVISIBLE_TAGS: &[&str] = &[
+    "script", "style", "noscript", "template", "svg", "canvas", "iframe", "object", "embed",
+    "video", "audio", "map", "head", "select", "textarea", "button", "input", "option", "dialog",
+];
+
+/// Landmark elements that hold site furniture rather than content.
+const FURNITURE_TAGS: &[&str] = &["nav", "footer", "aside", "menu"];
+
+/// ARIA roles of furniture.
+const FURNITURE_ROLES: &[&str] = &[
+    "navigation",
+    "banner",
+    "contentinfo",
+    "complementary",
+    "search",
+    "dialog",
+    "menu",
+    "menubar",
+    "alert",
+    "alertdialog",
+    "toolbar",
+];
+
+/// class/id tokens that mark furniture when they are a whole token.
+const FURNITURE_TOKENS: &[&str] = &[
+    "ad",
+    "ads",
+    "advert",
+    "adverts",
+    "advertisement",
+    "banner",
+    "breadcrumb",
+    "breadcrumbs",
+    "byline",
+    "comment",
+    "comments",
+    "consent",
+    "cookie",
+    "cookies",
+    "disqus",
+    "footer",
+    "gdpr",
+    "masthead",
+    "menu",
+    "modal",
+    "nav",
+    "navbar",
+    "navigation",
+    "newsletter",
+    "outbrain",
+    "overlay",
+    "pagination",
+    "pager",
+    "popup",
+    "promo",
+    "recommended",
+    "related",
+    "share",
+    "sharing",
+    "sidebar",
+    "signup",
+    "social",
+    "sponsor",
+    "sponsored",
+    "subscribe",
+    "subscription",
+    "taboola",
+    "toolbar",
+    "widget",
+    "skip",
+    "tags",
+    "tagcloud",
+    "copyright",
+    "sitemap",
+    "login",
+];
+
+/// Substrings that mark furniture inside longer class/id names
+/// (`sharebar`, `socialicons`, `cookiebanner`).
+const FURNITURE_SUBSTRINGS: &[&str] = &[
+    "share",
+    "social",
+    "cookie",
+    "newsletter",
+    "advert",
+    "sidebar",
+    "breadcrumb",
+    "comment",
+    "related",
+    "subscribe",
+    "popup",
+    "outbrain",
+    "taboola",
+    "consent",
+    "sponsor",
+    "promo",
+    "recirc",
+    "readmore",
+    "read-more",
+    "more-stories",
+    "morestories",
+    "trending",
+];
+
+/// class/id substrings that say "this is the content": they veto a furniture match.
+const CONTENT_HINTS: &[&str] = &[
+    "article-body",
+    "articlebody",
+    "post-body",
+    "entry-content",
+    "story-body",
+    "main-content",
+];
+
+/// Marks boilerplate subtrees of the document.
+pub fn run(doc: &mut Doc) -> Result<(), StageError> {
+    let body = doc.body();
+    let total_text = text_len(*body);
+    let mut dropped = Vec::new();
+    mark(*body, total_text, &mut dropped);
+    doc.dropped.extend(dropped);
+    Ok(())
+}
+
+/// Walks the tree (iteratively: hostile pages nest deeply); pushes the ids
+/// of dropped subtree roots.
+fn mark(root: NodeRef<'_, Node>, total_text: usize, dropped: &mut Vec<ego_tree::NodeId>) {
+    let mut skipping: Option<ego_tree::NodeId> = None;
+    for edge in root.traverse() {
+        match edge {
+            Edge::Open(node) if skipping.is_none() && node.id() != root.id() => {
+                let drop = match node.value() {
+                    Node::Element(_) => {
+                        ElementRef::wrap(node).is_some_and(|el| is_droppable(el, total_text))
+                    }
+                    Node::Comment(_) | Node::ProcessingInstruction(_) => true,
+                    _ => false,
+                };
+                if drop {
+                    dropped.push(node.id());
+                    skipping = Some(node.id());
+                }
+            }
+            Edge::Close(node) if skipping == Some(node.id()) => skipping = None,
+            _ => {}
+        }
+    }
+}
+
+/// True when `el` (and everything inside) is furniture.
+pub fn is_droppable(el: ElementRef<'_>, total_text: usize) -> bool {
+    let e = el.value();
+    let name = e.name();
+    if INVISIBLE_TAGS.contains(&name) || is_hidden(el) {
+        return true;
+    }
+    if matches!(name, "body" | "main" | "article" | "html")
+        || e.attr("itemprop") == Some("articleBody")
+    {
+        return false;
+    }
+    let furniture = FURNITURE_TAGS.contains(&name)
+        || e.attr("role")
+            .is_some_and(|r| FURNITURE_ROLES.contains(&r.trim()))
+        || names_furniture(el);
+    // A "furniture" wrapper that holds most of the page is a layout wrapper.
+    furniture && (total_text == 0 || text_len(*el) * 2 < total_text)
+}
+
+/// True for `hidden`, `aria-hidden="true"` and inline `display:none`.
+fn is_hidden(el: ElementRef<'_>) -> bool {
+    let e = el.value();
+    if e.attr("hidden").is_some() || e.attr("aria-hidden") == Some("true") {
+        return true;
+    }
+    if e.classes().any(|c| {
+        matches!(
+            c,
+            "hidden" | "d-none" | "sr-only" | "visually-hidden" | "screen-reader-text"
+        )
+    }) {
+        return true;
+    }
+    e.attr("style").is_some_and(|s| {
+        let s: String = s
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .collect::<String>()
+            .to_ascii_lowercase();
+        s.contains("display:none") || s.contains("visibility:hidden")
+    })
+}
+
+/// True when the element's class or id says it is furniture.
+fn names_furniture(el: ElementRef<'_>) -> bool {
+    let e = el.value();
+    let mut names = String::new();
+    for c in e.classes() {
+        names.push_str(c);
+        names.push(' ');
+    }
+    if let Some(id) = e.id() {
+        names.push_str(id);
+    }
+    if names.is_empty() {
+        return false;
+    }
+    let names = names.to_ascii_lowercase();
+    if CONTENT_HINTS.iter().any(|h| names.contains(h)) {
+        return false;
+    }
+    names
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .any(|t| FURNITURE_TOKENS.contains(&t))
+        || FURNITURE_SUBSTRINGS.iter().any(|s| names.contains(s))
+}
+
+/// Characters of visible text under `node`, roughly (whitespace included).
+pub fn text_len(node: NodeRef<'_, Node>) -> usize {
+    node.descendants()
+        .filter_map(|n| n.value().as_text())
+        .map(|t| t.trim().len())
+        .sum()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::record::Article;
+
+    fn dropped_texts(html: &str) -> (Vec<String>, Doc) {
+        let mut doc = Doc::parse(html, None, Article::new(chrono::Utc::now()));
+        run(&mut doc).unwrap();
+        let mut texts: Vec<String> = doc
+            .dropped
+            .iter()
+            .filter_map(|id| doc.html.tree.get(*id))
+            .filter_map(ElementRef::wrap)
+            .map(|e| e.text().collect::<String>().trim().to_owned())
+            .collect();
+        texts.sort();
+        (texts, doc)
+    }
+
+    #[test]
+    fn drops_furniture_classes_and_landmarks() {
+        let (d, _) = dropped_texts(
+            r#"<body><nav>Home</nav><div class="share-bar">Tweet</div>
+            <div id="cookie-notice">We use cookies</div><div class="newsletterBox">Sign up</div>
+            <article><p>Long article text that is the real thing and stays here for sure.</p>
+            <div class="related-stories">More</div></article>
+            <section class="comments">Nice post</section><p hidden>secret</p></body>"#,
+        );
+        assert_eq!(
+            d,
+            vec![
+                "Home",
+                "More",
+                "Nice post",
+                "Sign up",
+                "Tweet",
+                "We use cookies",
+                "secret"
+            ]
+        );
+    }
+
+    #[test]
+    fn keeps_wrapper_that_holds_most_text() {
+        let (d, _) = dropped_texts(
+            r#"<body><div class="has-sidebar"><p>All the article text lives inside this wrapper, which is long.</p></div><div class="sidebar">x</div></body>"#,
+        );
+        assert_eq!(d, vec!["x"]);
+    }
+
+    #[test]
+    fn content_hint_vetoes() {
+        let (d, _) = dropped_texts(
+            r#"<body><div class="entry-content social-ready"><p>Text</p></div><p>Other text here to keep the ratio</p></body>"#,
+        );
+        assert!(d.is_empty(), "{d:?}");
+    }
+}

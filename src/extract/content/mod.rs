@@ -1,0 +1,198 @@
+//! The `content` stage: find the main text and write it to the record.
+//!
+//! 1. Score blocks and pick the best container ([`score`]), letting a
+//!    semantic container (`<article>`, `itemprop=articleBody`, `<main>`) win
+//!    when it holds the candidate and not much more.
+//! 2. Add siblings of the container that score well or read like prose.
+//! 3. Render the chosen subtrees as blocks ([`render`]), then drop link-heavy
+//!    blocks, the repeated headline, and repeated lines.
+//!
+//! Paragraphs are separated by a blank line, headings stand on their own line.
+
+pub mod render;
+pub mod score;
+
+use std::collections::HashSet;
+
+use ego_tree::{NodeId, NodeRef};
+use scraper::{ElementRef, Node};
+
+use self::render::{Block, BlockKind};
+use self::score::Scorer;
+use super::text::{normalize_space, word_count};
+use super::{Doc, StageError};
+use crate::record::Status;
+
+/// Extracts the main text of `doc` into `doc.record.text`.
+pub fn run(doc: &mut Doc) -> Result<(), StageError> {
+    let body = doc.body();
+    let scorer = Scorer::new(*body, &doc.dropped);
+    let roots = choose_roots(doc, &scorer, *body);
+    let blocks = render::render(&roots, &doc.dropped);
+    let title = doc
+        .html
+        .select(&super::doc::selector("title, h1"))
+        .map(|e| normalize_space(&e.text().collect::<String>()).to_lowercase())
+        .collect::<Vec<_>>();
+    let text = assemble(blocks, &title);
+    doc.record.word_count = word_count(&text);
+    doc.record.status = if text.is_empty() {
+        Status::Empty
+    } else {
+        Status::Ok
+    };
+    doc.record.text = text;
+    Ok(())
+}
+
+/// The subtrees whose text is the article, in document order.
+fn choose_roots<'a>(
+    doc: &'a Doc,
+    scorer: &Scorer,
+    body: NodeRef<'a, Node>,
+) -> Vec<NodeRef<'a, Node>> {
+    let candidates = scorer.candidates(body);
+    let Some(&(top_id, top_score)) = candidates.first() else {
+        return vec![body];
+    };
+    let Some(mut top) = doc.html.tree.get(top_id) else {
+        return vec![body];
+    };
+    // A semantic container just above the candidate is the better root: it
+    // keeps the article's own headings and lists that scored low.
+    let mut a = top.parent();
+    let top_text = scorer.get(top_id).text.max(1);
+    while let Some(anc) = a {
+        let Some(el) = ElementRef::wrap(anc) else {
+            break;
+        };
+        let semantic = matches!(el.value().name(), "article" | "main")
+            || el.value().attr("itemprop") == Some("articleBody");
+        let st = scorer.get(anc.id());
+        if st.text > top_text * 2 || st.link_density() > 0.35 {
+            break;
+        }
+        if semantic {
+            top = anc;
+            break;
+        }
+        a = anc.parent();
+    }
+    let Some(parent) = top.parent() else {
+        return vec![top];
+    };
+    let score_of: std::collections::HashMap<NodeId, f64> = candidates.iter().copied().collect();
+    let threshold = (top_score * 0.2).max(10.0);
+    let mut roots = Vec::new();
+    for sibling in parent.children() {
+        if sibling.id() == top.id() {
+            roots.push(sibling);
+            continue;
+        }
+        if doc.dropped.contains(&sibling.id()) {
+            continue;
+        }
+        let Some(el) = ElementRef::wrap(sibling) else {
+            continue;
+        };
+        let st = scorer.get(sibling.id());
+        let score = score_of.get(&sibling.id()).copied().unwrap_or(0.0);
+        let join = score >= threshold || (el.value().name() == "p" && prose_like(&st, &el));
+        if join && st.text > 0 {
+            roots.push(sibling);
+        }
+    }
+    roots
+}
+
+/// A short sibling paragraph that still reads like article prose.
+fn prose_like(st: &score::Stats, el: &ElementRef<'_>) -> bool {
+    let ld = st.link_density();
+    if st.text > 80 {
+        ld < 0.25
+    } else {
+        let text: String = el.text().collect();
+        ld == 0.0 && st.text > 0 && text.trim_end().ends_with(['.', '!', '?', '"', '”'])
+    }
+}
+
+/// Joins blocks into the final text, dropping link lists, the headline and
+/// repeated lines.
+fn assemble(blocks: Vec<Block>, titles: &[String]) -> String {
+    let mut seen: HashSet<String> = HashSet::new();
+    let mut parts: Vec<String> = Vec::new();
+    for (i, b) in blocks.into_iter().enumerate() {
+        let chars = b.text.chars().count();
+        let link_density = b.link_chars as f64 / chars.max(1) as f64;
+        if link_density > 0.6 && b.kind != BlockKind::Heading {
+            continue;
+        }
+        let key = normalize_space(&b.text).to_lowercase();
+        if i < 3 && titles.contains(&key) {
+            continue;
+        }
+        if chars >= 10 && !seen.insert(key) {
+            continue;
+        }
+        parts.push(b.text);
+    }
+    parts.join("\n\n")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::record::Article;
+
+    fn extract(html: &str) -> String {
+        let mut doc = Doc::parse(html, None, Article::new(chrono::Utc::now()));
+        crate::extract::clean::run(&mut doc).unwrap();
+        run(&mut doc).unwrap();
+        doc.record.text
+    }
+
+    #[test]
+    fn picks_article_over_furniture() {
+        let text = extract(
+            r#"<html><head><title>Big news</title></head><body>
+            <div class="menu"><a href="/">Home</a> <a href="/w">World</a></div>
+            <div class="main"><h1>Big news</h1>
+              <p>First paragraph of the story, with commas, clauses, and detail enough.</p>
+              <h2>A subheading</h2>
+              <p>Second paragraph continues the story, again with commas, and more words.</p>
+              <ul class="links"><li><a href="/a">Another story entirely</a></li><li><a href="/b">And one more</a></li></ul>
+            </div>
+            <div class="footer-links"><p>Copyright 2024, all rights reserved, by the company.</p></div>
+            </body></html>"#,
+        );
+        assert_eq!(
+            text,
+            "First paragraph of the story, with commas, clauses, and detail enough.\n\nA subheading\n\nSecond paragraph continues the story, again with commas, and more words."
+        );
+    }
+
+    #[test]
+    fn repeated_lines_appear_once() {
+        let text = extract(
+            "<body><article><p>Same line printed twice by the page.</p><p>Same line printed twice by the page.</p><p>Other text, with a comma.</p></article></body>",
+        );
+        assert_eq!(text.matches("Same line").count(), 1);
+    }
+
+    #[test]
+    fn deep_nesting_does_not_overflow() {
+        let html = format!(
+            "{}<p>deep text, here, and there</p>",
+            "<div>".repeat(10_000)
+        );
+        let text = extract(&html);
+        assert!(text.contains("deep text"));
+    }
+
+    #[test]
+    fn br_makes_lines() {
+        let text =
+            extract("<body><article><p>Line one, here<br>line two, there</p></article></body>");
+        assert_eq!(text, "Line one, here\nline two, there");
+    }
+}

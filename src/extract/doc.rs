@@ -1,0 +1,174 @@
+//! The document the stages share: parsed HTML plus the record being filled.
+//!
+//! The tree is never mutated. The `clean` stage marks boilerplate subtrees in
+//! [`Doc::dropped`] instead of detaching them, so later stages can still read
+//! what lives there (a headline inside a `<header>`, JSON-LD in a `<script>`)
+//! while the content stage skips it.
+//!
+//! `scraper::Html` is not `Send`: a `Doc` lives inside one synchronous
+//! pipeline call and never crosses an `.await`.
+
+use std::collections::HashSet;
+
+use ego_tree::NodeId;
+use scraper::{ElementRef, Html, Selector};
+use serde_json::Value;
+use url::Url;
+
+use crate::record::Article;
+
+/// One page being extracted.
+pub struct Doc {
+    /// The parsed page.
+    pub html: Html,
+    /// URL against which relative links resolve (after `<base href>`).
+    pub base_url: Option<Url>,
+    /// The record the stages fill in.
+    pub record: Article,
+    /// Roots of subtrees that the content stage must skip.
+    pub dropped: HashSet<NodeId>,
+    /// Every JSON-LD object on the page, `@graph`s and arrays flattened.
+    pub json_ld: Vec<Value>,
+}
+
+impl Doc {
+    /// Parses `text` and collects what several stages need.
+    pub fn parse(text: &str, base_url: Option<Url>, record: Article) -> Doc {
+        let html = Html::parse_document(text);
+        let base_url = resolve_base(&html, base_url);
+        let json_ld = collect_json_ld(&html);
+        Doc {
+            html,
+            base_url,
+            record,
+            dropped: HashSet::new(),
+            json_ld,
+        }
+    }
+
+    /// The finished record.
+    pub fn finish(self) -> Article {
+        self.record
+    }
+
+    /// `href` made absolute against the page URL; `None` if it cannot be.
+    pub fn absolute_url(&self, href: &str) -> Option<String> {
+        let href = href.trim();
+        if href.is_empty() || href.starts_with("data:") || href.starts_with("javascript:") {
+            return None;
+        }
+        match &self.base_url {
+            Some(base) => base.join(href).ok().map(String::from),
+            None => Url::parse(href).ok().map(String::from),
+        }
+    }
+
+    /// The `<body>` element, or the root when the page has none.
+    pub fn body(&self) -> ElementRef<'_> {
+        self.html
+            .root_element()
+            .children()
+            .filter_map(ElementRef::wrap)
+            .find(|e| e.value().name() == "body")
+            .unwrap_or_else(|| self.html.root_element())
+    }
+}
+
+/// A selector compiled from a literal known to be valid.
+///
+/// Panics only on a programming error in the literal; every call site uses a
+/// constant, and each is exercised by the tests.
+pub fn selector(css: &str) -> Selector {
+    Selector::parse(css).unwrap_or_else(|e| panic!("invalid built-in selector {css:?}: {e:?}"))
+}
+
+/// Applies `<base href>` to the page URL.
+fn resolve_base(html: &Html, page_url: Option<Url>) -> Option<Url> {
+    let base_href = html
+        .select(&selector("base[href]"))
+        .next()
+        .and_then(|b| b.value().attr("href"));
+    match (page_url, base_href) {
+        (Some(page), Some(href)) => page.join(href).ok().or(Some(page)),
+        (None, Some(href)) => Url::parse(href).ok(),
+        (page, None) => page,
+    }
+}
+
+/// Parses every `<script type="application/ld+json">` block, tolerating the
+/// usual breakage (HTML comments, trailing semicolons, control characters).
+fn collect_json_ld(html: &Html) -> Vec<Value> {
+    let mut out = Vec::new();
+    for script in html.select(&selector(r#"script[type="application/ld+json"]"#)) {
+        let raw: String = script.text().collect();
+        let cleaned = raw
+            .trim()
+            .trim_start_matches("<!--")
+            .trim_end_matches("-->")
+            .trim()
+            .trim_end_matches(';');
+        let value = serde_json::from_str::<Value>(cleaned).or_else(|_| {
+            let no_ctrl: String = cleaned
+                .chars()
+                .map(|c| if c.is_control() { ' ' } else { c })
+                .collect();
+            serde_json::from_str::<Value>(&no_ctrl)
+        });
+        if let Ok(v) = value {
+            flatten_json_ld(v, &mut out, 0);
+        }
+    }
+    out
+}
+
+fn flatten_json_ld(v: Value, out: &mut Vec<Value>, depth: usize) {
+    if depth > 4 {
+        return;
+    }
+    match v {
+        Value::Array(items) => {
+            for item in items {
+                flatten_json_ld(item, out, depth + 1);
+            }
+        }
+        Value::Object(mut map) => {
+            if let Some(graph) = map.remove("@graph") {
+                flatten_json_ld(graph, out, depth + 1);
+            }
+            if !map.is_empty() {
+                out.push(Value::Object(map));
+            }
+        }
+        _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::Utc;
+
+    #[test]
+    fn json_ld_graph_is_flattened() {
+        let html = r#"<script type="application/ld+json">{"@graph":[{"@type":"WebSite"},{"@type":"NewsArticle","headline":"H"}]}</script>
+        <script type="application/ld+json"><!-- [{"@type":"Person"}]; --></script>"#;
+        let doc = Doc::parse(html, None, Article::new(Utc::now()));
+        assert_eq!(doc.json_ld.len(), 3);
+        assert_eq!(doc.json_ld[1]["headline"], "H");
+    }
+
+    #[test]
+    fn base_href_applies() {
+        let html = r#"<head><base href="/sub/"></head><a href="x">x</a>"#;
+        let doc = Doc::parse(
+            html,
+            Some(Url::parse("https://ex.com/a/b").unwrap()),
+            Article::new(Utc::now()),
+        );
+        assert_eq!(
+            doc.absolute_url("x").as_deref(),
+            Some("https://ex.com/sub/x")
+        );
+        assert_eq!(doc.absolute_url("javascript:void(0)"), None);
+    }
+}

@@ -1,0 +1,310 @@
+//! Published and modified dates, with the raw text and where it was found.
+//!
+//! Sources in order of trust: JSON-LD, `<meta>`, `<time datetime>`, elements
+//! whose class names a date, the URL (`/2024/05/17/`). Formats: RFC 3339 and
+//! ISO 8601 variants, RFC 2822, `2024/05/17`, and English month names
+//! (`May 17, 2024`, `17 May 2024`). A time zone given by the page is kept in
+//! `value`; a date with no time is midnight UTC. Dates in the future (beyond
+//! a day of clock skew) are rejected: they are event dates or typos.
+
+use std::sync::LazyLock;
+
+use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime, TimeZone, Utc};
+use regex::Regex;
+use serde_json::Value;
+
+use super::sources::{MetaTags, json_ld_str};
+use crate::extract::Doc;
+use crate::extract::doc::selector;
+use crate::record::{DateField, DateSource};
+
+const PUBLISHED_META: &[&str] = &[
+    "article:published_time",
+    "og:published_time",
+    "published_time",
+    "datepublished",
+    "pubdate",
+    "publishdate",
+    "publish-date",
+    "publish_date",
+    "date",
+    "dc.date",
+    "dc.date.issued",
+    "dcterms.created",
+    "dcterms.date",
+    "sailthru.date",
+    "parsely-pub-date",
+    "article.published",
+    "citation_publication_date",
+    "citation_date",
+    "originalpublicationdate",
+    "date.created",
+];
+const MODIFIED_META: &[&str] = &[
+    "article:modified_time",
+    "og:updated_time",
+    "modified_time",
+    "datemodified",
+    "last-modified",
+    "dcterms.modified",
+    "article.updated",
+    "lastmod",
+];
+
+/// Finds `(published, modified)` for `doc`.
+pub fn find(
+    doc: &Doc,
+    meta: &MetaTags,
+    article: Option<&Value>,
+) -> (Option<DateField>, Option<DateField>) {
+    let now = Utc::now();
+    let pick = |raw: Option<String>, source: DateSource| -> Option<DateField> {
+        let raw = raw?;
+        let value = parse_date(&raw, now)?;
+        Some(DateField {
+            value,
+            raw: raw.trim().to_owned(),
+            source,
+        })
+    };
+    let published = pick(
+        article.and_then(|a| json_ld_str(a, "datePublished")),
+        DateSource::JsonLd,
+    )
+    .or_else(|| {
+        pick(
+            article.and_then(|a| json_ld_str(a, "dateCreated")),
+            DateSource::JsonLd,
+        )
+    })
+    .or_else(|| {
+        PUBLISHED_META
+            .iter()
+            .find_map(|k| pick(meta.first(&[k]), DateSource::Meta))
+    })
+    .or_else(|| time_element(doc, now))
+    .or_else(|| class_text(doc, now))
+    .or_else(|| url_date(doc));
+    let modified = pick(
+        article.and_then(|a| json_ld_str(a, "dateModified")),
+        DateSource::JsonLd,
+    )
+    .or_else(|| {
+        MODIFIED_META
+            .iter()
+            .find_map(|k| pick(meta.first(&[k]), DateSource::Meta))
+    });
+    (published, modified)
+}
+
+/// `<time datetime>`: the one marked as publication date, else the first.
+fn time_element(doc: &Doc, now: DateTime<Utc>) -> Option<DateField> {
+    let marked = selector(r#"[itemprop="datePublished"], time[pubdate], time[class*="publish"]"#);
+    let any = selector("time[datetime]");
+    doc.html
+        .select(&marked)
+        .chain(doc.html.select(&any))
+        .find_map(|t| {
+            let e = t.value();
+            let raw = e
+                .attr("datetime")
+                .or_else(|| e.attr("content"))
+                .map(str::to_owned)
+                .unwrap_or_else(|| t.text().collect());
+            parse_date(&raw, now).map(|value| DateField {
+                value,
+                raw: raw.trim().to_owned(),
+                source: DateSource::Time,
+            })
+        })
+}
+
+/// Visible text of elements whose class names a date (`.post-date`, `.published`).
+fn class_text(doc: &Doc, now: DateTime<Utc>) -> Option<DateField> {
+    let sel = selector(
+        r#"[class*="date"], [class*="publish"], [class*="posted"], [class*="timestamp"], [id*="date"]"#,
+    );
+    doc.html.select(&sel).take(20).find_map(|e| {
+        let text: String = e.text().collect();
+        if text.len() > 200 {
+            return None;
+        }
+        find_in_text(&text, now).map(|(raw, value)| DateField {
+            value,
+            raw,
+            source: DateSource::Text,
+        })
+    })
+}
+
+/// `/2024/05/17/` or `/2024-05-17` in the page URL.
+fn url_date(doc: &Doc) -> Option<DateField> {
+    static RE: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"/((?:19|20)\d{2})[/-](0?[1-9]|1[0-2])[/-](0?[1-9]|[12]\d|3[01])(?:[/-]|$)")
+            .expect("valid regex")
+    });
+    let url = doc.base_url.as_ref()?;
+    let c = RE.captures(url.path())?;
+    let d = NaiveDate::from_ymd_opt(c[1].parse().ok()?, c[2].parse().ok()?, c[3].parse().ok()?)?;
+    Some(DateField {
+        value: midnight(d),
+        raw: c[0].trim_matches('/').to_owned(),
+        source: DateSource::Url,
+    })
+}
+
+const MONTHS: &[&str] = &[
+    "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
+];
+
+/// Finds an English-month or ISO date inside free text.
+pub fn find_in_text(text: &str, now: DateTime<Utc>) -> Option<(String, String)> {
+    static RE: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(
+            r"(?i)\b(?:(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+((?:19|20)\d{2})|(\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?,?\s+((?:19|20)\d{2})|((?:19|20)\d{2})-(\d{2})-(\d{2}))\b",
+        )
+        .expect("valid regex")
+    });
+    for c in RE.captures_iter(text) {
+        let (y, m, d) = if let Some(mon) = c.get(1) {
+            (
+                c[3].parse().ok(),
+                month_num(mon.as_str()),
+                c[2].parse().ok(),
+            )
+        } else if let Some(mon) = c.get(5) {
+            (
+                c[6].parse().ok(),
+                month_num(mon.as_str()),
+                c[4].parse().ok(),
+            )
+        } else {
+            (c[7].parse().ok(), c[8].parse().ok(), c[9].parse().ok())
+        };
+        if let (Some(y), Some(m), Some(d)) = (y, m, d)
+            && let Some(date) = NaiveDate::from_ymd_opt(y, m, d)
+            && date <= (now + chrono::Duration::days(1)).date_naive()
+        {
+            return Some((c[0].to_owned(), midnight(date)));
+        }
+    }
+    None
+}
+
+fn month_num(s: &str) -> Option<u32> {
+    let l = s.to_lowercase();
+    MONTHS
+        .iter()
+        .position(|m| l.starts_with(m))
+        .map(|i| i as u32 + 1)
+}
+
+fn midnight(d: NaiveDate) -> String {
+    format!("{}T00:00:00Z", d.format("%Y-%m-%d"))
+}
+
+/// Parses one date string into RFC 3339, or `None` (unparseable, or in the future).
+pub fn parse_date(raw: &str, now: DateTime<Utc>) -> Option<String> {
+    let s = raw.trim();
+    if s.is_empty() || s.len() > 100 {
+        return None;
+    }
+    let latest = now + chrono::Duration::days(1);
+    let fixed =
+        |dt: DateTime<FixedOffset>| (dt.with_timezone(&Utc) <= latest).then(|| dt.to_rfc3339());
+    if let Ok(dt) = DateTime::parse_from_rfc3339(s) {
+        return fixed(dt);
+    }
+    if let Ok(dt) = DateTime::parse_from_rfc2822(s) {
+        return fixed(dt);
+    }
+    for f in [
+        "%Y-%m-%dT%H:%M:%S%.f%z",
+        "%Y-%m-%dT%H:%M%z",
+        "%Y-%m-%d %H:%M:%S%.f%z",
+        "%Y-%m-%d %H:%M:%S %z",
+        "%a, %d %b %Y %H:%M:%S %z",
+    ] {
+        if let Ok(dt) = DateTime::parse_from_str(s, f) {
+            return fixed(dt);
+        }
+    }
+    for f in [
+        "%Y-%m-%dT%H:%M:%S%.f",
+        "%Y-%m-%dT%H:%M",
+        "%Y-%m-%d %H:%M:%S%.f",
+        "%Y-%m-%d %H:%M",
+        "%Y/%m/%d %H:%M:%S",
+    ] {
+        if let Ok(ndt) = NaiveDateTime::parse_from_str(s.trim_end_matches('Z'), f) {
+            let dt = Utc.from_utc_datetime(&ndt);
+            return (dt <= latest).then(|| dt.to_rfc3339_opts(chrono::SecondsFormat::Secs, true));
+        }
+    }
+    let date_part = s.get(..10).unwrap_or(s);
+    for f in ["%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y%m%d"] {
+        if let Ok(d) = NaiveDate::parse_from_str(date_part, f) {
+            return (d <= latest.date_naive()).then(|| midnight(d));
+        }
+    }
+    find_in_text(s, now).map(|(_, v)| v)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn now() -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(2025, 1, 1, 0, 0, 0).unwrap()
+    }
+
+    #[test]
+    fn parses_common_formats() {
+        let n = now();
+        assert_eq!(
+            parse_date("2024-03-05T10:00:00+02:00", n).unwrap(),
+            "2024-03-05T10:00:00+02:00"
+        );
+        assert_eq!(
+            parse_date("2024-03-05T10:00:00+0200", n).unwrap(),
+            "2024-03-05T10:00:00+02:00"
+        );
+        assert_eq!(
+            parse_date("Tue, 05 Mar 2024 10:00:00 GMT", n).unwrap(),
+            "2024-03-05T10:00:00+00:00"
+        );
+        assert_eq!(
+            parse_date("2024-03-05 10:00", n).unwrap(),
+            "2024-03-05T10:00:00Z"
+        );
+        assert_eq!(parse_date("2024-03-05", n).unwrap(), "2024-03-05T00:00:00Z");
+        assert_eq!(
+            parse_date("March 5th, 2024", n).unwrap(),
+            "2024-03-05T00:00:00Z"
+        );
+        assert_eq!(parse_date("5 Mar 2024", n).unwrap(), "2024-03-05T00:00:00Z");
+        assert_eq!(parse_date("yesterday", n), None);
+    }
+
+    #[test]
+    fn rejects_future() {
+        assert_eq!(parse_date("2031-01-01", now()), None);
+    }
+
+    #[test]
+    fn sources_in_order() {
+        let doc = Doc::parse(
+            r#"<meta property="article:published_time" content="2024-02-02T08:00:00Z">
+            <time datetime="2024-01-01">x</time>"#,
+            Some(url::Url::parse("https://ex.com/2023/12/31/story").unwrap()),
+            crate::record::Article::new(Utc::now()),
+        );
+        let meta = MetaTags::collect(&doc.html);
+        let (p, _) = find(&doc, &meta, None);
+        let p = p.unwrap();
+        assert_eq!(p.source, DateSource::Meta);
+        assert_eq!(p.value, "2024-02-02T08:00:00+00:00");
+        assert_eq!(url_date(&doc).unwrap().value, "2023-12-31T00:00:00Z");
+        assert_eq!(time_element(&doc, Utc::now()).unwrap().raw, "2024-01-01");
+    }
+}

@@ -1,0 +1,128 @@
+//! The headline.
+//!
+//! Candidates: JSON-LD `headline`, `og:title`, `twitter:title`, the `<h1>`
+//! elements and `<title>`. An `<h1>` that agrees with one of the declared
+//! titles wins (it is what readers see); otherwise the declared title with its
+//! site-name suffix removed (`Storm hits coast | Coast News`).
+
+use serde_json::Value;
+
+use super::sources::{MetaTags, json_ld_str};
+use crate::extract::Doc;
+use crate::extract::doc::selector;
+use crate::extract::text::{normalize_space, unescape};
+
+/// Separators between a headline and the site name in `<title>`.
+const SEPARATORS: &[&str] = &[
+    " | ", " - ", " – ", " — ", " :: ", " · ", " • ", " // ", " « ", " » ",
+];
+
+/// Finds the title of `doc`.
+pub fn find(
+    doc: &Doc,
+    meta: &MetaTags,
+    article: Option<&Value>,
+    site_name: Option<&str>,
+) -> Option<String> {
+    let clean = |s: String| Some(normalize_space(&unescape(&s))).filter(|s| !s.is_empty());
+    let declared: Vec<String> = [
+        article.and_then(|a| json_ld_str(a, "headline")),
+        meta.first(&["og:title"]),
+        meta.first(&["twitter:title"]),
+        doc.html
+            .select(&selector("title"))
+            .next()
+            .map(|t| t.text().collect::<String>()),
+    ]
+    .into_iter()
+    .flatten()
+    .filter_map(clean)
+    .collect();
+
+    let h1s: Vec<String> = doc
+        .html
+        .select(&selector("h1"))
+        .filter_map(|h| clean(h.text().collect()))
+        .take(5)
+        .collect();
+    for h in &h1s {
+        let hl = h.to_lowercase();
+        if declared.iter().any(|d| {
+            let dl = d.to_lowercase();
+            dl == hl
+                || strip_site(&dl, site_name).as_deref() == Some(hl.as_str())
+                || dl.starts_with(&hl)
+        }) {
+            return Some(h.clone());
+        }
+    }
+    if let Some(first) = declared.first() {
+        return Some(strip_site(first, site_name).unwrap_or_else(|| first.clone()));
+    }
+    h1s.into_iter().next()
+}
+
+/// `title` without a trailing (or leading) site-name part, if it has one.
+fn strip_site(title: &str, site_name: Option<&str>) -> Option<String> {
+    for sep in SEPARATORS {
+        let parts: Vec<&str> = title.split(sep).collect();
+        if parts.len() < 2 {
+            continue;
+        }
+        if let Some(site) = site_name.map(str::to_lowercase) {
+            let first = parts[0].to_lowercase();
+            let last = parts[parts.len() - 1].to_lowercase();
+            if last.contains(&site) || site.contains(&last) {
+                return Some(parts[..parts.len() - 1].join(sep));
+            }
+            if first.contains(&site) || site.contains(&first) {
+                return Some(parts[1..].join(sep));
+            }
+        }
+        // No site name to compare: drop a short last part (a brand).
+        let last = parts[parts.len() - 1];
+        let head = parts[..parts.len() - 1].join(sep);
+        if last.split_whitespace().count() <= 4 && head.split_whitespace().count() >= 3 {
+            return Some(head);
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn strips_site_suffix() {
+        assert_eq!(
+            strip_site("Storm hits coast | Coast News", Some("Coast News")).as_deref(),
+            Some("Storm hits coast")
+        );
+        assert_eq!(
+            strip_site("Coast News - Storm hits the coast", Some("Coast News")).as_deref(),
+            Some("Storm hits the coast")
+        );
+        assert_eq!(
+            strip_site("Why the storm hit the coast hard – BBC", None).as_deref(),
+            Some("Why the storm hit the coast hard")
+        );
+        assert_eq!(strip_site("Short", None), None);
+    }
+
+    #[test]
+    fn h1_agreeing_with_og_title_wins() {
+        let doc = Doc::parse(
+            r#"<head><title>Storm hits coast, thousands flee | Coast News</title>
+            <meta property="og:title" content="Storm hits coast, thousands flee"></head>
+            <body><h1>Storm hits coast, thousands flee</h1></body>"#,
+            None,
+            crate::record::Article::new(chrono::Utc::now()),
+        );
+        let meta = MetaTags::collect(&doc.html);
+        assert_eq!(
+            find(&doc, &meta, None, None).as_deref(),
+            Some("Storm hits coast, thousands flee")
+        );
+    }
+}

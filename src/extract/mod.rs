@@ -1,0 +1,207 @@
+//! The extraction pipeline: page bytes in, one [`Article`] record out.
+//!
+//! A fixed, configurable list of stages runs over one [`Doc`] (the parsed
+//! page plus the record being filled). Each stage is a plain function; a stage
+//! that fails — or panics on input nobody foresaw — adds a warning and the
+//! record still goes out. The same [`Pipeline`] serves `newswire extract` and
+//! the daemon, so offline results are the daemon's results.
+//!
+//! Modules:
+//! - [`input`]: bytes → text (gzip, size cap, binary check, charset).
+//! - [`doc`]: the parsed document shared by the stages.
+//! - [`clean`], [`content`], [`metadata`]: the stages.
+//! - [`text`]: small text utilities shared by the stages.
+
+pub mod clean;
+pub mod content;
+pub mod doc;
+pub mod input;
+pub mod metadata;
+pub mod text;
+
+use std::panic::{AssertUnwindSafe, catch_unwind};
+
+use chrono::{DateTime, Utc};
+use url::Url;
+
+use crate::canonical;
+use crate::config::{ExtractConfig, StageName};
+use crate::record::{Article, HttpInfo, Status};
+
+pub use doc::Doc;
+
+/// A page to extract: its bytes and what is known about where they came from.
+#[derive(Debug, Clone)]
+pub struct Page {
+    /// Raw bytes: HTML, possibly gzip-compressed.
+    pub bytes: Vec<u8>,
+    /// The URL the page was linked as, when known.
+    pub url: Option<Url>,
+    /// The URL after redirects, when fetched.
+    pub final_url: Option<Url>,
+    /// When the bytes were fetched or read.
+    pub fetched_at: DateTime<Utc>,
+    /// Transport facts, when fetched over HTTP (charset is filled in here).
+    pub http: Option<HttpInfo>,
+}
+
+impl Page {
+    /// A page read from disk or stdin, with an optional URL.
+    pub fn from_bytes(bytes: Vec<u8>, url: Option<Url>) -> Page {
+        Page {
+            bytes,
+            url,
+            final_url: None,
+            fetched_at: Utc::now(),
+            http: None,
+        }
+    }
+}
+
+/// Why a stage could not do its work on a document.
+#[derive(Debug, thiserror::Error)]
+#[error("stage {stage}: {message}")]
+pub struct StageError {
+    /// The stage that failed.
+    pub stage: &'static str,
+    /// What went wrong.
+    pub message: String,
+}
+
+/// A stage: one plain function over the document.
+type StageFn = fn(&mut Doc) -> Result<(), StageError>;
+
+/// The configured list of stages.
+#[derive(Debug, Clone)]
+pub struct Pipeline {
+    stages: Vec<(StageName, StageFn)>,
+    max_html_bytes: usize,
+}
+
+impl Pipeline {
+    /// Builds the pipeline named by `[extract]`.
+    pub fn new(config: &ExtractConfig) -> Pipeline {
+        let stages = config
+            .stages
+            .iter()
+            .map(|&name| (name, stage_fn(name)))
+            .collect();
+        Pipeline {
+            stages,
+            max_html_bytes: config.max_html_bytes,
+        }
+    }
+
+    /// Runs every stage over `page` and returns its record.
+    ///
+    /// Never fails: input that cannot be decoded gives a record with
+    /// [`Status::Error`] and a warning saying why.
+    pub fn run(&self, page: Page) -> Article {
+        let mut record = Article::new(page.fetched_at);
+        let base = page.final_url.clone().or_else(|| page.url.clone());
+        record.url = page.url.as_ref().map(Url::to_string);
+        record.final_url = page.final_url.as_ref().map(Url::to_string);
+        match &base {
+            Some(u) => set_identity(&mut record, u),
+            None => record.id = canonical::content_id(&page.bytes),
+        }
+        record.http = page.http.clone();
+
+        let header_charset = page
+            .http
+            .as_ref()
+            .and_then(|h| h.content_type.as_deref())
+            .and_then(crate::fetch::charset::charset_from_content_type);
+        let tld = base
+            .as_ref()
+            .and_then(|u| u.domain())
+            .and_then(|d| d.rsplit('.').next());
+        let text = match input::decode_page(
+            &page.bytes,
+            self.max_html_bytes,
+            header_charset,
+            tld.map(str::as_bytes),
+        ) {
+            Ok(text) => text,
+            Err(e) => {
+                record.status = Status::Error;
+                record.warnings.push(e.to_string());
+                return record;
+            }
+        };
+        record.warnings.extend(text.warnings);
+        if let Some(http) = &mut record.http {
+            http.charset = Some(text.decoded.encoding.name().to_lowercase());
+        }
+
+        let mut doc = Doc::parse(&text.decoded.text, base, record);
+        for (name, stage) in &self.stages {
+            let outcome = catch_unwind(AssertUnwindSafe(|| stage(&mut doc)));
+            match outcome {
+                Ok(Ok(())) => {}
+                Ok(Err(e)) => doc.record.warnings.push(e.to_string()),
+                Err(_) => doc.record.warnings.push(format!(
+                    "stage {}: internal error (panic); skipped",
+                    name.as_str()
+                )),
+            }
+        }
+        let mut record = doc.finish();
+        if let Some(canon) = record.canonical_url.clone()
+            && let Ok(u) = Url::parse(&canon)
+        {
+            set_identity(&mut record, &u);
+        }
+        record
+    }
+}
+
+/// Sets `canonical_url` and `id` from `url`.
+fn set_identity(record: &mut Article, url: &Url) {
+    let canon = canonical::canonicalize(url);
+    record.id = canonical::article_id(canon.as_str());
+    record.canonical_url = Some(canon.into());
+}
+
+fn stage_fn(name: StageName) -> StageFn {
+    match name {
+        StageName::Clean => clean::run,
+        StageName::Content => content::run,
+        StageName::Metadata => metadata::run,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pipeline() -> Pipeline {
+        Pipeline::new(&ExtractConfig::default())
+    }
+
+    #[test]
+    fn binary_input_gives_error_record() {
+        let rec = pipeline().run(Page::from_bytes(b"\x7FELF\x02\x01".to_vec(), None));
+        assert_eq!(rec.status, Status::Error);
+        assert!(rec.warnings[0].contains("ELF"));
+    }
+
+    #[test]
+    fn id_follows_canonical_link() {
+        let html = r#"<html><head><link rel="canonical" href="/story?utm_source=x"></head>
+            <body><article><p>Some words here that make a paragraph of text.</p></article></body></html>"#;
+        let url = Url::parse("https://ex.com/amp/story").unwrap();
+        let rec = pipeline().run(Page::from_bytes(html.as_bytes().to_vec(), Some(url)));
+        assert_eq!(rec.canonical_url.as_deref(), Some("https://ex.com/story"));
+        assert_eq!(rec.id, canonical::article_id("https://ex.com/story"));
+        assert_eq!(rec.url.as_deref(), Some("https://ex.com/amp/story"));
+    }
+
+    #[test]
+    fn without_url_id_is_content_hash() {
+        let rec = pipeline().run(Page::from_bytes(b"<p>hello</p>".to_vec(), None));
+        assert_eq!(rec.id.len(), 32);
+        let again = pipeline().run(Page::from_bytes(b"<p>hello</p>".to_vec(), None));
+        assert_eq!(rec.id, again.id);
+    }
+}

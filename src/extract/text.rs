@@ -1,0 +1,67 @@
+//! Small text utilities shared by the stages.
+
+/// Collapses every run of whitespace (including non-breaking spaces) to one
+/// space and trims the ends.
+pub fn normalize_space(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut pending_space = false;
+    for c in s.chars() {
+        if c.is_whitespace() || c == '\u{200b}' || c == '\u{feff}' {
+            pending_space = !out.is_empty();
+        } else {
+            if pending_space {
+                out.push(' ');
+                pending_space = false;
+            }
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// Number of words: runs of alphanumeric characters, the way the
+/// evaluation's `\w+` counts them.
+pub fn word_count(s: &str) -> usize {
+    let mut count = 0;
+    let mut in_word = false;
+    for c in s.chars() {
+        let w = c.is_alphanumeric() || c == '_';
+        if w && !in_word {
+            count += 1;
+        }
+        in_word = w;
+    }
+    count
+}
+
+/// Decodes HTML entities left in text that was escaped twice (`&amp;amp;`,
+/// or `&aacute;` in a `content` attribute).
+pub fn unescape(s: &str) -> String {
+    if s.contains('&') {
+        html_escape::decode_html_entities(s).into_owned()
+    } else {
+        s.to_owned()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn normalizes() {
+        assert_eq!(normalize_space("  a \u{a0}\n b  "), "a b");
+        assert_eq!(normalize_space(""), "");
+    }
+
+    #[test]
+    fn counts_words() {
+        assert_eq!(word_count("It's 3 o'clock — don't panic."), 8);
+        assert_eq!(word_count("   "), 0);
+    }
+
+    #[test]
+    fn unescapes() {
+        assert_eq!(unescape("Caf&eacute; &amp; bar"), "Café & bar");
+    }
+}

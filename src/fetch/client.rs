@@ -1,0 +1,156 @@
+//! The HTTP client used for article pages.
+//!
+//! reqwest decompresses gzip, brotli, zstd and deflate transparently; the body
+//! is streamed and abandoned as soon as it passes `max_body_bytes`, so a
+//! compression bomb or an endless response costs at most that much memory.
+
+use std::time::{Duration, Instant};
+
+use futures_util::StreamExt;
+use reqwest::header::{self, HeaderMap};
+use url::Url;
+
+use crate::config::FetchConfig;
+
+/// Why a page could not be fetched.
+#[derive(Debug, thiserror::Error)]
+pub enum FetchError {
+    /// The HTTP client could not be built (bad user agent, TLS setup).
+    #[error("cannot build the HTTP client: {0}")]
+    Client(#[source] reqwest::Error),
+    /// Connecting, sending or reading failed.
+    #[error("request to {url} failed: {source}")]
+    Request {
+        /// The URL requested.
+        url: Url,
+        /// The transport error.
+        #[source]
+        source: reqwest::Error,
+    },
+    /// The server answered with a non-success status.
+    #[error("{url} answered HTTP {status}")]
+    Status {
+        /// The URL requested.
+        url: Url,
+        /// The status code.
+        status: u16,
+        /// The response headers (for `Retry-After` and friends).
+        headers: Box<HeaderMap>,
+    },
+    /// The body was larger than `fetch.max_body_bytes`.
+    #[error("{url}: body exceeds the {limit}-byte limit (fetch.max_body_bytes)")]
+    TooLarge {
+        /// The URL requested.
+        url: Url,
+        /// The configured limit.
+        limit: u64,
+    },
+}
+
+/// A fetched page: body plus the transport facts the record keeps.
+#[derive(Debug, Clone)]
+pub struct FetchedPage {
+    /// The URL requested.
+    pub url: Url,
+    /// The URL after redirects.
+    pub final_url: Url,
+    /// HTTP status of the final response.
+    pub status: u16,
+    /// The `Content-Type` header, when sent.
+    pub content_type: Option<String>,
+    /// The decompressed body.
+    pub body: Vec<u8>,
+    /// Request start to end of body.
+    pub elapsed: Duration,
+    /// The response headers.
+    pub headers: HeaderMap,
+}
+
+/// An HTTP client configured from `[fetch]`.
+#[derive(Debug, Clone)]
+pub struct Fetcher {
+    client: reqwest::Client,
+    max_body_bytes: u64,
+}
+
+impl Fetcher {
+    /// Builds the client from `config`.
+    pub fn new(config: &FetchConfig) -> Result<Self, FetchError> {
+        let client = reqwest::Client::builder()
+            .user_agent(config.user_agent.clone())
+            .connect_timeout(config.connect_timeout)
+            .read_timeout(config.read_timeout)
+            .timeout(config.timeout)
+            .redirect(reqwest::redirect::Policy::limited(config.max_redirects))
+            .build()
+            .map_err(FetchError::Client)?;
+        Ok(Fetcher {
+            client,
+            max_body_bytes: config.max_body_bytes,
+        })
+    }
+
+    /// GETs `url` and reads the whole body, up to the size cap.
+    pub async fn get(&self, url: &Url) -> Result<FetchedPage, FetchError> {
+        let started = Instant::now();
+        let request_err = |source| FetchError::Request {
+            url: url.clone(),
+            source,
+        };
+        let response = self
+            .client
+            .get(url.clone())
+            .header(
+                header::ACCEPT,
+                "text/html,application/xhtml+xml;q=0.9,*/*;q=0.5",
+            )
+            .send()
+            .await
+            .map_err(request_err)?;
+        let status = response.status().as_u16();
+        let final_url = response.url().clone();
+        let headers = response.headers().clone();
+        if !response.status().is_success() {
+            return Err(FetchError::Status {
+                url: url.clone(),
+                status,
+                headers: Box::new(headers),
+            });
+        }
+        if response
+            .content_length()
+            .is_some_and(|len| len > self.max_body_bytes)
+        {
+            return Err(self.too_large(url));
+        }
+        let mut body = Vec::new();
+        let mut stream = response.bytes_stream();
+        while let Some(chunk) = stream.next().await {
+            let chunk = chunk.map_err(request_err)?;
+            if body.len() as u64 + chunk.len() as u64 > self.max_body_bytes {
+                return Err(self.too_large(url));
+            }
+            body.extend_from_slice(&chunk);
+        }
+        let content_type = headers
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned);
+        Ok(FetchedPage {
+            url: url.clone(),
+            final_url,
+            status,
+            content_type,
+            body,
+            elapsed: started.elapsed(),
+            headers,
+        })
+    }
+
+    fn too_large(&self, url: &Url) -> FetchError {
+        FetchError::TooLarge {
+            url: url.clone(),
+            limit: self.max_body_bytes,
+        }
+    }
+}

@@ -1,0 +1,10 @@
+//! The fetcher: the only code that talks to publishers' servers.
+//!
+//! - [`client`]: the HTTP client, with timeouts, a redirect cap and a
+//!   streamed body-size cap that also bounds decompressed size.
+//! - [`charset`]: bytes → text, never assuming UTF-8.
+
+pub mod charset;
+pub mod client;
+
+pub use client::{FetchError, FetchedPage, Fetcher};

@@ -1,0 +1,28 @@
+//! newswire turns news feeds into clean, structured article records.
+//!
+//! The data flows in one direction, and the modules follow it:
+//!
+//! ```text
+//! feeds ──► fetch ──► extract (clean → content → metadata → …) ──► sinks
+//!                 config · state · ops beside
+//! ```
+//!
+//! - [`record`]: the [`Article`] record, newswire's contract with its users.
+//! - [`extract`]: the [`Pipeline`] of extraction stages over one page.
+//! - [`fetch`]: the HTTP client and charset detection.
+//! - [`canonical`]: canonical URLs and stable record ids.
+//! - [`config`]: the TOML configuration with `NEWSWIRE_*` overrides.
+//! - [`ops`]: logging (and later metrics and health).
+//!
+//! The `newswire` binary is a thin command line over this library.
+
+pub mod canonical;
+pub mod config;
+pub mod extract;
+pub mod fetch;
+pub mod ops;
+pub mod record;
+
+pub use config::Config;
+pub use extract::{Page, Pipeline};
+pub use record::Article;
