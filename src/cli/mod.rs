@@ -55,7 +55,7 @@ pub fn main() -> ExitCode {
             } else {
                 1
             };
-            eprintln!("error: {err:#}");
+            eprintln!("error: {}", one_line(&err));
             ExitCode::from(code)
         }
     }
@@ -83,4 +83,18 @@ fn load_config(global: &GlobalArgs) -> Result<Config, ConfigError> {
         config.log.format = format;
     }
     Ok(config)
+}
+
+/// The error and its causes on one line, skipping causes whose text the
+/// message already includes (our error types quote their sources).
+fn one_line(err: &anyhow::Error) -> String {
+    let mut line = err.to_string();
+    for cause in err.chain().skip(1) {
+        let text = cause.to_string();
+        if !line.contains(&text) {
+            line.push_str(": ");
+            line.push_str(&text);
+        }
+    }
+    line
 }

@@ -175,12 +175,29 @@ pub fn is_droppable(el: ElementRef<'_>, total_text: usize) -> bool {
     {
         return false;
     }
-    let furniture = FURNITURE_TAGS.contains(&name)
+    let landmark = FURNITURE_TAGS.contains(&name)
         || e.attr("role")
-            .is_some_and(|r| FURNITURE_ROLES.contains(&r.trim()))
-        || names_furniture(el);
-    // A "furniture" wrapper that holds most of the page is a layout wrapper.
-    furniture && (total_text == 0 || text_len(*el) * 2 < total_text)
+            .is_some_and(|r| FURNITURE_ROLES.contains(&r.trim()));
+    // A "furniture" element that holds much of the page is a layout wrapper
+    // (`has-sidebar`, `sidebar-first-only`): names are weaker evidence than
+    // landmarks, so they must hold less of the text to count.
+    if landmark {
+        total_text == 0 || text_len(*el) * 2 < total_text
+    } else {
+        names_furniture(el)
+            && (total_text == 0 || text_len(*el) * 4 < total_text)
+            && !holds_prose(el)
+    }
+}
+
+/// True when `el` holds several real paragraphs: whatever its class says
+/// (`ob-has-background-overlay`, `post-share-wrapper`), it wraps an article.
+fn holds_prose(el: ElementRef<'_>) -> bool {
+    el.descendants()
+        .filter_map(ElementRef::wrap)
+        .filter(|p| p.value().name() == "p" && text_len(**p) >= 100)
+        .nth(2)
+        .is_some()
 }
 
 /// True for `hidden`, `aria-hidden="true"` and inline `display:none`.
@@ -225,10 +242,20 @@ fn names_furniture(el: ElementRef<'_>) -> bool {
     if CONTENT_HINTS.iter().any(|h| names.contains(h)) {
         return false;
     }
-    names
-        .split(|c: char| !c.is_ascii_alphanumeric())
-        .any(|t| FURNITURE_TOKENS.contains(&t))
-        || FURNITURE_SUBSTRINGS.iter().any(|s| names.contains(s))
+    // Whole class names, and the first or last part of hyphenated ones
+    // (`site-footer`, `nav-menu`), but not inner parts: frameworks put
+    // `widget` or `nav` in the middle of every class (`elementor-widget-container`).
+    names.split_whitespace().any(|class| {
+        FURNITURE_TOKENS.contains(&class) || {
+            let mut parts = class.split(['-', '_']).filter(|p| !p.is_empty());
+            let first = parts.next();
+            let last = parts.next_back();
+            [first, last]
+                .into_iter()
+                .flatten()
+                .any(|p| FURNITURE_TOKENS.contains(&p) && p != "widget")
+        }
+    }) || FURNITURE_SUBSTRINGS.iter().any(|s| names.contains(s))
 }
 
 /// Characters of visible text under `node`, roughly (whitespace included).

@@ -91,7 +91,16 @@ fn resolve_base(html: &Html, page_url: Option<Url>) -> Option<Url> {
     match (page_url, base_href) {
         (Some(page), Some(href)) => page.join(href).ok().or(Some(page)),
         (None, Some(href)) => Url::parse(href).ok(),
-        (page, None) => page,
+        (Some(page), None) => Some(page),
+        // A saved page with no URL given: its absolute canonical link is the
+        // best base for relative links.
+        (None, None) => html
+            .select(&selector(
+                r#"link[rel~="canonical"][href], meta[property="og:url"][content]"#,
+            ))
+            .filter_map(|e| e.value().attr("href").or_else(|| e.value().attr("content")))
+            .find_map(|h| Url::parse(h.trim()).ok())
+            .filter(|u| matches!(u.scheme(), "http" | "https")),
     }
 }
 

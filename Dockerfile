@@ -1,0 +1,30 @@
+# syntax=docker/dockerfile:1
+# Multi-stage build: compile in the Rust image, run from a slim Debian image
+# as an unprivileged user.
+
+FROM rust:1.95-slim-bookworm AS build
+WORKDIR /src
+COPY Cargo.toml Cargo.lock ./
+COPY src ./src
+COPY config ./config
+COPY schema ./schema
+RUN cargo build --release --locked --bin newswire \
+    && strip target/release/newswire
+
+FROM debian:bookworm-slim
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends ca-certificates \
+    && rm -rf /var/lib/apt/lists/* \
+    && useradd --system --uid 10001 --home-dir /var/lib/newswire newswire \
+    && mkdir -p /var/lib/newswire/state /var/lib/newswire/output /etc/newswire \
+    && chown -R newswire:newswire /var/lib/newswire
+COPY --from=build /src/target/release/newswire /usr/local/bin/newswire
+COPY config/newswire.toml /etc/newswire/newswire.toml
+COPY schema/article.schema.json /usr/share/newswire/article.schema.json
+ENV NEWSWIRE_CONFIG=/etc/newswire/newswire.toml \
+    NEWSWIRE_LOG__FORMAT=json
+VOLUME ["/var/lib/newswire/state", "/var/lib/newswire/output"]
+WORKDIR /var/lib/newswire
+USER newswire
+ENTRYPOINT ["newswire"]
+CMD ["--help"]
