@@ -34,7 +34,13 @@ pub fn run(doc: &mut Doc) -> Result<(), StageError> {
         .select(&super::doc::selector("title, h1"))
         .map(|e| normalize_space(&e.text().collect::<String>()).to_lowercase())
         .collect::<Vec<_>>();
-    let text = assemble(blocks, &title);
+    let mut text = assemble(blocks, &title);
+    if word_count(&text) < 50
+        && let Some(fallback) = noscript_text(doc)
+        && word_count(&fallback) > word_count(&text) * 2
+    {
+        text = fallback;
+    }
     doc.record.word_count = word_count(&text);
     doc.record.status = if text.is_empty() {
         Status::Empty
@@ -43,6 +49,29 @@ pub fn run(doc: &mut Doc) -> Result<(), StageError> {
     };
     doc.record.text = text;
     Ok(())
+}
+
+/// Some sites (Discourse forums, some SPAs) serve the real page to crawlers
+/// inside `<noscript>`, which parses as raw text. When the normal pass finds
+/// almost nothing, extract the largest `<noscript>` as a page of its own.
+fn noscript_text(doc: &Doc) -> Option<String> {
+    let raw: String = doc
+        .html
+        .select(&super::doc::selector("body noscript"))
+        .map(|n| n.text().collect::<String>())
+        .filter(|t| t.len() > 500 && t.contains('<'))
+        .max_by_key(String::len)?;
+    let mut inner = Doc::parse(
+        &raw,
+        doc.base_url.clone(),
+        crate::record::Article::new(doc.record.fetched_at),
+    );
+    super::clean::run(&mut inner).ok()?;
+    let body = inner.body();
+    let scorer = Scorer::new(*body, &inner.dropped);
+    let roots = choose_roots(&inner, &scorer, *body);
+    let blocks = render::render(&roots, &inner.dropped);
+    Some(assemble(blocks, &[])).filter(|t| !t.is_empty())
 }
 
 /// The subtrees whose text is the article, in document order.
@@ -187,6 +216,18 @@ mod tests {
         );
         let text = extract(&html);
         assert!(text.contains("deep text"));
+    }
+
+    #[test]
+    fn noscript_crawler_view_is_used_when_page_is_empty() {
+        let paras: String = (0..6)
+            .map(|i| format!("<p>This forum post explains, in detail {i}, what went wrong with the update and how to fix it.</p>"))
+            .collect();
+        let html = format!(
+            "<body><div id=app></div><noscript><div class=post>{paras}</div></noscript></body>"
+        );
+        let text = extract(&html);
+        assert!(text.starts_with("This forum post explains"), "{text}");
     }
 
     #[test]
