@@ -12,6 +12,7 @@
 //! - [`fetch`]: the HTTP client and charset detection.
 //! - [`canonical`]: canonical URLs and stable record ids.
 //! - [`config`]: the TOML configuration with `NEWSWIRE_*` overrides.
+//! - [`sinks`]: NDJSON output.
 //! - [`ops`]: logging (and later metrics and health).
 //!
 //! The `newswire` binary is a thin command line over this library.
@@ -22,6 +23,7 @@ pub mod extract;
 pub mod fetch;
 pub mod ops;
 pub mod record;
+pub mod sinks;
 
 pub use config::Config;
 pub use extract::{Page, Pipeline};

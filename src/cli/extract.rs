@@ -13,6 +13,7 @@ use clap::Args;
 use newswire::extract::Page;
 use newswire::fetch::Fetcher;
 use newswire::record::{Article, HttpInfo, Status};
+use newswire::sinks::{NdjsonWriter, SinkError};
 use newswire::{Config, Pipeline};
 use url::Url;
 
@@ -41,22 +42,42 @@ pub fn run(config: &Config, args: ExtractArgs) -> anyhow::Result<ExitCode> {
     }
     let pipeline = Pipeline::new(&config.extract);
     let stdout = io::stdout();
-    let mut out = BufWriter::new(stdout.lock());
+    let mut out = NdjsonWriter::new(BufWriter::new(stdout.lock()), "stdout");
     let mut failed = 0usize;
+    if let Err(e) = extract_all(config, &args, &pipeline, &mut out, &mut failed) {
+        // A closed pipe (`| head`) ends the run quietly; anything else is an error.
+        if !e
+            .downcast_ref::<SinkError>()
+            .is_some_and(SinkError::is_broken_pipe)
+        {
+            return Err(e);
+        }
+    }
+    if failed > 0 {
+        tracing::warn!(failed, "some inputs could not be extracted");
+        return Ok(ExitCode::from(1));
+    }
+    Ok(ExitCode::SUCCESS)
+}
 
-    let mut emit = |record: Article| -> anyhow::Result<()> {
+/// Extracts every input in order and writes its record; counts failures.
+fn extract_all(
+    config: &Config,
+    args: &ExtractArgs,
+    pipeline: &Pipeline,
+    out: &mut NdjsonWriter<impl Write>,
+    failed: &mut usize,
+) -> anyhow::Result<()> {
+    let mut emit = |record: Article| -> Result<(), SinkError> {
         if record.status == Status::Error {
-            failed += 1;
+            *failed += 1;
             tracing::warn!(id = %record.id, url = ?record.url, warnings = ?record.warnings, "input failed");
         }
-        let line = serde_json::to_string(&record).context("cannot serialize record")?;
-        writeln!(out, "{line}").context("cannot write to stdout")?;
-        Ok(())
+        out.write(&record)
     };
-
     if args.files.is_empty() {
         let url = args.url.clone().context("--url is required without FILE")?;
-        emit(fetch_and_extract(config, &pipeline, url)?)?;
+        emit(fetch_and_extract(config, pipeline, url)?)?;
     }
     for path in &args.files {
         let record = match read_input(path) {
@@ -69,16 +90,8 @@ pub fn run(config: &Config, args: ExtractArgs) -> anyhow::Result<ExitCode> {
         };
         emit(record)?;
     }
-
-    match out.flush() {
-        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => {}
-        other => other.context("cannot write to stdout")?,
-    }
-    if failed > 0 {
-        tracing::warn!(failed, "some inputs could not be extracted");
-        return Ok(ExitCode::from(1));
-    }
-    Ok(ExitCode::SUCCESS)
+    out.flush()?;
+    Ok(())
 }
 
 /// Reads a file, or stdin for `-`.
