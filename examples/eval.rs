@@ -54,6 +54,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     let mut by_type: BTreeMap<String, Scores> = BTreeMap::new();
     let mut all = Vec::new();
+    let (mut precision, mut recall) = (Vec::new(), Vec::new());
     let mut worst: Vec<(f64, String, String)> = Vec::new();
     let (mut title_n, mut title_ok) = (0, 0);
     let (mut date_n, mut date_ok) = (0, 0);
@@ -75,6 +76,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         let truth = &gt["ground_truth"];
         let reference = truth["main_content"].as_str().unwrap_or("");
         let f1 = word_f1(&record.text, reference);
+        let (p, r) = word_pr(&record.text, reference);
+        precision.push(p);
+        recall.push(r);
         let ptype = gt["_internal"]["page_type"]["primary"]
             .as_str()
             .unwrap_or("unknown")
@@ -122,6 +126,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     println!("WCXB dev: {} pages", all.len());
     println!("word F1 (mean)   all {:.3}", mean(&all));
+    println!(
+        "  (precision {:.3}, recall {:.3})",
+        mean(&precision),
+        mean(&recall)
+    );
     for (t, s) in &by_type {
         println!("  {t:<14} {:.3}  ({} pages)", mean(&s.f1), s.f1.len());
     }
@@ -174,6 +183,18 @@ fn tokens(s: &str) -> HashMap<String, usize> {
         *m.entry(w.to_owned()).or_insert(0) += 1;
     }
     m
+}
+
+/// Word-level precision and recall (for diagnosis; F1 is the metric).
+fn word_pr(predicted: &str, reference: &str) -> (f64, f64) {
+    let p = tokens(predicted);
+    let r = tokens(reference);
+    let (np, nr): (usize, usize) = (p.values().sum(), r.values().sum());
+    let overlap: usize = p
+        .iter()
+        .map(|(w, c)| (*c).min(*r.get(w).unwrap_or(&0)))
+        .sum();
+    (ratio(overlap, np), ratio(overlap, nr))
 }
 
 fn word_f1(predicted: &str, reference: &str) -> f64 {
