@@ -30,10 +30,12 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     );
     let mut worst_n = 15;
     let mut only: Option<String> = None;
+    let mut explain = false;
     while let Some(a) = args.next() {
         match a.as_str() {
             "--worst" => worst_n = args.next().and_then(|n| n.parse().ok()).unwrap_or(15),
             "--only" => only = args.next(),
+            "--explain" => explain = true,
             _ => return Err(format!("unknown argument {a}").into()),
         }
     }
@@ -95,8 +97,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             title_n += 1;
             if record.title.as_deref().map(norm) == Some(norm(t)) {
                 title_ok += 1;
-            } else if only.is_some() {
-                eprintln!("title: got {:?} want {t:?}", record.title);
+            } else if only.is_some() || explain {
+                eprintln!("{id} title: got {:?} want {t:?}", record.title);
             }
         }
         if let Some(d) = truth["publish_date"].as_str().filter(|d| d.len() >= 10) {
@@ -107,16 +109,16 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 .is_some_and(|p| p.value.get(..10) == d.get(..10))
             {
                 date_ok += 1;
-            } else if only.is_some() {
-                eprintln!("date: got {:?} want {d:?}", record.published);
+            } else if only.is_some() || explain {
+                eprintln!("{id} date: got {:?} want {d:?}", record.published);
             }
         }
         if let Some(a) = truth["author"].as_str().filter(|a| !a.trim().is_empty()) {
             author_n += 1;
             if author_match(&record, a) {
                 author_ok += 1;
-            } else if only.is_some() {
-                eprintln!("author: got {:?} want {a:?}", record.authors);
+            } else if only.is_some() || explain {
+                eprintln!("{id} author: got {:?} want {a:?}", record.authors);
             }
         }
         if only.is_some() {

@@ -84,7 +84,8 @@ pub fn find(
     })
     .or_else(|| time_element(doc, now))
     .or_else(|| class_text(doc, now))
-    .or_else(|| url_date(doc));
+    .or_else(|| url_date(doc))
+    .or_else(|| early_text(doc, now));
     let modified = pick(
         article.and_then(|a| json_ld_str(a, "dateModified")),
         DateSource::JsonLd,
@@ -134,6 +135,30 @@ fn class_text(doc: &Doc, now: DateTime<Utc>) -> Option<DateField> {
             raw,
             source: DateSource::Text,
         })
+    })
+}
+
+/// Last resort: the first full date in the opening text of the page, where
+/// bylines and datelines sit (`Posted on March 5, 2024 by …`).
+fn early_text(doc: &Doc, now: DateTime<Utc>) -> Option<DateField> {
+    const OPENING_CHARS: usize = 4000;
+    let mut text = String::new();
+    let visible = doc.body().descendants().filter_map(|n| {
+        let parent = n.parent()?.value().as_element()?.name();
+        let t = n.value().as_text()?;
+        (!matches!(parent, "script" | "style" | "noscript" | "template")).then_some(&**t)
+    });
+    for t in visible {
+        text.push_str(t);
+        text.push(' ');
+        if text.len() > OPENING_CHARS {
+            break;
+        }
+    }
+    find_in_text(&text, now).map(|(raw, value)| DateField {
+        value,
+        raw,
+        source: DateSource::Text,
     })
 }
 
@@ -284,6 +309,18 @@ mod tests {
         );
         assert_eq!(parse_date("5 Mar 2024", n).unwrap(), "2024-03-05T00:00:00Z");
         assert_eq!(parse_date("yesterday", n), None);
+    }
+
+    #[test]
+    fn dateline_in_opening_text() {
+        let doc = Doc::parse(
+            r#"<body><script>var d = "2020-01-01";</script><div>Posted on March 5, 2024 by Jo</div></body>"#,
+            None,
+            crate::record::Article::new(Utc::now()),
+        );
+        let d = early_text(&doc, Utc::now()).unwrap();
+        assert_eq!(d.value, "2024-03-05T00:00:00Z");
+        assert_eq!(d.source, DateSource::Text);
     }
 
     #[test]
