@@ -169,9 +169,19 @@ fn norm(s: &str) -> String {
         .to_lowercase()
 }
 
+/// Author names compared as word sequences: case, punctuation and list
+/// joiners ("and", "&") do not count.
+fn author_words(s: &str) -> String {
+    s.to_lowercase()
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty() && *w != "and")
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 fn author_match(record: &Article, truth: &str) -> bool {
-    let want = norm(truth);
-    let got = norm(&record.authors.join(", "));
+    let want = author_words(truth);
+    let got = author_words(&record.authors.join(", "));
     !got.is_empty() && (got == want || got.contains(&want) || want.contains(&got))
 }
 

@@ -74,6 +74,27 @@ impl Doc {
     }
 }
 
+impl Doc {
+    /// The first `max_bytes` (roughly) of the body's visible text, text
+    /// nodes separated by spaces: where datelines and bylines sit.
+    pub fn opening_text(&self, max_bytes: usize) -> String {
+        let visible = self.body().descendants().filter_map(|n| {
+            let parent = n.parent()?.value().as_element()?.name();
+            let t = n.value().as_text()?;
+            (!matches!(parent, "script" | "style" | "noscript" | "template")).then_some(&**t)
+        });
+        let mut text = String::new();
+        for t in visible {
+            text.push_str(t);
+            text.push(' ');
+            if text.len() > max_bytes {
+                break;
+            }
+        }
+        text
+    }
+}
+
 /// A selector compiled from a literal known to be valid.
 ///
 /// Panics only on a programming error in the literal; every call site uses a

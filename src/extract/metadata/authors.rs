@@ -53,6 +53,11 @@ pub fn find(doc: &Doc, meta: &MetaTags, article: Option<&Value>) -> Vec<String> 
                 .take(3),
         );
     }
+    if raw.is_empty()
+        && let Some(name) = byline_in_text(&doc.opening_text(3000))
+    {
+        raw.push(name);
+    }
     let mut names = Vec::new();
     for r in raw {
         for name in split_names(&r) {
@@ -65,6 +70,15 @@ pub fn find(doc: &Doc, meta: &MetaTags, article: Option<&Value>) -> Vec<String> 
     }
     names.truncate(10);
     names
+}
+
+/// A "By Firstname Lastname" byline in visible text.
+fn byline_in_text(text: &str) -> Option<String> {
+    static RE: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(r"\b(?:By|BY|Written by|Posted by|Author:)\s+(\p{Lu}[\p{L}'’.-]+(?: \p{Lu}[\p{L}'’.-]+){1,3})")
+            .expect("valid regex")
+    });
+    RE.captures(text).map(|c| c[1].to_owned())
 }
 
 fn collect_json_ld(v: &Value, out: &mut Vec<String>) {
@@ -112,7 +126,11 @@ const STOP_WORDS: &[&str] = &[
 /// Cleans one name; `None` when what is left is not a person's name.
 pub fn clean_name(raw: &str) -> Option<String> {
     let mut s = normalize_space(raw);
-    if s.contains("://") || s.starts_with("www.") || s.contains('@') && !s.contains(' ') {
+    if s.contains("://")
+        || s.starts_with("www.")
+        || s.contains('@') && !s.contains(' ')
+        || s.contains(['=', '(', ')', '{', '}', '<', '>', ';', '"', '\\'])
+    {
         return None;
     }
     for prefix in [
@@ -163,6 +181,7 @@ pub fn clean_name(raw: &str) -> Option<String> {
         || name.len() > 60
         || words.len() > 5
         || generic.contains(&lower.as_str())
+        || lower == "by"
         || lower.ends_with(" staff")
         || !name.chars().next().is_some_and(char::is_alphabetic)
     {
@@ -191,6 +210,20 @@ mod tests {
             clean_name("Jo Bloggs, 12 March 2024").as_deref(),
             Some("Jo Bloggs")
         );
+    }
+
+    #[test]
+    fn rejects_code_and_finds_text_bylines() {
+        assert_eq!(
+            clean_name("if(t){const t=document.querySelectorAll(\"img"),
+            None
+        );
+        assert_eq!(clean_name("By"), None);
+        assert_eq!(
+            byline_in_text("Home  News  By Sergio Martínez-Beltrán  March 5").as_deref(),
+            Some("Sergio Martínez-Beltrán")
+        );
+        assert_eq!(byline_in_text("stand by me"), None);
     }
 
     #[test]

@@ -141,20 +141,7 @@ fn class_text(doc: &Doc, now: DateTime<Utc>) -> Option<DateField> {
 /// Last resort: the first full date in the opening text of the page, where
 /// bylines and datelines sit (`Posted on March 5, 2024 by …`).
 fn early_text(doc: &Doc, now: DateTime<Utc>) -> Option<DateField> {
-    const OPENING_CHARS: usize = 4000;
-    let mut text = String::new();
-    let visible = doc.body().descendants().filter_map(|n| {
-        let parent = n.parent()?.value().as_element()?.name();
-        let t = n.value().as_text()?;
-        (!matches!(parent, "script" | "style" | "noscript" | "template")).then_some(&**t)
-    });
-    for t in visible {
-        text.push_str(t);
-        text.push(' ');
-        if text.len() > OPENING_CHARS {
-            break;
-        }
-    }
+    let text = doc.opening_text(4000);
     find_in_text(&text, now).map(|(raw, value)| DateField {
         value,
         raw,
