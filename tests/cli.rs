@@ -326,6 +326,7 @@ fn url_alone_fetches_the_page() {
     let url = format!("{base}/news/story?utm_source=feed");
     let out = newswire()
         .args(["extract", "--url", &url])
+        .env("NEWSWIRE_FETCH__ALLOW_PRIVATE_ADDRESSES", "true")
         .output()
         .unwrap();
     assert!(
@@ -347,10 +348,34 @@ fn url_fetch_failure_is_an_error_record() {
     let url = format!("{base}/missing");
     let out = newswire()
         .args(["extract", "--url", &url])
+        .env("NEWSWIRE_FETCH__ALLOW_PRIVATE_ADDRESSES", "true")
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(1));
     let recs = records(&out.stdout);
     assert_eq!(recs[0]["status"], "error");
     assert!(recs[0]["warnings"][0].as_str().unwrap().contains("404"));
+}
+
+#[test]
+fn private_addresses_are_refused_by_default() {
+    let base = serve(vec![http_response("200 OK", &[], b"<p>internal</p>")]);
+    let port = base.rsplit(':').next().unwrap().to_owned();
+    // An IP literal, and a host name that resolves to loopback.
+    for url in [
+        format!("{base}/admin"),
+        format!("http://localhost:{port}/admin"),
+    ] {
+        let out = newswire()
+            .args(["extract", "--url", &url])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(1));
+        let recs = records(&out.stdout);
+        let warning = recs[0]["warnings"][0].as_str().unwrap();
+        assert!(
+            warning.contains("allow_private_addresses"),
+            "{url}: {warning}"
+        );
+    }
 }

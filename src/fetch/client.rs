@@ -10,6 +10,7 @@ use futures_util::StreamExt;
 use reqwest::header::{self, HeaderMap};
 use url::Url;
 
+use super::guard;
 use crate::config::FetchConfig;
 
 /// Why a page could not be fetched.
@@ -19,7 +20,7 @@ pub enum FetchError {
     #[error("cannot build the HTTP client: {0}")]
     Client(#[source] reqwest::Error),
     /// Connecting, sending or reading failed.
-    #[error("request to {url} failed: {source}")]
+    #[error("request to {url} failed: {}", chain(source))]
     Request {
         /// The URL requested.
         url: Url,
@@ -37,6 +38,12 @@ pub enum FetchError {
         /// The response headers (for `Retry-After` and friends).
         headers: Box<HeaderMap>,
     },
+    /// The address guard refused the URL (a non-public IP literal).
+    #[error("refused: {reason}")]
+    Refused {
+        /// Why, naming the URL and address.
+        reason: String,
+    },
     /// The body was larger than `fetch.max_body_bytes`.
     #[error("{url}: body exceeds the {limit}-byte limit (fetch.max_body_bytes)")]
     TooLarge {
@@ -45,6 +52,22 @@ pub enum FetchError {
         /// The configured limit.
         limit: u64,
     },
+}
+
+/// An error and its sources on one line: reqwest's own message ("error
+/// sending request") hides the cause (refused address, DNS, TLS) in the chain.
+fn chain(err: &dyn std::error::Error) -> String {
+    let mut text = err.to_string();
+    let mut source = err.source();
+    while let Some(s) = source {
+        let part = s.to_string();
+        if !text.contains(&part) {
+            text.push_str(": ");
+            text.push_str(&part);
+        }
+        source = s.source();
+    }
+    text
 }
 
 /// A fetched page: body plus the transport facts the record keeps.
@@ -71,27 +94,50 @@ pub struct FetchedPage {
 pub struct Fetcher {
     client: reqwest::Client,
     max_body_bytes: u64,
+    /// True unless `fetch.allow_private_addresses` is set.
+    guard: bool,
 }
 
 impl Fetcher {
     /// Builds the client from `config`.
     pub fn new(config: &FetchConfig) -> Result<Self, FetchError> {
-        let client = reqwest::Client::builder()
+        let guard = !config.allow_private_addresses;
+        let max_redirects = config.max_redirects;
+        let redirects = reqwest::redirect::Policy::custom(move |attempt| {
+            if attempt.previous().len() > max_redirects {
+                return attempt.error(format!(
+                    "more than {max_redirects} redirects (fetch.max_redirects)"
+                ));
+            }
+            if guard && let Err(why) = guard::check_url(attempt.url()) {
+                return attempt.error(why);
+            }
+            attempt.follow()
+        });
+        let mut builder = reqwest::Client::builder()
             .user_agent(config.user_agent.clone())
             .connect_timeout(config.connect_timeout)
             .read_timeout(config.read_timeout)
             .timeout(config.timeout)
-            .redirect(reqwest::redirect::Policy::limited(config.max_redirects))
-            .build()
-            .map_err(FetchError::Client)?;
+            .redirect(redirects);
+        if guard {
+            builder = builder.dns_resolver(guard::GuardedResolver);
+        }
+        let client = builder.build().map_err(FetchError::Client)?;
         Ok(Fetcher {
             client,
             max_body_bytes: config.max_body_bytes,
+            guard,
         })
     }
 
     /// GETs `url` and reads the whole body, up to the size cap.
     pub async fn get(&self, url: &Url) -> Result<FetchedPage, FetchError> {
+        if self.guard
+            && let Err(reason) = guard::check_url(url)
+        {
+            return Err(FetchError::Refused { reason });
+        }
         let started = Instant::now();
         let request_err = |source| FetchError::Request {
             url: url.clone(),

@@ -3,8 +3,10 @@
 //! - [`client`]: the HTTP client, with timeouts, a redirect cap and a
 //!   streamed body-size cap that also bounds decompressed size.
 //! - [`charset`]: bytes → text, never assuming UTF-8.
+//! - [`guard`]: refuses loopback and private addresses unless allowed.
 
 pub mod charset;
 pub mod client;
+pub mod guard;
 
 pub use client::{FetchError, FetchedPage, Fetcher};
