@@ -21,6 +21,18 @@ impl Default for LogConfig {
     }
 }
 
+impl LogConfig {
+    /// Adds every problem with these settings to `problems`.
+    pub(crate) fn validate(&self, problems: &mut Vec<String>) {
+        if let Err(e) = tracing_subscriber::EnvFilter::try_new(&self.level) {
+            problems.push(format!(
+                "log.level {:?} is not a valid filter: {e}",
+                self.level
+            ));
+        }
+    }
+}
+
 /// Log line format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
 #[serde(rename_all = "lowercase")]

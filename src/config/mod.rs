@@ -86,6 +86,7 @@ impl Config {
     /// Returns every problem found, not just the first.
     pub fn validate(&self) -> Result<(), ConfigError> {
         let mut problems = Vec::new();
+        self.log.validate(&mut problems);
         self.extract.validate(&mut problems);
         self.fetch.validate(&mut problems);
         if problems.is_empty() {
