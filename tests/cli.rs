@@ -53,6 +53,17 @@ fn stderr_of(out: &std::process::Output) -> String {
     String::from_utf8_lossy(&out.stderr).into_owned()
 }
 
+/// Asserts a user-facing failure: exit `code`, nothing on stdout, exactly one
+/// `error:` line on stderr. Returns that line.
+fn one_error_line(out: &std::process::Output, code: i32) -> String {
+    assert_eq!(out.status.code(), Some(code));
+    assert!(out.stdout.is_empty());
+    let stderr = stderr_of(out);
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(stderr.starts_with("error:"), "{stderr}");
+    stderr
+}
+
 /// `len` deterministic pseudo-random bytes (xorshift), for binary inputs.
 fn noise(len: usize, seed: u64) -> Vec<u8> {
     let mut x = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
@@ -235,10 +246,7 @@ fn windows_1252_page_is_decoded() {
 #[test]
 fn extract_without_inputs_is_a_usage_error() {
     let out = newswire().arg("extract").output().unwrap();
-    assert_eq!(out.status.code(), Some(1));
-    assert!(out.stdout.is_empty());
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    let stderr = one_error_line(&out, 1);
     assert!(stderr.starts_with("error: nothing to extract"), "{stderr}");
 }
 
@@ -518,10 +526,7 @@ fn check_config_missing_file_exits_2() {
         .arg(&missing)
         .output()
         .unwrap();
-    assert_eq!(out.status.code(), Some(2));
-    assert!(out.stdout.is_empty());
-    let stderr = stderr_of(&out);
-    assert!(stderr.starts_with("error:"), "{stderr}");
+    let stderr = one_error_line(&out, 2);
     assert!(stderr.contains("absent.toml"), "{stderr}");
 }
 
@@ -532,15 +537,8 @@ fn invalid_log_level_from_env_is_a_clear_error() {
         .env("NEWSWIRE_LOG__LEVEL", "[[[")
         .output()
         .unwrap();
-    assert_eq!(
-        out.status.code(),
-        Some(2),
-        "a bad config value is a config error"
-    );
-    assert!(out.stdout.is_empty());
-    let stderr = stderr_of(&out);
-    assert_eq!(stderr.lines().count(), 1, "{stderr}");
-    assert!(stderr.starts_with("error:"), "{stderr}");
+    // A bad config value is a config error: exit 2.
+    let stderr = one_error_line(&out, 2);
     assert!(stderr.contains("[[["), "{stderr}");
     assert!(stderr.contains("log.level"), "{stderr}");
 }
