@@ -20,10 +20,12 @@
 pub mod canonical;
 pub mod config;
 pub mod extract;
+pub mod feeds;
 pub mod fetch;
 pub mod ops;
 pub mod record;
 pub mod sinks;
+pub mod state;
 
 pub use config::Config;
 pub use extract::{Page, Pipeline};

@@ -136,7 +136,7 @@ pub struct HttpInfo {
 }
 
 /// The feed entry an article was discovered through.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct FeedInfo {
     /// URL of the feed.
     pub url: String,
@@ -150,6 +150,9 @@ pub struct FeedInfo {
     pub entry_published: Option<DateTime<Utc>>,
     /// The entry's categories.
     pub categories: Vec<String>,
+    /// The labels given to the feed in the config (`[[feeds]] tags`).
+    #[serde(default)]
+    pub tags: Vec<String>,
 }
 
 /// A date together with the text it was read from and where that text was.

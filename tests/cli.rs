@@ -584,6 +584,7 @@ fn schema_is_valid_and_strict() {
         entry_title: Some("A".into()),
         entry_published: Some(now),
         categories: vec!["World".into()],
+        tags: vec!["news".into()],
     });
     a.title = Some("A".into());
     a.authors = vec!["Jane Roe".into()];

@@ -26,6 +26,22 @@ pub struct FetchConfig {
     /// Allow loopback, private and link-local addresses. Off in production so
     /// that a feed cannot make the worker fetch internal services.
     pub allow_private_addresses: bool,
+    /// Requests to one host at the same time.
+    pub per_host_concurrency: usize,
+    /// Least time between the starts of two requests to one host.
+    #[serde(with = "humantime_serde")]
+    pub per_host_interval: Duration,
+    /// Extra attempts for transient failures (connection errors, timeouts,
+    /// 5xx, 429), with exponential backoff.
+    pub retries: u32,
+    /// Wait before the first retry; doubled for each further one.
+    #[serde(with = "humantime_serde")]
+    pub retry_backoff: Duration,
+    /// Honour robots.txt for article pages.
+    pub robots: bool,
+    /// How long a host's robots.txt is cached.
+    #[serde(with = "humantime_serde")]
+    pub robots_ttl: Duration,
 }
 
 impl Default for FetchConfig {
@@ -43,6 +59,12 @@ impl Default for FetchConfig {
             max_redirects: 5,
             max_body_bytes: 8 * 1024 * 1024,
             allow_private_addresses: false,
+            per_host_concurrency: 2,
+            per_host_interval: Duration::from_secs(1),
+            retries: 2,
+            retry_backoff: Duration::from_secs(2),
+            robots: true,
+            robots_ttl: Duration::from_secs(24 * 3600),
         }
     }
 }
@@ -55,6 +77,9 @@ impl FetchConfig {
         }
         if self.max_body_bytes == 0 {
             problems.push("fetch.max_body_bytes must be greater than 0".to_owned());
+        }
+        if self.per_host_concurrency == 0 {
+            problems.push("fetch.per_host_concurrency must be greater than 0".to_owned());
         }
         for (key, d) in [
             ("connect_timeout", self.connect_timeout),

@@ -9,12 +9,20 @@
 //! Types here:
 //! - [`Config`]: the whole resolved configuration.
 //! - [`ConfigError`]: why loading failed, naming the key and, where known, the line.
-//! - sections: [`LogConfig`], [`ExtractConfig`], [`FetchConfig`].
+//! - sections: [`LogConfig`], [`ExtractConfig`], [`FetchConfig`],
+//!   [`FeedConfig`], [`ScheduleConfig`], [`StateConfig`], [`SinkConfig`],
+//!   [`DeadLetterConfig`], [`WorkerConfig`], [`OpsConfig`].
 
 mod error;
 mod extract;
+mod feeds;
 mod fetch;
 mod log;
+mod ops;
+mod schedule;
+mod sinks;
+mod state;
+mod worker;
 
 use std::path::{Path, PathBuf};
 
@@ -24,8 +32,14 @@ use serde::{Deserialize, Serialize};
 
 pub use error::ConfigError;
 pub use extract::{ExtractConfig, StageName};
+pub use feeds::FeedConfig;
 pub use fetch::FetchConfig;
 pub use log::{LogConfig, LogFormat};
+pub use ops::OpsConfig;
+pub use schedule::ScheduleConfig;
+pub use sinks::{Compression, DeadLetterConfig, FileSinkConfig, SinkConfig};
+pub use state::StateConfig;
+pub use worker::WorkerConfig;
 
 /// Prefix of environment variables that override config keys.
 pub const ENV_PREFIX: &str = "NEWSWIRE_";
@@ -34,15 +48,57 @@ pub const ENV_PREFIX: &str = "NEWSWIRE_";
 const ENV_IGNORED: &[&str] = &["config"];
 
 /// The fully resolved configuration.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct Config {
+    /// An OPML file whose feeds are polled besides `[[feeds]]`; a relative
+    /// path is read from the working directory.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub feeds_opml: Option<PathBuf>,
     /// Logging.
     pub log: LogConfig,
     /// The extraction pipeline.
     pub extract: ExtractConfig,
     /// The HTTP client that talks to publishers.
     pub fetch: FetchConfig,
+    /// Polling intervals.
+    pub schedule: ScheduleConfig,
+    /// The state store.
+    pub state: StateConfig,
+    /// Worker concurrency and shutdown.
+    pub worker: WorkerConfig,
+    /// Metrics and health endpoint.
+    pub ops: OpsConfig,
+    /// Where records that cannot be produced go.
+    pub dead_letter: DeadLetterConfig,
+    /// Feeds to poll.
+    pub feeds: Vec<FeedConfig>,
+    /// Record outputs; every record goes to each.
+    pub sinks: Vec<SinkConfig>,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            feeds_opml: None,
+            log: LogConfig::default(),
+            extract: ExtractConfig::default(),
+            fetch: FetchConfig::default(),
+            schedule: ScheduleConfig::default(),
+            state: StateConfig::default(),
+            worker: WorkerConfig::default(),
+            ops: OpsConfig::default(),
+            dead_letter: DeadLetterConfig::default(),
+            feeds: Vec::new(),
+            sinks: vec![SinkConfig::File(FileSinkConfig {
+                dir: PathBuf::from("output"),
+                prefix: "articles".to_owned(),
+                max_bytes: 128 * 1024 * 1024,
+                max_age: std::time::Duration::from_secs(3600),
+                compression: Compression::None,
+            })],
+        }
+    }
 }
 
 impl Config {
@@ -89,6 +145,19 @@ impl Config {
         self.log.validate(&mut problems);
         self.extract.validate(&mut problems);
         self.fetch.validate(&mut problems);
+        self.schedule.validate(&mut problems);
+        self.state.validate(&mut problems);
+        self.worker.validate(&mut problems);
+        self.ops.validate(&mut problems);
+        for (i, feed) in self.feeds.iter().enumerate() {
+            feed.validate(i, &mut problems);
+        }
+        if self.sinks.is_empty() {
+            problems.push("at least one [[sinks]] entry is needed".to_owned());
+        }
+        for (i, sink) in self.sinks.iter().enumerate() {
+            sink.validate(i, &mut problems);
+        }
         if problems.is_empty() {
             Ok(())
         } else {

@@ -53,6 +53,44 @@ pub fn decode_html(bytes: &[u8], header_charset: Option<&str>, tld: Option<&[u8]
     }
 }
 
+/// Decodes an XML document (a feed): BOM → HTTP header → the XML
+/// declaration's `encoding` → valid UTF-8 → detector. Feed parsers only take
+/// UTF-8 reliably, so every feed goes through here first.
+pub fn decode_xml(bytes: &[u8], header_charset: Option<&str>) -> Decoded {
+    let (encoding, source) = if let Some((enc, _)) = Encoding::for_bom(bytes) {
+        (enc, CharsetSource::Bom)
+    } else if let Some(enc) = header_charset.and_then(label_to_encoding) {
+        (enc, CharsetSource::Header)
+    } else if let Some(enc) = xml_declared_encoding(bytes) {
+        (enc, CharsetSource::Meta)
+    } else {
+        choose_encoding(bytes, None, None)
+    };
+    let (text, _, had_errors) = encoding.decode(bytes);
+    Decoded {
+        text: text.into_owned(),
+        encoding,
+        source,
+        had_errors,
+    }
+}
+
+/// The `encoding` pseudo-attribute of a leading `<?xml …?>` declaration.
+fn xml_declared_encoding(bytes: &[u8]) -> Option<&'static Encoding> {
+    let head = trim_ascii_start(&bytes[..bytes.len().min(512)]);
+    let decl = head.strip_prefix(b"<?xml")?;
+    let end = find(decl, b"?>")?;
+    let decl = std::str::from_utf8(&decl[..end]).ok()?;
+    let at = decl.find("encoding")?;
+    let rest = decl[at + "encoding".len()..]
+        .trim_start()
+        .strip_prefix('=')?;
+    let rest = rest.trim_start();
+    let quote = rest.chars().next().filter(|c| *c == '"' || *c == '\'')?;
+    let label = rest[1..].split(quote).next()?;
+    label_to_encoding(label)
+}
+
 /// Picks the encoding for `bytes` by the order of evidence in the module docs.
 pub fn choose_encoding(
     bytes: &[u8],
@@ -143,6 +181,9 @@ fn meta_charset(head: &[u8]) -> Option<&'static Encoding> {
 }
 
 fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
+    if needle.is_empty() || hay.len() < needle.len() {
+        return None;
+    }
     hay.windows(needle.len()).position(|w| w == needle)
 }
 

@@ -1,0 +1,52 @@
+//! `[[feeds]]` and `feeds_opml`: which feeds the worker polls.
+
+use std::time::Duration;
+
+use serde::{Deserialize, Serialize};
+use url::Url;
+
+/// One feed to poll.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FeedConfig {
+    /// The feed's URL (RSS, Atom or JSON Feed).
+    pub url: String,
+    /// A fixed polling interval for this feed, overriding the adaptive one
+    /// (still bounded by `schedule.min_interval`).
+    #[serde(
+        default,
+        with = "humantime_serde",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub interval: Option<Duration>,
+    /// Labels copied into every record from this feed (`feed.tags`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tags: Vec<String>,
+}
+
+impl FeedConfig {
+    /// A feed with no options, e.g. from an OPML file.
+    pub fn new(url: impl Into<String>) -> FeedConfig {
+        FeedConfig {
+            url: url.into(),
+            interval: None,
+            tags: Vec::new(),
+        }
+    }
+
+    /// Adds every problem with this feed to `problems`; `index` locates it.
+    pub(crate) fn validate(&self, index: usize, problems: &mut Vec<String>) {
+        match Url::parse(&self.url) {
+            Ok(u) if matches!(u.scheme(), "http" | "https") => {}
+            Ok(u) => problems.push(format!(
+                "feeds[{index}].url `{}`: scheme `{}` is not http or https",
+                self.url,
+                u.scheme()
+            )),
+            Err(e) => problems.push(format!("feeds[{index}].url `{}`: {e}", self.url)),
+        }
+        if self.interval.is_some_and(|d| d.is_zero()) {
+            problems.push(format!("feeds[{index}].interval must be greater than 0"));
+        }
+    }
+}

@@ -1,0 +1,92 @@
+//! `[[sinks]]` and `[dead_letter]`: where records go.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use serde::{Deserialize, Serialize};
+
+/// One output for records. Every record goes to every sink.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "lowercase", deny_unknown_fields)]
+pub enum SinkConfig {
+    /// NDJSON on standard output (logs stay on stderr).
+    Stdout,
+    /// NDJSON files in a directory, rotated, optionally compressed.
+    File(FileSinkConfig),
+}
+
+/// A rotating NDJSON file sink.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FileSinkConfig {
+    /// Output directory (created when missing).
+    pub dir: PathBuf,
+    /// File name prefix; files are `<prefix>-<UTC time>-<seq>.ndjson[.gz|.zst]`.
+    #[serde(default = "default_prefix")]
+    pub prefix: String,
+    /// A file is closed and a new one started past this many bytes written.
+    #[serde(default = "default_max_bytes")]
+    pub max_bytes: u64,
+    /// A file is closed and a new one started when it is this old.
+    #[serde(default = "default_max_age", with = "humantime_serde")]
+    pub max_age: Duration,
+    /// Compression of finished files.
+    #[serde(default)]
+    pub compression: Compression,
+}
+
+fn default_prefix() -> String {
+    "articles".to_owned()
+}
+
+fn default_max_bytes() -> u64 {
+    128 * 1024 * 1024
+}
+
+fn default_max_age() -> Duration {
+    Duration::from_secs(3600)
+}
+
+/// Compression of file sink output.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Compression {
+    /// Plain NDJSON.
+    #[default]
+    None,
+    /// gzip (`.ndjson.gz`).
+    Gzip,
+    /// zstd (`.ndjson.zst`).
+    Zstd,
+}
+
+impl SinkConfig {
+    /// Adds every problem with this sink to `problems`; `index` locates it.
+    pub(crate) fn validate(&self, index: usize, problems: &mut Vec<String>) {
+        if let SinkConfig::File(f) = self {
+            if f.dir.as_os_str().is_empty() {
+                problems.push(format!("sinks[{index}].dir must not be empty"));
+            }
+            if f.max_bytes < 1024 {
+                problems.push(format!("sinks[{index}].max_bytes must be at least 1024"));
+            }
+            if f.max_age.is_zero() {
+                problems.push(format!("sinks[{index}].max_age must be greater than 0"));
+            }
+            if f.prefix.is_empty() || f.prefix.contains('/') {
+                problems.push(format!(
+                    "sinks[{index}].prefix must be a non-empty file name part"
+                ));
+            }
+        }
+    }
+}
+
+/// Where records that cannot be produced are kept, with the reason.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct DeadLetterConfig {
+    /// NDJSON file appended to; unset = dead letters are only counted and logged.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub path: Option<PathBuf>,
+}

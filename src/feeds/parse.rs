@@ -1,0 +1,307 @@
+//! Feed bytes → entries with absolute links.
+//!
+//! feed-rs does the parsing; this module feeds it what it can take (UTF-8,
+//! a `version` on `<rss>`, a final `>`), isolates it (a panic becomes an
+//! error for this feed only), and turns its model into the few facts the
+//! poller needs: an absolute link per entry, GUID, title, date, categories,
+//! and the feed's own refresh hints (`ttl`, `sy:updatePeriod`).
+
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::sync::LazyLock;
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use regex::Regex;
+use url::Url;
+
+use crate::extract::metadata::dates::parse_date;
+use crate::fetch::charset::decode_xml;
+
+/// Why a feed body could not be read.
+#[derive(Debug, thiserror::Error)]
+pub enum FeedError {
+    /// feed-rs rejected the body.
+    #[error("cannot parse feed {url}: {message}")]
+    Parse {
+        /// The feed URL.
+        url: String,
+        /// feed-rs's message.
+        message: String,
+    },
+    /// The body holds items, yet none could be read (a dialect feed-rs
+    /// parses "successfully" into nothing).
+    #[error("feed {url} has <item>/<entry> elements but none could be read")]
+    Unreadable {
+        /// The feed URL.
+        url: String,
+    },
+    /// The parser panicked on this body.
+    #[error("feed {url}: the parser failed on this body (internal error)")]
+    Panic {
+        /// The feed URL.
+        url: String,
+    },
+}
+
+/// One entry of a feed, reduced to what the worker needs.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FeedEntry {
+    /// The article link, absolute.
+    pub link: Url,
+    /// The entry's GUID / id, as given.
+    pub guid: Option<String>,
+    /// The entry title, entities decoded.
+    pub title: Option<String>,
+    /// Published (or else updated) date.
+    pub published: Option<DateTime<Utc>>,
+    /// Category terms.
+    pub categories: Vec<String>,
+}
+
+/// A parsed feed.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ParsedFeed {
+    /// The feed's title, entities decoded.
+    pub title: Option<String>,
+    /// Entries with a usable link, in feed order.
+    pub entries: Vec<FeedEntry>,
+    /// Entries dropped because they had no usable link.
+    pub skipped: usize,
+    /// The feed's own idea of its refresh period (`ttl` or `sy:updatePeriod`).
+    pub refresh_hint: Option<Duration>,
+}
+
+/// Parses a feed body fetched from `base` (the final URL, for relative links).
+pub fn parse_feed(
+    body: &[u8],
+    content_type: Option<&str>,
+    base: &Url,
+) -> Result<ParsedFeed, FeedError> {
+    let header_charset = content_type.and_then(crate::fetch::charset::charset_from_content_type);
+    let text = repair(&decode_xml(body, header_charset).text);
+    let parser = feed_rs::parser::Builder::new()
+        .base_uri(Some(base.as_str()))
+        .timestamp_parser(|s| {
+            parse_date(s, Utc::now())
+                .and_then(|v| DateTime::parse_from_rfc3339(&v).ok())
+                .map(|d| d.with_timezone(&Utc))
+        })
+        .build();
+    let parsed = catch_unwind(AssertUnwindSafe(|| parser.parse(text.as_bytes())));
+    let feed = match parsed {
+        Ok(Ok(feed)) => feed,
+        Ok(Err(e)) => {
+            return Err(FeedError::Parse {
+                url: base.to_string(),
+                message: e.to_string(),
+            });
+        }
+        Err(_) => {
+            return Err(FeedError::Panic {
+                url: base.to_string(),
+            });
+        }
+    };
+    if feed.entries.is_empty() && has_items(&text) {
+        return Err(FeedError::Unreadable {
+            url: base.to_string(),
+        });
+    }
+    let mut out = ParsedFeed {
+        title: feed.title.as_ref().map(|t| clean_text(&t.content)),
+        refresh_hint: feed
+            .ttl
+            .map(|m| Duration::from_secs(u64::from(m) * 60))
+            .or_else(|| update_period(&text)),
+        ..ParsedFeed::default()
+    };
+    for entry in feed.entries {
+        let Some(link) = entry_link(&entry, base) else {
+            out.skipped += 1;
+            continue;
+        };
+        out.entries.push(FeedEntry {
+            link,
+            guid: (!entry.id.is_empty()).then(|| entry.id.clone()),
+            title: entry.title.as_ref().map(|t| clean_text(&t.content)),
+            published: entry.published.or(entry.updated),
+            categories: entry
+                .categories
+                .iter()
+                .map(|c| clean_text(c.label.as_deref().unwrap_or(&c.term)))
+                .filter(|c| !c.is_empty())
+                .collect(),
+        });
+    }
+    Ok(out)
+}
+
+/// The entry's article link: an `alternate` (or unlabelled) link, else any
+/// link, else a GUID that is itself a URL (RSS `isPermaLink`).
+fn entry_link(entry: &feed_rs::model::Entry, base: &Url) -> Option<Url> {
+    let preferred = entry
+        .links
+        .iter()
+        .find(|l| matches!(l.rel.as_deref(), None | Some("alternate")))
+        .or_else(|| entry.links.first())
+        .map(|l| l.href.as_str());
+    let candidate = preferred.or_else(|| {
+        let id = entry.id.trim();
+        (id.starts_with("http://") || id.starts_with("https://")).then_some(id)
+    })?;
+    let url = base.join(candidate.trim()).ok()?;
+    matches!(url.scheme(), "http" | "https").then_some(url)
+}
+
+/// Cheap repairs that let feed-rs read feeds it would reject whole.
+fn repair(text: &str) -> String {
+    static DECL_ENCODING: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r#"^(\s*<\?xml[^>]*?encoding\s*=\s*)["'][^"']*["']"#).expect("static regex")
+    });
+    static RSS_NO_VERSION: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"<rss(\s[^>]*)?>").expect("static regex"));
+    let text = text.trim_start_matches('\u{feff}');
+    // The text is UTF-8 now, whatever the declaration said.
+    let mut out = DECL_ENCODING.replace(text, r#"${1}"utf-8""#).into_owned();
+    if let Some(m) = RSS_NO_VERSION.find(&out)
+        && !m.as_str().contains("version")
+    {
+        let at = m.start() + "<rss".len();
+        out.insert_str(at, r#" version="2.0""#);
+    }
+    // A download cut one byte short of its final `>`.
+    let trimmed = out.trim_end();
+    if trimmed.ends_with("</rss") || trimmed.ends_with("</feed") || trimmed.ends_with("</rdf:RDF") {
+        out.truncate(trimmed.len());
+        out.push('>');
+    }
+    out
+}
+
+/// True when an XML body has item or entry elements.
+fn has_items(text: &str) -> bool {
+    text.contains("<item") || text.contains("<entry")
+}
+
+/// `sy:updatePeriod` × `sy:updateFrequency` (RSS syndication module).
+fn update_period(text: &str) -> Option<Duration> {
+    static PERIOD: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"<sy:updatePeriod>\s*(\w+)\s*</sy:updatePeriod>").expect("static regex")
+    });
+    static FREQ: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"<sy:updateFrequency>\s*(\d+)\s*</sy:updateFrequency>").expect("static regex")
+    });
+    let period = PERIOD.captures(text)?.get(1)?.as_str();
+    let secs: u64 = match period {
+        "hourly" => 3600,
+        "daily" => 86_400,
+        "weekly" => 7 * 86_400,
+        "monthly" => 30 * 86_400,
+        "yearly" => 365 * 86_400,
+        _ => return None,
+    };
+    let freq: u64 = FREQ
+        .captures(text)
+        .and_then(|c| c.get(1)?.as_str().parse().ok())
+        .filter(|&f| f > 0)
+        .unwrap_or(1);
+    Some(Duration::from_secs(secs / freq))
+}
+
+/// Decodes entities feed-rs leaves literal (`&aacute;`) and collapses space.
+fn clean_text(s: &str) -> String {
+    crate::extract::text::normalize_space(&html_escape::decode_html_entities(s))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn base() -> Url {
+        Url::parse("https://news.example/feeds/main.xml").unwrap()
+    }
+
+    const RSS: &str = r#"<?xml version="1.0" encoding="utf-8"?>
+<rss version="2.0" xmlns:sy="http://purl.org/rss/1.0/modules/syndication/"><channel>
+<title>Example &amp; News</title><sy:updatePeriod>hourly</sy:updatePeriod><sy:updateFrequency>2</sy:updateFrequency>
+<item><title>Caf&amp;eacute; opens</title><link>/2026/11/cafe</link><guid>id-1</guid>
+<pubDate>Sun, 29 Nov 2026 08:00:00 +0100</pubDate><category>Local</category></item>
+<item><title>No link here</title><description>x</description></item>
+<item><title>Permalink guid</title><guid isPermaLink="true">https://news.example/p/2</guid></item>
+</channel></rss>"#;
+
+    #[test]
+    fn rss_entries_resolve_links_decode_titles_and_count_linkless() {
+        let f = parse_feed(RSS.as_bytes(), None, &base()).unwrap();
+        assert_eq!(f.title.as_deref(), Some("Example & News"));
+        assert_eq!(f.entries.len(), 2);
+        assert_eq!(f.skipped, 1);
+        let e = &f.entries[0];
+        assert_eq!(e.link.as_str(), "https://news.example/2026/11/cafe");
+        assert_eq!(e.title.as_deref(), Some("Café opens"));
+        assert_eq!(e.guid.as_deref(), Some("id-1"));
+        assert_eq!(e.categories, ["Local"]);
+        assert_eq!(
+            e.published.unwrap().to_rfc3339(),
+            "2026-11-29T07:00:00+00:00"
+        );
+        assert_eq!(f.entries[1].link.as_str(), "https://news.example/p/2");
+        assert_eq!(f.refresh_hint, Some(Duration::from_secs(1800)));
+    }
+
+    #[test]
+    fn atom_and_json_feed() {
+        let atom = r#"<?xml version="1.0"?><feed xmlns="http://www.w3.org/2005/Atom">
+<title>A</title><id>urn:a</id><updated>2026-11-01T00:00:00Z</updated>
+<entry><title>One</title><id>urn:1</id><link rel="alternate" href="https://a.example/1"/>
+<updated>2026-11-02T10:00:00Z</updated></entry></feed>"#;
+        let f = parse_feed(atom.as_bytes(), None, &base()).unwrap();
+        assert_eq!(f.entries[0].link.as_str(), "https://a.example/1");
+        let json = r#"{"version":"https://jsonfeed.org/version/1.1","title":"J",
+            "items":[{"id":"1","url":"https://j.example/a","title":"Ja"}]}"#;
+        let f = parse_feed(json.as_bytes(), Some("application/feed+json"), &base()).unwrap();
+        assert_eq!(f.entries[0].link.as_str(), "https://j.example/a");
+    }
+
+    #[test]
+    fn latin1_feed_missing_version_and_final_bracket_is_repaired() {
+        let mut body =
+            b"<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?><rss><channel><title>T</title>\
+<item><title>Gr\xFC\xDFe</title><link>https://x.example/a</link></item></channel></rss"
+                .to_vec();
+        body.extend_from_slice(b"\n");
+        let f = parse_feed(&body, None, &base()).unwrap();
+        assert_eq!(f.entries[0].title.as_deref(), Some("Grüße"));
+    }
+
+    #[test]
+    fn utf16_declared_feed_does_not_panic() {
+        let text = "<?xml version=\"1.0\" encoding=\"UTF-16\"?><rss version=\"2.0\"><channel><title>T</title>\
+<item><title>x</title><link>https://x.example/a</link></item></channel></rss>";
+        let mut body = vec![0xFE, 0xFF];
+        for u in text.encode_utf16() {
+            body.extend_from_slice(&u.to_be_bytes());
+        }
+        let f = parse_feed(&body, None, &base()).unwrap();
+        assert_eq!(f.entries.len(), 1);
+    }
+
+    #[test]
+    fn garbage_is_an_error_naming_the_feed() {
+        let err = parse_feed(b"<html><body>not a feed", None, &base()).unwrap_err();
+        assert!(
+            err.to_string().contains("news.example/feeds/main.xml"),
+            "{err}"
+        );
+        let err = parse_feed(b"", None, &base()).unwrap_err();
+        assert!(matches!(err, FeedError::Parse { .. }));
+    }
+
+    #[test]
+    fn ttl_is_a_refresh_hint() {
+        let rss = r#"<rss version="2.0"><channel><title>T</title><ttl>90</ttl>
+<item><link>https://x.example/a</link></item></channel></rss>"#;
+        let f = parse_feed(rss.as_bytes(), None, &base()).unwrap();
+        assert_eq!(f.refresh_hint, Some(Duration::from_secs(5400)));
+    }
+}
