@@ -89,6 +89,23 @@ pub struct FetchedPage {
     pub headers: HeaderMap,
 }
 
+/// What article pages are requested as.
+const ACCEPT_HTML: &str = "text/html,application/xhtml+xml;q=0.9,*/*;q=0.5";
+
+/// What feeds are requested as.
+pub const ACCEPT_FEED: &str = "application/rss+xml, application/atom+xml, application/feed+json, application/xml;q=0.9, text/xml;q=0.9, */*;q=0.5";
+
+/// Options of one request beyond the URL.
+#[derive(Debug, Clone, Default)]
+pub struct Request {
+    /// The `Accept` header; HTML by default.
+    pub accept: Option<&'static str>,
+    /// `If-None-Match` validator.
+    pub etag: Option<String>,
+    /// `If-Modified-Since` validator.
+    pub last_modified: Option<String>,
+}
+
 /// An HTTP client configured from `[fetch]`.
 #[derive(Debug, Clone)]
 pub struct Fetcher {
@@ -131,8 +148,14 @@ impl Fetcher {
         })
     }
 
-    /// GETs `url` and reads the whole body, up to the size cap.
+    /// GETs an HTML page and reads the whole body, up to the size cap.
     pub async fn get(&self, url: &Url) -> Result<FetchedPage, FetchError> {
+        self.request(url, &Request::default()).await
+    }
+
+    /// GETs `url` as described by `req`. A `304 Not Modified` answer to a
+    /// conditional request is a success with status 304 and an empty body.
+    pub async fn request(&self, url: &Url, req: &Request) -> Result<FetchedPage, FetchError> {
         if self.guard
             && let Err(reason) = guard::check_url(url)
         {
@@ -143,19 +166,31 @@ impl Fetcher {
             url: url.clone(),
             source,
         };
-        let response = self
+        let mut builder = self
             .client
             .get(url.clone())
-            .header(
-                header::ACCEPT,
-                "text/html,application/xhtml+xml;q=0.9,*/*;q=0.5",
-            )
-            .send()
-            .await
-            .map_err(request_err)?;
+            .header(header::ACCEPT, req.accept.unwrap_or(ACCEPT_HTML));
+        if let Some(etag) = &req.etag {
+            builder = builder.header(header::IF_NONE_MATCH, etag);
+        }
+        if let Some(lm) = &req.last_modified {
+            builder = builder.header(header::IF_MODIFIED_SINCE, lm);
+        }
+        let response = builder.send().await.map_err(request_err)?;
         let status = response.status().as_u16();
         let final_url = response.url().clone();
         let headers = response.headers().clone();
+        if status == 304 && (req.etag.is_some() || req.last_modified.is_some()) {
+            return Ok(FetchedPage {
+                url: url.clone(),
+                final_url,
+                status,
+                content_type: None,
+                body: Vec::new(),
+                elapsed: started.elapsed(),
+                headers,
+            });
+        }
         if !response.status().is_success() {
             return Err(FetchError::Status {
                 url: url.clone(),

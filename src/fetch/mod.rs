@@ -8,5 +8,6 @@
 pub mod charset;
 pub mod client;
 pub mod guard;
+pub mod retry;
 
-pub use client::{FetchError, FetchedPage, Fetcher};
+pub use client::{FetchError, FetchedPage, Fetcher, Request};
