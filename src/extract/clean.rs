@@ -7,6 +7,10 @@
 //! text is never dropped on its name alone: some sites put `sidebar` or
 //! `has-comments` on the wrapper of everything.
 
+use std::borrow::Cow;
+use std::sync::LazyLock;
+
+use aho_corasick::AhoCorasick;
 use ego_tree::NodeRef;
 use ego_tree::iter::Edge;
 use scraper::{ElementRef, Node};
@@ -225,37 +229,45 @@ fn is_hidden(el: ElementRef<'_>) -> bool {
 }
 
 /// True when the element's class or id says it is furniture.
+///
+/// Runs on every element of every page, so it neither allocates (unless a
+/// name has upper-case letters) nor scans the substring lists one by one.
 fn names_furniture(el: ElementRef<'_>) -> bool {
+    static SUBSTRINGS: LazyLock<AhoCorasick> = LazyLock::new(|| {
+        AhoCorasick::new(FURNITURE_SUBSTRINGS).unwrap_or_else(|e| panic!("built-in patterns: {e}"))
+    });
+    static HINTS: LazyLock<AhoCorasick> = LazyLock::new(|| {
+        AhoCorasick::new(CONTENT_HINTS).unwrap_or_else(|e| panic!("built-in patterns: {e}"))
+    });
     let e = el.value();
-    let mut names = String::new();
-    for c in e.classes() {
-        names.push_str(c);
-        names.push(' ');
-    }
-    if let Some(id) = e.id() {
-        names.push_str(id);
-    }
-    if names.is_empty() {
-        return false;
-    }
-    let names = names.to_ascii_lowercase();
-    if CONTENT_HINTS.iter().any(|h| names.contains(h)) {
-        return false;
-    }
-    // Whole class names, and the first or last part of hyphenated ones
-    // (`site-footer`, `nav-menu`), but not inner parts: frameworks put
-    // `widget` or `nav` in the middle of every class (`elementor-widget-container`).
-    names.split_whitespace().any(|class| {
-        FURNITURE_TOKENS.contains(&class) || {
-            let mut parts = class.split(['-', '_']).filter(|p| !p.is_empty());
-            let first = parts.next();
-            let last = parts.next_back();
-            [first, last]
-                .into_iter()
-                .flatten()
-                .any(|p| FURNITURE_TOKENS.contains(&p) && p != "widget")
+    let mut furniture = false;
+    for name in e.classes().chain(e.id()) {
+        let lower: Cow<'_, str> = if name.bytes().any(|b| b.is_ascii_uppercase()) {
+            Cow::Owned(name.to_ascii_lowercase())
+        } else {
+            Cow::Borrowed(name)
+        };
+        if HINTS.is_match(lower.as_ref()) {
+            return false;
         }
-    }) || FURNITURE_SUBSTRINGS.iter().any(|s| names.contains(s))
+        furniture = furniture || token_is_furniture(&lower) || SUBSTRINGS.is_match(lower.as_ref());
+    }
+    furniture
+}
+
+/// Whole class names, and the first or last part of hyphenated ones
+/// (`site-footer`, `nav-menu`), but not inner parts: frameworks put `widget`
+/// or `nav` in the middle of every class (`elementor-widget-container`).
+fn token_is_furniture(class: &str) -> bool {
+    FURNITURE_TOKENS.contains(&class) || {
+        let mut parts = class.split(['-', '_']).filter(|p| !p.is_empty());
+        let first = parts.next();
+        let last = parts.next_back();
+        [first, last]
+            .into_iter()
+            .flatten()
+            .any(|p| FURNITURE_TOKENS.contains(&p) && p != "widget")
+    }
 }
 
 /// Characters of visible text under `node`, roughly (whitespace included).

@@ -8,6 +8,7 @@
 //! `scraper::Html` is not `Send`: a `Doc` lives inside one synchronous
 //! pipeline call and never crosses an `.await`.
 
+use std::cell::OnceCell;
 use std::collections::HashSet;
 
 use ego_tree::NodeId;
@@ -15,7 +16,19 @@ use scraper::{ElementRef, Html, Selector};
 use serde_json::Value;
 use url::Url;
 
+use crate::extract::text::{normalize_space, unescape};
 use crate::record::Article;
+
+/// `css!("…")`: a `&'static Selector` compiled on first use and kept in a
+/// `LazyLock` static, so hot paths do not re-parse selectors per page.
+macro_rules! css {
+    ($s:expr $(,)?) => {{
+        static SELECTOR: std::sync::LazyLock<scraper::Selector> =
+            std::sync::LazyLock::new(|| $crate::extract::doc::selector($s));
+        &*SELECTOR
+    }};
+}
+pub(crate) use css;
 
 /// One page being extracted.
 pub struct Doc {
@@ -29,6 +42,17 @@ pub struct Doc {
     pub dropped: HashSet<NodeId>,
     /// Every JSON-LD object on the page, `@graph`s and arrays flattened.
     pub json_ld: Vec<Value>,
+    /// `<title>` and `<h1>` texts, read once for the content and metadata stages.
+    headlines: OnceCell<Headlines>,
+}
+
+/// The page's visible headline candidates, whitespace-normalized.
+#[derive(Debug, Default)]
+pub struct Headlines {
+    /// The first `<title>`, if any and not blank.
+    pub title: Option<String>,
+    /// The first few `<h1>` elements that have text, in page order.
+    pub h1: Vec<String>,
 }
 
 impl Doc {
@@ -43,6 +67,7 @@ impl Doc {
             record,
             dropped: HashSet::new(),
             json_ld,
+            headlines: OnceCell::new(),
         }
     }
 
@@ -61,6 +86,27 @@ impl Doc {
             Some(base) => base.join(href).ok().map(String::from),
             None => Url::parse(href).ok().map(String::from),
         }
+    }
+
+    /// `<title>` and `<h1>` texts (entities decoded, whitespace normalized),
+    /// computed on first use: both the content stage (to drop the repeated
+    /// headline) and the metadata stage (to pick the title) need them.
+    pub fn headlines(&self) -> &Headlines {
+        self.headlines.get_or_init(|| {
+            let clean = |e: ElementRef<'_>| {
+                Some(normalize_space(&unescape(&e.text().collect::<String>())))
+                    .filter(|s| !s.is_empty())
+            };
+            Headlines {
+                title: self.html.select(css!("title")).next().and_then(clean),
+                h1: self
+                    .html
+                    .select(css!("h1"))
+                    .filter_map(clean)
+                    .take(5)
+                    .collect(),
+            }
+        })
     }
 
     /// The `<body>` element, or the root when the page has none.
@@ -98,7 +144,8 @@ impl Doc {
 /// A selector compiled from a literal known to be valid.
 ///
 /// Panics only on a programming error in the literal; every call site uses a
-/// constant, and each is exercised by the tests.
+/// constant, and each is exercised by the tests. Prefer [`css!`], which
+/// compiles the selector once per process instead of once per call.
 pub fn selector(css: &str) -> Selector {
     Selector::parse(css).unwrap_or_else(|e| panic!("invalid built-in selector {css:?}: {e:?}"))
 }
@@ -106,7 +153,7 @@ pub fn selector(css: &str) -> Selector {
 /// Applies `<base href>` to the page URL.
 fn resolve_base(html: &Html, page_url: Option<Url>) -> Option<Url> {
     let base_href = html
-        .select(&selector("base[href]"))
+        .select(css!("base[href]"))
         .next()
         .and_then(|b| b.value().attr("href"));
     match (page_url, base_href) {
@@ -116,8 +163,8 @@ fn resolve_base(html: &Html, page_url: Option<Url>) -> Option<Url> {
         // A saved page with no URL given: its absolute canonical link is the
         // best base for relative links.
         (None, None) => html
-            .select(&selector(
-                r#"link[rel~="canonical"][href], meta[property="og:url"][content]"#,
+            .select(css!(
+                r#"link[rel~="canonical"][href], meta[property="og:url"][content]"#
             ))
             .filter_map(|e| e.value().attr("href").or_else(|| e.value().attr("content")))
             .find_map(|h| Url::parse(h.trim()).ok())
@@ -129,7 +176,7 @@ fn resolve_base(html: &Html, page_url: Option<Url>) -> Option<Url> {
 /// usual breakage (HTML comments, trailing semicolons, control characters).
 fn collect_json_ld(html: &Html) -> Vec<Value> {
     let mut out = Vec::new();
-    for script in html.select(&selector(r#"script[type="application/ld+json"]"#)) {
+    for script in html.select(css!(r#"script[type="application/ld+json"]"#)) {
         let raw: String = script.text().collect();
         let cleaned = raw
             .trim()

@@ -29,11 +29,13 @@ pub fn run(doc: &mut Doc) -> Result<(), StageError> {
     let scorer = Scorer::new(*body, &doc.dropped);
     let roots = choose_roots(doc, &scorer, *body);
     let blocks = render::render(&roots, &doc.dropped);
-    let title = doc
-        .html
-        .select(&super::doc::selector("title, h1"))
-        .map(|e| normalize_space(&e.text().collect::<String>()).to_lowercase())
-        .collect::<Vec<_>>();
+    let headlines = doc.headlines();
+    let title: Vec<String> = headlines
+        .title
+        .iter()
+        .chain(&headlines.h1)
+        .map(|t| t.to_lowercase())
+        .collect();
     let mut text = assemble(blocks, &title);
     if word_count(&text) < 50
         && let Some(fallback) = noscript_text(doc)
@@ -57,7 +59,7 @@ pub fn run(doc: &mut Doc) -> Result<(), StageError> {
 fn noscript_text(doc: &Doc) -> Option<String> {
     let raw: String = doc
         .html
-        .select(&super::doc::selector("body noscript"))
+        .select(super::doc::css!("body noscript"))
         .map(|n| n.text().collect::<String>())
         .filter(|t| t.len() > 500 && t.contains('<'))
         .max_by_key(String::len)?;

@@ -10,7 +10,7 @@ use serde_json::Value;
 
 use super::sources::MetaTags;
 use crate::extract::Doc;
-use crate::extract::doc::selector;
+use crate::extract::doc::css;
 use crate::extract::text::{normalize_space, unescape};
 
 /// Finds the authors of `doc`.
@@ -37,7 +37,7 @@ pub fn find(doc: &Doc, meta: &MetaTags, article: Option<&Value>) -> Vec<String> 
     if raw.is_empty() {
         raw.extend(
             doc.html
-                .select(&selector(r#"a[rel~="author"], [itemprop="author"] [itemprop="name"], [itemprop="author"]"#))
+                .select(css!(r#"a[rel~="author"], [itemprop="author"] [itemprop="name"], [itemprop="author"]"#))
                 .map(|e| e.text().collect::<String>())
                 .take(5),
         );
@@ -45,7 +45,7 @@ pub fn find(doc: &Doc, meta: &MetaTags, article: Option<&Value>) -> Vec<String> 
     if raw.is_empty() {
         raw.extend(
             doc.html
-                .select(&selector(
+                .select(css!(
                     r#".byline, .author, .author-name, .byline-name, [class*="byline"], [class*="author-name"], [rel="author"]"#,
                 ))
                 .map(|e| e.text().collect::<String>())

@@ -15,7 +15,7 @@ use serde_json::Value;
 
 use super::sources::{MetaTags, json_ld_str};
 use crate::extract::Doc;
-use crate::extract::doc::selector;
+use crate::extract::doc::css;
 use crate::record::{DateField, DateSource};
 
 const PUBLISHED_META: &[&str] = &[
@@ -100,11 +100,11 @@ pub fn find(
 
 /// `<time datetime>`: the one marked as publication date, else the first.
 fn time_element(doc: &Doc, now: DateTime<Utc>) -> Option<DateField> {
-    let marked = selector(r#"[itemprop="datePublished"], time[pubdate], time[class*="publish"]"#);
-    let any = selector("time[datetime]");
+    let marked = css!(r#"[itemprop="datePublished"], time[pubdate], time[class*="publish"]"#);
+    let any = css!("time[datetime]");
     doc.html
-        .select(&marked)
-        .chain(doc.html.select(&any))
+        .select(marked)
+        .chain(doc.html.select(any))
         .find_map(|t| {
             let e = t.value();
             let raw = e
@@ -122,10 +122,10 @@ fn time_element(doc: &Doc, now: DateTime<Utc>) -> Option<DateField> {
 
 /// Visible text of elements whose class names a date (`.post-date`, `.published`).
 fn class_text(doc: &Doc, now: DateTime<Utc>) -> Option<DateField> {
-    let sel = selector(
+    let sel = css!(
         r#"[class*="date"], [class*="publish"], [class*="posted"], [class*="timestamp"], [id*="date"]"#,
     );
-    doc.html.select(&sel).take(20).find_map(|e| {
+    doc.html.select(sel).take(20).find_map(|e| {
         let text: String = e.text().collect();
         if text.len() > 200 {
             return None;

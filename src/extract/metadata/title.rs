@@ -9,7 +9,6 @@ use serde_json::Value;
 
 use super::sources::{MetaTags, json_ld_str};
 use crate::extract::Doc;
-use crate::extract::doc::selector;
 use crate::extract::text::{normalize_space, unescape};
 
 /// Separators between a headline and the site name in `<title>`.
@@ -29,23 +28,15 @@ pub fn find(
         article.and_then(|a| json_ld_str(a, "headline")),
         meta.first(&["og:title"]),
         meta.first(&["twitter:title"]),
-        doc.html
-            .select(&selector("title"))
-            .next()
-            .map(|t| t.text().collect::<String>()),
+        doc.headlines().title.clone(),
     ]
     .into_iter()
     .flatten()
     .filter_map(clean)
     .collect();
 
-    let h1s: Vec<String> = doc
-        .html
-        .select(&selector("h1"))
-        .filter_map(|h| clean(h.text().collect()))
-        .take(5)
-        .collect();
-    for h in &h1s {
+    let h1s = &doc.headlines().h1;
+    for h in h1s {
         let hl = h.to_lowercase();
         if declared.iter().any(|d| {
             let dl = d.to_lowercase();
@@ -59,7 +50,7 @@ pub fn find(
     if let Some(first) = declared.first() {
         return Some(strip_site(first, site_name).unwrap_or_else(|| first.clone()));
     }
-    h1s.into_iter().next()
+    h1s.first().cloned()
 }
 
 /// `title` without a trailing (or leading) site-name part, if it has one.
