@@ -17,6 +17,8 @@ pub struct Extracted {
     pub author: Option<String>,
     /// Published date, ISO-8601-like (only the first 10 characters count).
     pub date: Option<String>,
+    /// newswire's page status (`ok`, `paywall`, …); peers have none.
+    pub status: Option<String>,
 }
 
 /// One extractor, by name.
@@ -42,6 +44,9 @@ impl Extractor {
             Extractor::Newswire(p) => {
                 let record = p.run(Page::from_bytes(html.to_vec(), url.cloned()));
                 Extracted {
+                    status: serde_json::to_value(record.status)
+                        .ok()
+                        .and_then(|v| v.as_str().map(str::to_owned)),
                     author: (!record.authors.is_empty()).then(|| record.authors.join(", ")),
                     date: record.published.map(|d| d.value),
                     title: record.title,
@@ -62,6 +67,7 @@ impl Extractor {
                         title: r.metadata.title,
                         author: r.metadata.author,
                         date: r.metadata.date.map(|d| d.to_rfc3339()),
+                        status: None,
                     },
                     _ => Extracted::default(),
                 }
@@ -86,6 +92,7 @@ impl Extractor {
                         title: Some(a.title).filter(|t| !t.is_empty()),
                         author: a.byline,
                         date: a.published_time,
+                        status: None,
                     },
                     _ => Extracted::default(),
                 }

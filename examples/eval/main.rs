@@ -20,6 +20,7 @@ mod extractors;
 mod metrics;
 mod tally;
 
+use std::collections::BTreeMap;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -82,6 +83,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     let mut tallies: Vec<Tally> = extractors.iter().map(|_| Tally::default()).collect();
     let mut worst: Vec<(f64, String, String)> = Vec::new();
+    // newswire's status per page type: walls and non-articles it reported.
+    let mut statuses: BTreeMap<String, BTreeMap<String, usize>> = BTreeMap::new();
     for id in &ids {
         let gt: Value = serde_json::from_str(&std::fs::read_to_string(
             args.dir.join("ground-truth").join(format!("{id}.json")),
@@ -106,8 +109,16 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             tallies[i].elapsed += started.elapsed();
             let score = tallies[i].add(&truth, &got);
             if i == 0 {
+                *statuses
+                    .entry(got.status.clone().unwrap_or_default())
+                    .or_default()
+                    .entry(truth.page_type.to_owned())
+                    .or_default() += 1;
                 worst.push((score.f1, truth.id.to_owned(), truth.page_type.to_owned()));
                 if args.explain || args.only.is_some() {
+                    if let Some(st) = got.status.as_deref().filter(|s| *s != "ok") {
+                        eprintln!("{id} status: {st} ({} F1 {:.3})", truth.page_type, score.f1);
+                    }
                     for m in &score.misses {
                         eprintln!("{id} {m}");
                     }
@@ -131,6 +142,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             },
             kb as f64 / 1024.0
         );
+    }
+    println!("newswire status by page type:");
+    for (status, types) in &statuses {
+        let parts: Vec<String> = types.iter().map(|(t, n)| format!("{t} {n}")).collect();
+        println!("  {status:<12} {}", parts.join(", "));
     }
     worst.sort_by(|a, b| a.0.total_cmp(&b.0));
     println!("worst pages (newswire):");

@@ -8,9 +8,11 @@
 //!    blocks, the repeated headline, and repeated lines.
 //!
 //! Paragraphs are separated by a blank line, headings stand on their own line.
+//! Finally [`status`] says whether the text is an article, a wall, or nothing.
 
 pub mod render;
 pub mod score;
+pub mod status;
 
 use std::collections::HashSet;
 
@@ -21,7 +23,6 @@ use self::render::{Block, BlockKind};
 use self::score::Scorer;
 use super::text::{normalize_space, word_count};
 use super::{Doc, StageError};
-use crate::record::Status;
 
 /// Extracts the main text of `doc` into `doc.record.text`.
 pub fn run(doc: &mut Doc) -> Result<(), StageError> {
@@ -43,12 +44,9 @@ pub fn run(doc: &mut Doc) -> Result<(), StageError> {
     {
         text = fallback;
     }
-    doc.record.word_count = word_count(&text);
-    doc.record.status = if text.is_empty() {
-        Status::Empty
-    } else {
-        Status::Ok
-    };
+    let words = word_count(&text);
+    doc.record.word_count = words;
+    doc.record.status = status::classify(doc, &text, words);
     doc.record.text = text;
     Ok(())
 }
