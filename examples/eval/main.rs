@@ -3,7 +3,7 @@
 //!
 //! ```text
 //! cargo run --release --example eval -- ../shared/data/wcxb-dev \
-//!     [--no-peers] [--worst N] [--explain] [--only ID]
+//!     [--no-peers] [--worst N] [--explain] [--only ID] [--tsv FILE]
 //! ```
 //!
 //! Prints word-level F1 (the benchmark's metric: lower-cased `\w+` bags,
@@ -11,7 +11,8 @@
 //! accuracy where the ground truth has them, and single-thread throughput,
 //! one column per extractor; then newswire's worst pages. `--no-peers` runs
 //! newswire alone (quick iteration), `--explain` lists newswire's metadata
-//! misses, `--only ID` prints one page's text.
+//! misses, `--only ID` prints one page's text, `--tsv FILE` writes every
+//! page's precision / recall / F1 per extractor.
 //!
 //! Every extractor gets the same decompressed bytes; decompression and
 //! scoring are outside the timed section.
@@ -38,6 +39,7 @@ struct Args {
     only: Option<String>,
     explain: bool,
     peers: bool,
+    tsv: Option<PathBuf>,
 }
 
 fn parse_args() -> Result<Args, String> {
@@ -48,6 +50,7 @@ fn parse_args() -> Result<Args, String> {
         only: None,
         explain: false,
         peers: true,
+        tsv: None,
     };
     while let Some(a) = args.next() {
         match a.as_str() {
@@ -60,6 +63,7 @@ fn parse_args() -> Result<Args, String> {
             "--only" => out.only = Some(args.next().ok_or("--only needs a page id")?),
             "--explain" => out.explain = true,
             "--no-peers" => out.peers = false,
+            "--tsv" => out.tsv = Some(args.next().ok_or("--tsv needs a file")?.into()),
             s if !s.starts_with("--") => out.dir = PathBuf::from(s),
             _ => return Err(format!("unknown argument {a}")),
         }
@@ -83,6 +87,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     let mut tallies: Vec<Tally> = extractors.iter().map(|_| Tally::default()).collect();
     let mut worst: Vec<(f64, String, String)> = Vec::new();
+    // Per page: id, type, then precision, recall, F1 of each extractor.
+    let mut rows: Vec<String> = Vec::new();
     // newswire's status per page type: walls and non-articles it reported.
     let mut statuses: BTreeMap<String, BTreeMap<String, usize>> = BTreeMap::new();
     for id in &ids {
@@ -103,11 +109,16 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             author: present("author", 1),
             date: present("publish_date", 10),
         };
+        let mut row = format!("{id}\t{}", truth.page_type);
         for (i, ex) in extractors.iter().enumerate() {
             let started = Instant::now();
             let got = ex.run(&html, url.as_ref());
             tallies[i].elapsed += started.elapsed();
             let score = tallies[i].add(&truth, &got);
+            row.push_str(&format!(
+                "\t{:.3}\t{:.3}\t{:.3}",
+                score.precision, score.recall, score.f1
+            ));
             if i == 0 {
                 *statuses
                     .entry(got.status.clone().unwrap_or_default())
@@ -128,9 +139,18 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 }
             }
         }
+        rows.push(row);
     }
 
     let names: Vec<&str> = extractors.iter().map(Extractor::name).collect();
+    if let Some(path) = &args.tsv {
+        let mut header = "id\ttype".to_owned();
+        for n in &names {
+            header.push_str(&format!("\t{n} P\t{n} R\t{n} F1"));
+        }
+        rows.insert(0, header);
+        std::fs::write(path, rows.join("\n") + "\n")?;
+    }
     tally::report(&names, &tallies);
     if let Some(kb) = peak_rss_kb() {
         println!(

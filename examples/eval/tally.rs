@@ -31,6 +31,8 @@ pub struct Tally {
 
 /// What one page scored, for `--explain` and the worst-pages list.
 pub struct PageScore {
+    pub precision: f64,
+    pub recall: f64,
     pub f1: f64,
     pub misses: Vec<String>,
 }
@@ -71,7 +73,12 @@ impl Tally {
                 misses.push(format!("author: got {:?} want {a:?}", got.author));
             }
         }
-        PageScore { f1, misses }
+        PageScore {
+            precision: p,
+            recall: r,
+            f1,
+            misses,
+        }
     }
 }
 

@@ -1,9 +1,12 @@
 //! The `content` stage: find the main text and write it to the record.
 //!
-//! 1. Score blocks and pick the best container ([`score`]), letting a
-//!    semantic container (`<article>`, `itemprop=articleBody`, `<main>`) win
-//!    when it holds the candidate and not much more.
-//! 2. Add siblings of the container that score well or read like prose.
+//! 1. Pick the element that best covers the page's prose ([`score`]): the
+//!    one that maximizes the F1 expected from extracting it, with text in
+//!    prose blocks standing in for article text. One container with all the
+//!    article's sections beats the single densest section.
+//! 2. Only when the page has no prose blocks: score blocks Readability-style,
+//!    let a semantic container (`<article>`, `<main>`) win when it holds the
+//!    candidate and not much more, and add siblings that read like prose.
 //! 3. Render the chosen subtrees as blocks ([`render`]), then drop link-heavy
 //!    blocks, the repeated headline, and repeated lines.
 //!
@@ -80,6 +83,13 @@ fn choose_roots<'a>(
     scorer: &Scorer,
     body: NodeRef<'a, Node>,
 ) -> Vec<NodeRef<'a, Node>> {
+    // The subtree that best covers the page's prose; the block-scoring
+    // candidate and its siblings only when the page has no prose blocks.
+    if let Some((id, _)) = scorer.best_cover(body)
+        && let Some(n) = doc.html.tree.get(id)
+    {
+        return vec![n];
+    }
     let candidates = scorer.candidates(body);
     let Some(&(top_id, top_score)) = candidates.first() else {
         return vec![body];
