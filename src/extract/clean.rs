@@ -207,7 +207,14 @@ fn holds_prose(el: ElementRef<'_>) -> bool {
 /// True for `hidden`, `aria-hidden="true"` and inline `display:none`.
 fn is_hidden(el: ElementRef<'_>) -> bool {
     let e = el.value();
-    if e.attr("hidden").is_some() || e.attr("aria-hidden") == Some("true") {
+    // React's streaming renderer parks finished content in
+    // `<div hidden id="S:0">` and moves it into place with a script: it is
+    // the page, not hidden furniture.
+    let streamed = e.id().is_some_and(|id| {
+        id.strip_prefix("S:")
+            .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+    });
+    if (e.attr("hidden").is_some() && !streamed) || e.attr("aria-hidden") == Some("true") {
         return true;
     }
     if e.classes().any(|c| {
@@ -318,6 +325,14 @@ mod tests {
                 "secret"
             ]
         );
+    }
+
+    #[test]
+    fn react_streamed_content_is_not_hidden() {
+        let (d, _) = dropped_texts(
+            r#"<body><div id="S:0" hidden><p>Streamed article text.</p></div><div hidden>Gone</div></body>"#,
+        );
+        assert_eq!(d, vec!["Gone"]);
     }
 
     #[test]

@@ -28,12 +28,14 @@ pub struct Stats {
     /// Paragraph-like children with real text.
     pub paragraphs: usize,
     /// Characters of text in prose blocks under the node: blocks (see
-    /// [`render`](super::render)) with enough text of their own, most of it
-    /// outside links. Estimates how much of the node is article text.
+    /// [`render`](super::render)) whose own text is mostly outside links,
+    /// short blocks at half weight. Estimates how much of the node is
+    /// article text.
     pub prose: usize,
 }
 
-/// A block needs this many characters of its own text to count as prose.
+/// A block needs this many characters of its own text to count fully as
+/// prose; shorter ones (table cells, list items, labels) count half.
 const PROSE_MIN_CHARS: usize = 50;
 
 impl Stats {
@@ -141,8 +143,12 @@ impl Scorer {
                     }
                     let mut f = stack.pop().unwrap_or_default();
                     let block = super::render::is_block(e.name()) || e.name() == "td";
-                    if block && f.own_text >= PROSE_MIN_CHARS && f.own_link * 10 < f.own_text * 4 {
-                        f.stats.prose += f.own_text;
+                    if block && f.own_link * 10 < f.own_text * 4 {
+                        f.stats.prose += if f.own_text >= PROSE_MIN_CHARS {
+                            f.own_text
+                        } else {
+                            f.own_text / 2
+                        };
                     }
                     let s = f.stats;
                     stats.insert(node.id(), s);
