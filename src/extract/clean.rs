@@ -5,7 +5,10 @@
 //! furniture: share bars, related links, cookie and consent banners,
 //! newsletter boxes, comments, ads. An element that holds most of the page's
 //! text is never dropped on its name alone: some sites put `sidebar` or
-//! `has-comments` on the wrapper of everything.
+//! `has-comments` on the wrapper of everything. Comment sections are the
+//! exception: they are dropped whatever their size, unless they wrap the
+//! headline or the page is a discussion (forum thread, Q&A), where the
+//! comments are the content.
 
 use std::borrow::Cow;
 use std::sync::LazyLock;
@@ -137,21 +140,25 @@ pub fn run(doc: &mut Doc) -> Result<(), StageError> {
     let body = doc.body();
     let total_text = text_len(*body);
     let mut dropped = Vec::new();
-    mark(*body, total_text, &mut dropped);
+    let page = PageFacts {
+        total_text,
+        discussion: is_discussion(doc),
+    };
+    mark(*body, &page, &mut dropped);
     doc.dropped.extend(dropped);
     Ok(())
 }
 
 /// Walks the tree (iteratively: hostile pages nest deeply); pushes the ids
 /// of dropped subtree roots.
-fn mark(root: NodeRef<'_, Node>, total_text: usize, dropped: &mut Vec<ego_tree::NodeId>) {
+fn mark(root: NodeRef<'_, Node>, page: &PageFacts, dropped: &mut Vec<ego_tree::NodeId>) {
     let mut skipping: Option<ego_tree::NodeId> = None;
     for edge in root.traverse() {
         match edge {
             Edge::Open(node) if skipping.is_none() && node.id() != root.id() => {
                 let drop = match node.value() {
                     Node::Element(_) => {
-                        ElementRef::wrap(node).is_some_and(|el| is_droppable(el, total_text))
+                        ElementRef::wrap(node).is_some_and(|el| is_droppable(el, page))
                     }
                     Node::Comment(_) | Node::ProcessingInstruction(_) => true,
                     _ => false,
@@ -167,8 +174,18 @@ fn mark(root: NodeRef<'_, Node>, total_text: usize, dropped: &mut Vec<ego_tree::
     }
 }
 
+/// What the rules need to know about the whole page.
+pub struct PageFacts {
+    /// Characters of text in the body.
+    pub total_text: usize,
+    /// The page is a discussion (forum thread, Q&A): its "comments" are
+    /// the content.
+    pub discussion: bool,
+}
+
 /// True when `el` (and everything inside) is furniture.
-pub fn is_droppable(el: ElementRef<'_>, total_text: usize) -> bool {
+pub fn is_droppable(el: ElementRef<'_>, page: &PageFacts) -> bool {
+    let total_text = page.total_text;
     let e = el.value();
     let name = e.name();
     if INVISIBLE_TAGS.contains(&name) || is_hidden(el) {
@@ -187,11 +204,67 @@ pub fn is_droppable(el: ElementRef<'_>, total_text: usize) -> bool {
     // landmarks, so they must hold less of the text to count.
     if landmark {
         total_text == 0 || text_len(*el) * 2 < total_text
+    } else if !page.discussion && names_comments(el) {
+        // Reader comments are prose and often outweigh the article, so
+        // neither size nor paragraphs clear them; only holding the headline
+        // or the article element marks a page-wide wrapper (`has-comments`).
+        !wraps_article(el)
     } else {
         names_furniture(el)
             && (total_text == 0 || text_len(*el) * 4 < total_text)
             && !holds_prose(el)
     }
+}
+
+/// True when the page is a discussion: JSON-LD says so
+/// (`DiscussionForumPosting`, `QAPage`), or its URL is a forum's
+/// (`forum.…`, `/topic/…`, `/comments/…`).
+fn is_discussion(doc: &Doc) -> bool {
+    const TYPES: &[&str] = &["DiscussionForumPosting", "QAPage", "Question"];
+    const HOSTS: &[&str] = &["forum.", "forums.", "community.", "discuss.", "boards."];
+    const SEGMENTS: &[&str] = &[
+        "forum",
+        "forums",
+        "topic",
+        "topics",
+        "thread",
+        "threads",
+        "comments",
+        "questions",
+        "discussion",
+        "discussions",
+    ];
+    if doc.json_ld.iter().any(|o| {
+        TYPES
+            .iter()
+            .any(|t| super::metadata::sources::has_type(o, t))
+    }) {
+        return true;
+    }
+    doc.base_url.as_ref().is_some_and(|u| {
+        u.host_str()
+            .is_some_and(|h| HOSTS.iter().any(|p| h.starts_with(p)))
+            || u.path_segments()
+                .is_some_and(|mut s| s.any(|seg| SEGMENTS.contains(&seg)))
+    })
+}
+
+/// True when a class or id names a comment section or a comment
+/// (`comments`, `commentlist`, `comment-body`, `disqus_thread`).
+fn names_comments(el: ElementRef<'_>) -> bool {
+    let e = el.value();
+    e.classes().chain(e.id()).any(|n| {
+        let n = n.to_ascii_lowercase();
+        n.contains("comment") || n.contains("disqus")
+    })
+}
+
+/// True when `el` holds the page's headline or article element.
+fn wraps_article(el: ElementRef<'_>) -> bool {
+    el.descendants().filter_map(ElementRef::wrap).any(|d| {
+        matches!(d.value().name(), "h1" | "article" | "main")
+            || d.value().attr("itemprop") == Some("articleBody")
+    })
 }
 
 /// True when `el` holds several real paragraphs: whatever its class says
