@@ -7,7 +7,9 @@
 //! 2. Only when the page has no prose blocks: score blocks Readability-style,
 //!    let a semantic container (`<article>`, `<main>`) win when it holds the
 //!    candidate and not much more, and add siblings that read like prose.
-//! 3. Render the chosen subtrees as blocks ([`render`]), then drop link-heavy
+//! 3. When that gives little text (listings, indexes, product grids), take
+//!    the `<main>` landmark or the body instead, links included.
+//! 4. Render the chosen subtrees as blocks ([`render`]), then drop link-heavy
 //!    blocks, the repeated headline, and repeated lines.
 //!
 //! Paragraphs are separated by a blank line, headings stand on their own line.
@@ -27,6 +29,10 @@ use self::score::Scorer;
 use super::text::{normalize_space, word_count};
 use super::{Doc, StageError};
 
+/// Below this many words the prose cover is taken for a listing or index
+/// page, and the landmark text is tried.
+const LISTING_MAX_WORDS: usize = 150;
+
 /// Extracts the main text of `doc` into `doc.record.text`.
 pub fn run(doc: &mut Doc) -> Result<(), StageError> {
     let body = doc.body();
@@ -40,7 +46,13 @@ pub fn run(doc: &mut Doc) -> Result<(), StageError> {
         .chain(&headlines.h1)
         .map(|t| t.to_lowercase())
         .collect();
-    let mut text = assemble(blocks, &title);
+    let mut text = assemble(blocks, &title, 0.6);
+    if word_count(&text) < LISTING_MAX_WORDS
+        && let Some(fallback) = landmark_text(doc, &title)
+        && word_count(&fallback) > word_count(&text) * 2
+    {
+        text = fallback;
+    }
     if word_count(&text) < 50
         && let Some(fallback) = noscript_text(doc)
         && word_count(&fallback) > word_count(&text) * 2
@@ -52,6 +64,22 @@ pub fn run(doc: &mut Doc) -> Result<(), StageError> {
     doc.record.status = status::classify(doc, &text, words);
     doc.record.text = text;
     Ok(())
+}
+
+/// Listing and index pages have little prose: their content is short items
+/// and links. When the prose cover finds little, the page's `<main>`
+/// landmark (else the body), links included, is the better guess; the clean
+/// stage has already dropped the navigation and furniture around it.
+fn landmark_text(doc: &Doc, titles: &[String]) -> Option<String> {
+    let main = doc
+        .html
+        .select(super::doc::css!(r#"main, [role="main"]"#))
+        .find(|m| {
+            !m.ancestors().any(|a| doc.dropped.contains(&a.id())) && !doc.dropped.contains(&m.id())
+        });
+    let root = main.unwrap_or_else(|| doc.body());
+    let blocks = render::render(&[*root], &doc.dropped);
+    Some(assemble(blocks, titles, 1.0)).filter(|t| !t.is_empty())
 }
 
 /// Some sites (Discourse forums, some SPAs) serve the real page to crawlers
@@ -74,7 +102,7 @@ fn noscript_text(doc: &Doc) -> Option<String> {
     let scorer = Scorer::new(*body, &inner.dropped);
     let roots = choose_roots(&inner, &scorer, *body);
     let blocks = render::render(&roots, &inner.dropped);
-    Some(assemble(blocks, &[])).filter(|t| !t.is_empty())
+    Some(assemble(blocks, &[], 0.6)).filter(|t| !t.is_empty())
 }
 
 /// The subtrees whose text is the article, in document order.
@@ -157,17 +185,20 @@ fn prose_like(st: &score::Stats, el: &ElementRef<'_>) -> bool {
 
 /// Joins blocks into the final text, dropping link lists, the headline and
 /// repeated lines.
-fn assemble(blocks: Vec<Block>, titles: &[String]) -> String {
+fn assemble(blocks: Vec<Block>, titles: &[String], max_link_density: f64) -> String {
     let mut seen: HashSet<String> = HashSet::new();
     let mut parts: Vec<String> = Vec::new();
-    for (i, b) in blocks.into_iter().enumerate() {
+    // What comes before the headline (breadcrumbs, kickers, share bars) is
+    // page furniture, as long as it is a small part of the text.
+    let skip = headline_index(&blocks, titles).unwrap_or(0);
+    for (i, b) in blocks.into_iter().enumerate().skip(skip) {
         let chars = b.text.chars().count();
         let link_density = b.link_chars as f64 / chars.max(1) as f64;
-        if link_density > 0.6 && b.kind != BlockKind::Heading {
+        if link_density > max_link_density && b.kind != BlockKind::Heading {
             continue;
         }
         let key = normalize_space(&b.text).to_lowercase();
-        if i < 3 && titles.contains(&key) {
+        if i < skip + 3 && titles.contains(&key) {
             continue;
         }
         if chars >= 10 && !seen.insert(key) {
@@ -176,6 +207,24 @@ fn assemble(blocks: Vec<Block>, titles: &[String]) -> String {
         parts.push(b.text);
     }
     parts.join("\n\n")
+}
+
+/// Index of the headline block when it sits in the first fifth of the
+/// text (and is not the first block).
+fn headline_index(blocks: &[Block], titles: &[String]) -> Option<usize> {
+    let total: usize = blocks.iter().map(|b| b.text.len()).sum();
+    let mut before = 0;
+    for (i, b) in blocks.iter().enumerate() {
+        if before * 5 > total {
+            return None;
+        }
+        if b.kind == BlockKind::Heading && titles.contains(&normalize_space(&b.text).to_lowercase())
+        {
+            return (i > 0).then_some(i);
+        }
+        before += b.text.len();
+    }
+    None
 }
 
 #[cfg(test)]
