@@ -124,7 +124,29 @@ impl Doc {
     /// The first `max_bytes` (roughly) of the body's visible text, text
     /// nodes separated by spaces: where datelines and bylines sit.
     pub fn opening_text(&self, max_bytes: usize) -> String {
+        self.visible_text_from(None, max_bytes)
+    }
+
+    /// Like [`Doc::opening_text`], but starting at the headline's container
+    /// (the parent of the first `<h1>`): the byline and dateline sit next to
+    /// the headline, after however much navigation the page opens with.
+    /// `None` when the page has no `<h1>`.
+    pub fn headline_text(&self, max_bytes: usize) -> Option<String> {
+        let h1 = self.html.select(css!("body h1")).next()?;
+        let start = h1.parent().map_or(h1.id(), |p| p.id());
+        Some(self.visible_text_from(Some(start), max_bytes))
+    }
+
+    /// Visible text of the body from node `start` on (document order).
+    fn visible_text_from(&self, start: Option<NodeId>, max_bytes: usize) -> String {
+        let mut started = start.is_none();
         let visible = self.body().descendants().filter_map(|n| {
+            if !started {
+                started = Some(n.id()) == start;
+                if !started {
+                    return None;
+                }
+            }
             let parent = n.parent()?.value().as_element()?.name();
             let t = n.value().as_text()?;
             (!matches!(parent, "script" | "style" | "noscript" | "template")).then_some(&**t)

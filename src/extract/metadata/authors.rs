@@ -54,7 +54,10 @@ pub fn find(doc: &Doc, meta: &MetaTags, article: Option<&Value>) -> Vec<String> 
         );
     }
     if raw.is_empty()
-        && let Some(name) = byline_in_text(&doc.opening_text(3000))
+        && let Some(name) = doc
+            .headline_text(3000)
+            .and_then(|t| byline_in_text(&t))
+            .or_else(|| byline_in_text(&doc.opening_text(3000)))
     {
         raw.push(name);
     }
