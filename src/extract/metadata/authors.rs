@@ -253,7 +253,7 @@ pub fn clean_name(raw: &str) -> Option<String> {
     let calendar = lower
         .trim_end_matches('.')
         .split_whitespace()
-        .all(|w| month_or_day(w));
+        .all(month_or_day);
     if name.is_empty()
         || calendar
         || not_names.contains(&lower.as_str())
