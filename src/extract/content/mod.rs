@@ -260,6 +260,36 @@ mod tests {
     }
 
     #[test]
+    fn boilerplate_classes_are_left_out() {
+        let text = extract(include_str!("../../../tests/fixtures/boilerplate.html"));
+        for kept in [
+            "The regional operator will run a sleeper service",
+            "Why now",
+            "Officials said demand for overnight travel",
+            "Tickets go on sale next month",
+        ] {
+            assert!(text.contains(kept), "missing {kept:?} in {text}");
+        }
+        for furniture in [
+            "We use cookies",       // cookie banner
+            "Sport",                // navigation
+            "Transport",            // breadcrumbs
+            "Share on Facebook",    // share bar
+            "morning briefing",     // newsletter box
+            "Depot closure leaves", // related links
+            "railfan88",            // comments, though they outweigh the article
+            "waiting for a night train",
+            "All rights reserved", // footer
+        ] {
+            assert!(!text.contains(furniture), "kept {furniture:?} in {text}");
+        }
+        assert!(
+            !text.starts_with("Night trains return"),
+            "headline repeated"
+        );
+    }
+
+    #[test]
     fn repeated_lines_appear_once() {
         let text = extract(
             "<body><article><p>Same line printed twice by the page.</p><p>Same line printed twice by the page.</p><p>Other text, with a comma.</p></article></body>",

@@ -34,7 +34,7 @@ pub fn find(doc: &Doc, meta: &MetaTags, article: Option<&Value>) -> Vec<String> 
         &|| {
             doc.html
                 .select(css!(r#"a[rel~="author"], [itemprop="author"] [itemprop="name"], [itemprop="author"]"#))
-                .map(|e| e.text().collect::<String>())
+                .map(|e| e.text().collect::<Vec<_>>().join(" "))
                 .take(5)
                 .collect()
         },
@@ -50,7 +50,7 @@ pub fn find(doc: &Doc, meta: &MetaTags, article: Option<&Value>) -> Vec<String> 
                         .classes()
                         .any(|c| c.contains("author-bio") || c.contains("authors-list"))
                 })
-                .map(|e| e.text().collect::<String>())
+                .map(|e| e.text().collect::<Vec<_>>().join(" "))
                 .filter(|t| !t.trim().is_empty() && t.len() < 120)
                 .find(|t| split_names(t).iter().any(|n| clean_name(n).is_some()))
                 .into_iter()
@@ -348,6 +348,56 @@ mod tests {
         assert_eq!(
             split_names("By Ann Lee and Bo Chan, Cy Diaz"),
             vec!["By Ann Lee", "Bo Chan", "Cy Diaz"]
+        );
+    }
+
+    fn authors_of(html: &str) -> Vec<String> {
+        let doc = Doc::parse(html, None, crate::record::Article::new(chrono::Utc::now()));
+        let meta = MetaTags::collect(&doc.html);
+        let art = super::super::sources::json_ld_article(&doc.json_ld);
+        find(&doc, &meta, art)
+    }
+
+    #[test]
+    fn each_source_is_read() {
+        // <meta name="author">, and a URL there falls through to the next source.
+        assert_eq!(
+            authors_of(r#"<meta name="author" content="By Ann Lee">"#),
+            vec!["Ann Lee"]
+        );
+        assert_eq!(
+            authors_of(
+                r#"<meta property="article:author" content="https://facebook.com/x"><body><a rel="author" href="/a">Bo Chan</a></body>"#
+            ),
+            vec!["Bo Chan"]
+        );
+        // Twitter/Slack label pairs.
+        assert_eq!(
+            authors_of(
+                r#"<meta name="twitter:label1" content="Written by"><meta name="twitter:data1" content="Tyler Brown">"#
+            ),
+            vec!["Tyler Brown"]
+        );
+        // Scholarly citation tags, "Last, First".
+        assert_eq!(
+            authors_of(
+                r#"<meta name="citation_author" content="Roy, Ana"><meta name="citation_author" content="Diaz, Cy">"#
+            ),
+            vec!["Ana Roy", "Cy Diaz"]
+        );
+        // A byline element, with its label.
+        assert_eq!(
+            authors_of(
+                r#"<body><div class="post-header-author"><div>Author</div><div class="the-author">Isa Shelton</div></div></body>"#
+            ),
+            vec!["Isa Shelton"]
+        );
+        // A "By" line in the text next to the headline.
+        assert_eq!(
+            authors_of(
+                "<body><nav>Home</nav><header><h1>Title</h1><p>By Mo Khan, March 3</p></header></body>"
+            ),
+            vec!["Mo Khan"]
         );
     }
 
