@@ -204,11 +204,21 @@ pub fn is_droppable(el: ElementRef<'_>, page: &PageFacts) -> bool {
     // landmarks, so they must hold less of the text to count.
     if landmark {
         total_text == 0 || text_len(*el) * 2 < total_text
-    } else if !page.discussion && names_comments(el) {
+    } else if names_comments(el) {
         // Reader comments are prose and often outweigh the article, so
         // neither size nor paragraphs clear them; only holding the headline
         // or the article element marks a page-wide wrapper (`has-comments`).
+        // On a discussion page, posts (`<article>`s, or comment sections
+        // large or prose-rich) and everything inside them are the content;
+        // the small comment threads under an answer still go.
         !wraps_article(el)
+            && (!page.discussion
+                || ((total_text == 0 || text_len(*el) * 4 < total_text)
+                    && !holds_prose(el)
+                    && !el
+                        .ancestors()
+                        .filter_map(ElementRef::wrap)
+                        .any(names_comments)))
     } else {
         names_furniture(el)
             && (total_text == 0 || text_len(*el) * 4 < total_text)
@@ -406,6 +416,47 @@ mod tests {
             r#"<body><div id="S:0" hidden><p>Streamed article text.</p></div><div hidden>Gone</div></body>"#,
         );
         assert_eq!(d, vec!["Gone"]);
+    }
+
+    #[test]
+    fn comments_go_on_articles_but_posts_stay_on_forums() {
+        let page = r#"<body><article><h1>Case fans</h1><p>Short question about the two connectors on the new case.</p></article>
+            <div id="comments"><article class="post comment"><div class="comment_content"><p>They are for the fan hub, plug them into the board.</p></div></article></div>
+            <div class="answer"><p>Answer text that explains the connectors.</p><div class="comments"><ul><li class="comment">Thanks!</li></ul></div></div></body>"#;
+        let dropped = |url: &str| {
+            let mut doc = Doc::parse(
+                page,
+                Some(url::Url::parse(url).unwrap()),
+                Article::new(chrono::Utc::now()),
+            );
+            run(&mut doc).unwrap();
+            let mut texts: Vec<String> = doc
+                .dropped
+                .iter()
+                .filter_map(|id| doc.html.tree.get(*id))
+                .filter_map(ElementRef::wrap)
+                .map(|e| normalize(&e.text().collect::<String>()))
+                .collect();
+            texts.sort();
+            texts
+        };
+        // A news page: both comment sections go, however long.
+        assert_eq!(
+            dropped("https://news.example/2024/case-fans"),
+            vec![
+                "Thanks!",
+                "They are for the fan hub, plug them into the board."
+            ]
+        );
+        // A forum thread: the posts stay, the comment thread under the answer goes.
+        assert_eq!(
+            dropped("https://forum.example/topic/123-case-fans/"),
+            vec!["Thanks!"]
+        );
+    }
+
+    fn normalize(s: &str) -> String {
+        s.split_whitespace().collect::<Vec<_>>().join(" ")
     }
 
     #[test]
