@@ -309,6 +309,13 @@ fn is_hidden(el: ElementRef<'_>) -> bool {
         return true;
     }
     e.attr("style").is_some_and(|s| {
+        // Most inline styles hide nothing: skip the normalizing copy.
+        let b = s.as_bytes();
+        if !(b.windows(4).any(|w| w.eq_ignore_ascii_case(b"none"))
+            || b.windows(6).any(|w| w.eq_ignore_ascii_case(b"hidden")))
+        {
+            return false;
+        }
         let s: String = s
             .chars()
             .filter(|c| !c.is_whitespace())

@@ -139,23 +139,37 @@ impl Doc {
 
     /// Visible text of the body from node `start` on (document order).
     fn visible_text_from(&self, start: Option<NodeId>, max_bytes: usize) -> String {
-        let mut started = start.is_none();
-        let visible = self.body().descendants().filter_map(|n| {
-            if !started {
-                started = Some(n.id()) == start;
-                if !started {
-                    return None;
+        let start = start
+            .and_then(|id| self.html.tree.get(id))
+            .unwrap_or_else(|| *self.body());
+        let mut text = String::new();
+        // The start node's subtree, then each following sibling's subtree,
+        // then those of the ancestors' following siblings: document order
+        // from `start` on, without walking what comes before it.
+        let mut node = Some(start);
+        while let Some(n) = node {
+            for d in n.descendants() {
+                let Some(t) = d.value().as_text() else {
+                    continue;
+                };
+                let parent = d
+                    .parent()
+                    .and_then(|p| p.value().as_element().map(|e| e.name()));
+                if matches!(parent, Some("script" | "style" | "noscript" | "template")) {
+                    continue;
+                }
+                text.push_str(t);
+                text.push(' ');
+                if text.len() > max_bytes {
+                    return text;
                 }
             }
-            let parent = n.parent()?.value().as_element()?.name();
-            let t = n.value().as_text()?;
-            (!matches!(parent, "script" | "style" | "noscript" | "template")).then_some(&**t)
-        });
-        let mut text = String::new();
-        for t in visible {
-            text.push_str(t);
-            text.push(' ');
-            if text.len() > max_bytes {
+            node = n.next_sibling().or_else(|| {
+                n.ancestors()
+                    .take_while(|a| a.id() != self.body().id())
+                    .find_map(|a| a.next_sibling())
+            });
+            if n.id() == self.body().id() {
                 break;
             }
         }
