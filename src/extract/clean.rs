@@ -188,8 +188,13 @@ pub fn is_droppable(el: ElementRef<'_>, page: &PageFacts) -> bool {
     let total_text = page.total_text;
     let e = el.value();
     let name = e.name();
-    if INVISIBLE_TAGS.contains(&name) || is_hidden(el) {
+    if INVISIBLE_TAGS.contains(&name) {
         return true;
+    }
+    // A hidden wrapper around most of the page is an anti-flicker veil that
+    // scripts lift once loaded (`visibility:hidden` until hydration).
+    if is_hidden(el) {
+        return total_text == 0 || text_len(*el) * 2 <= total_text;
     }
     if matches!(name, "body" | "main" | "article" | "html")
         || e.attr("itemprop") == Some("articleBody")
@@ -415,6 +420,14 @@ mod tests {
                 "secret"
             ]
         );
+    }
+
+    #[test]
+    fn page_wide_veil_is_not_hidden() {
+        let (d, _) = dropped_texts(
+            r#"<body><div style="visibility: hidden"><div><p>All of the article, waiting for scripts to lift the veil.</p><span style="display:none">x</span></div></div></body>"#,
+        );
+        assert_eq!(d, vec!["x"]);
     }
 
     #[test]
