@@ -33,6 +33,13 @@ use super::{Doc, StageError};
 /// page, and the landmark text is tried.
 const LISTING_MAX_WORDS: usize = 150;
 
+/// Blocks with more of their text in links are link lists (related
+/// stories, tag clouds) and left out of article text.
+const LINK_LIST_DENSITY: f64 = 0.6;
+
+/// On listing pages the links are the content: keep every block.
+const KEEP_ALL_LINKS: f64 = 1.0;
+
 /// Extracts the main text of `doc` into `doc.record.text`.
 pub fn run(doc: &mut Doc) -> Result<(), StageError> {
     let body = doc.body();
@@ -46,7 +53,7 @@ pub fn run(doc: &mut Doc) -> Result<(), StageError> {
         .chain(&headlines.h1)
         .map(|t| t.to_lowercase())
         .collect();
-    let mut text = assemble(blocks, &title, 0.6);
+    let mut text = assemble(blocks, &title, LINK_LIST_DENSITY);
     if word_count(&text) < LISTING_MAX_WORDS
         && let Some(fallback) = landmark_text(doc, &title)
         && word_count(&fallback) > word_count(&text) * 2
@@ -79,7 +86,7 @@ fn landmark_text(doc: &Doc, titles: &[String]) -> Option<String> {
         });
     let root = main.unwrap_or_else(|| doc.body());
     let blocks = render::render(&[*root], &doc.dropped);
-    Some(assemble(blocks, titles, 1.0)).filter(|t| !t.is_empty())
+    Some(assemble(blocks, titles, KEEP_ALL_LINKS)).filter(|t| !t.is_empty())
 }
 
 /// Some sites (Discourse forums, some SPAs) serve the real page to crawlers
@@ -102,7 +109,7 @@ fn noscript_text(doc: &Doc) -> Option<String> {
     let scorer = Scorer::new(*body, &inner.dropped);
     let roots = choose_roots(&inner, &scorer, *body);
     let blocks = render::render(&roots, &inner.dropped);
-    Some(assemble(blocks, &[], 0.6)).filter(|t| !t.is_empty())
+    Some(assemble(blocks, &[], LINK_LIST_DENSITY)).filter(|t| !t.is_empty())
 }
 
 /// The subtrees whose text is the article, in document order.

@@ -20,7 +20,7 @@ use serde_json::Value;
 
 use crate::extract::Doc;
 use crate::extract::doc::css;
-use crate::extract::metadata::sources::json_ld_article;
+use crate::extract::metadata::sources::{has_type, json_ld_article};
 use crate::record::Status;
 
 /// Fewer words than this, on a page that does not declare an article, is not an article.
@@ -183,10 +183,8 @@ fn has_paywall_element(doc: &Doc) -> bool {
 /// True when the page says it is an article (JSON-LD article type or
 /// `og:type` article): short text there is a short article, not a non-article.
 fn declares_article(doc: &Doc) -> bool {
-    let json_ld = json_ld_article(&doc.json_ld).is_some_and(|a| {
-        !super::super::metadata::sources::has_type(a, "WebPage")
-            && !super::super::metadata::sources::has_type(a, "Product")
-    });
+    let json_ld = json_ld_article(&doc.json_ld)
+        .is_some_and(|a| !has_type(a, "WebPage") && !has_type(a, "Product"));
     json_ld
         || doc
             .html
