@@ -54,19 +54,21 @@ pub fn run(doc: &mut Doc) -> Result<(), StageError> {
         .map(|t| t.to_lowercase())
         .collect();
     let mut text = assemble(blocks, &title, LINK_LIST_DENSITY);
-    if word_count(&text) < LISTING_MAX_WORDS
+    let mut words = word_count(&text);
+    if words < LISTING_MAX_WORDS
         && let Some(fallback) = landmark_text(doc, &title)
-        && word_count(&fallback) > word_count(&text) * 2
+        && word_count(&fallback) > words * 2
     {
+        words = word_count(&fallback);
         text = fallback;
     }
-    if word_count(&text) < 50
+    if words < 50
         && let Some(fallback) = noscript_text(doc)
-        && word_count(&fallback) > word_count(&text) * 2
+        && word_count(&fallback) > words * 2
     {
+        words = word_count(&fallback);
         text = fallback;
     }
-    let words = word_count(&text);
     doc.record.word_count = words;
     doc.record.status = status::classify(doc, &text, words);
     doc.record.text = text;

@@ -129,7 +129,7 @@ fn meta_authors(meta: &MetaTags) -> Vec<String> {
 /// A "By Firstname Lastname" byline in visible text.
 fn byline_in_text(text: &str) -> Option<String> {
     static RE: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
-        regex::Regex::new(r"\b(?:By|BY|Written by|Posted by|Author:)\s+(\p{Lu}[\p{L}'’.-]+(?: \p{Lu}[\p{L}'’.-]+){1,3})")
+        regex::Regex::new(r"(?-u:\b)(?:By|BY|Written by|Posted by|Author:)\s+(\p{Lu}[\p{L}'’.-]+(?: \p{Lu}[\p{L}'’.-]+){1,3})")
             .expect("valid regex")
     });
     RE.captures(text).map(|c| c[1].to_owned())

@@ -184,10 +184,13 @@ const MONTHS: &[&str] = &[
 
 /// Finds an English-month, ISO, `17.05.2021` or unambiguous `10/31/2024`
 /// date inside free text.
+///
+/// Word boundaries are ASCII (`(?-u:\b)`): a Unicode `\b` keeps the regex
+/// engine off its fast DFA on non-ASCII pages, and dates are ASCII anyway.
 pub fn find_in_text(text: &str, now: DateTime<Utc>) -> Option<(String, String)> {
     static RE: LazyLock<Regex> = LazyLock::new(|| {
         Regex::new(
-            r"(?i)\b(?:(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+((?:19|20)\d{2})|(\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?,?\s+((?:19|20)\d{2})|((?:19|20)\d{2})-(\d{2})-(\d{2})|(\d{1,2})\.(\d{1,2})\.((?:19|20)\d{2})|(\d{1,2})/(\d{1,2})/((?:19|20)\d{2}))\b",
+            r"(?i)(?-u:\b)(?:(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+((?:19|20)\d{2})|(\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?,?\s+((?:19|20)\d{2})|((?:19|20)\d{2})-(\d{2})-(\d{2})|(\d{1,2})\.(\d{1,2})\.((?:19|20)\d{2})|(\d{1,2})/(\d{1,2})/((?:19|20)\d{2}))(?-u:\b)",
         )
         .expect("valid regex")
     });
