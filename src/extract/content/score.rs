@@ -12,6 +12,8 @@
 
 use std::collections::{HashMap, HashSet};
 
+use rustc_hash::FxHashMap;
+
 use ego_tree::iter::Edge;
 use ego_tree::{NodeId, NodeRef};
 use scraper::{ElementRef, Node};
@@ -51,8 +53,9 @@ impl Stats {
 
 /// Text statistics for every non-dropped node under a root.
 pub struct Scorer {
-    /// Statistics by node (dropped subtrees have none).
-    pub stats: HashMap<NodeId, Stats>,
+    /// Statistics by node (dropped subtrees have none). Fx-hashed: one
+    /// entry per element, looked up many times per page.
+    pub stats: FxHashMap<NodeId, Stats>,
 }
 
 /// Class/id fragments that suggest the main content.
@@ -91,7 +94,7 @@ impl Scorer {
             own_text: usize,
             own_link: usize,
         }
-        let mut stats = HashMap::new();
+        let mut stats = FxHashMap::default();
         let mut stack: Vec<Frame> = vec![Frame::default()];
         let mut link_depth = 0usize;
         let mut skipping: Option<NodeId> = None;
