@@ -143,6 +143,7 @@ pub fn run(doc: &mut Doc) -> Result<(), StageError> {
     let page = PageFacts {
         total_text,
         discussion: is_discussion(doc),
+        product: is_product(doc),
     };
     mark(*body, &page, &mut dropped);
     doc.dropped.extend(dropped);
@@ -181,6 +182,8 @@ pub struct PageFacts {
     /// The page is a discussion (forum thread, Q&A): its "comments" are
     /// the content.
     pub discussion: bool,
+    /// The page sells a product: its customer reviews are comments.
+    pub product: bool,
 }
 
 /// True when `el` (and everything inside) is furniture.
@@ -209,6 +212,9 @@ pub fn is_droppable(el: ElementRef<'_>, page: &PageFacts) -> bool {
     // landmarks, so they must hold less of the text to count.
     if landmark {
         total_text == 0 || text_len(*el) * 2 < total_text
+    } else if page.product && names_reviews(el) {
+        // Customer reviews are the comments of a product page.
+        !wraps_article(el)
     } else if names_comments(el) {
         // Reader comments are prose and often outweigh the article, so
         // neither size nor paragraphs clear them; only holding the headline
@@ -261,6 +267,37 @@ fn is_discussion(doc: &Doc) -> bool {
             .is_some_and(|h| HOSTS.iter().any(|p| h.starts_with(p)))
             || u.path_segments()
                 .is_some_and(|mut s| s.any(|seg| SEGMENTS.contains(&seg)))
+    })
+}
+
+/// True when the page declares a product (JSON-LD `Product`, `og:type`
+/// product) and not an article: a buying guide that lists products keeps
+/// its review sections.
+fn is_product(doc: &Doc) -> bool {
+    use super::metadata::sources::has_type;
+    let og_type = doc
+        .html
+        .select(super::doc::css!(r#"meta[property="og:type"]"#))
+        .filter_map(|m| m.value().attr("content"))
+        .map(|c| c.trim().to_ascii_lowercase())
+        .next()
+        .unwrap_or_default();
+    let article = og_type == "article"
+        || doc.json_ld.iter().any(|o| {
+            ["Article", "NewsArticle", "BlogPosting", "Review"]
+                .iter()
+                .any(|t| has_type(o, t))
+        });
+    let product = og_type.contains("product") || doc.json_ld.iter().any(|o| has_type(o, "Product"));
+    product && !article
+}
+
+/// True when a class or id names customer reviews or ratings.
+fn names_reviews(el: ElementRef<'_>) -> bool {
+    let e = el.value();
+    e.classes().chain(e.id()).any(|n| {
+        let n = n.to_ascii_lowercase();
+        n.contains("review") || n.contains("rating")
     })
 }
 
@@ -473,6 +510,26 @@ mod tests {
             dropped("https://forum.example/topic/123-case-fans/"),
             vec!["Thanks!"]
         );
+    }
+
+    #[test]
+    fn reviews_go_on_product_pages_only() {
+        let body = r#"<body><div class="product-description"><p>A 25-litre day pack with pockets galore.</p></div>
+            <section id="reviews" class="product-reviews"><p>Great pack, I carried it across the Alps and it held up well, zips and all.</p><p>Straps dig in after a few hours, otherwise fine for day hikes in summer.</p><p>Third review, with enough words to count as a paragraph of real prose here.</p></section></body>"#;
+        let dropped = |head: &str| {
+            let mut doc = Doc::parse(
+                &format!("{head}{body}"),
+                None,
+                Article::new(chrono::Utc::now()),
+            );
+            run(&mut doc).unwrap();
+            doc.dropped.len()
+        };
+        let product =
+            r#"<script type="application/ld+json">{"@type":"Product","name":"Trail 25"}</script>"#;
+        let guide = r#"<meta property="og:type" content="article"><script type="application/ld+json">{"@type":"Product","name":"Trail 25"}</script>"#;
+        assert_eq!(dropped(product), 1); // the reviews
+        assert_eq!(dropped(guide), 0); // a buying guide keeps its reviews
     }
 
     fn normalize(s: &str) -> String {
