@@ -8,6 +8,7 @@
 //! `scraper::Html` is not `Send`: a `Doc` lives inside one synchronous
 //! pipeline call and never crosses an `.await`.
 
+use std::cell::OnceCell;
 use std::collections::HashSet;
 
 use ego_tree::NodeId;
@@ -15,7 +16,19 @@ use scraper::{ElementRef, Html, Selector};
 use serde_json::Value;
 use url::Url;
 
+use crate::extract::text::{normalize_space, unescape};
 use crate::record::Article;
+
+/// `css!("…")`: a `&'static Selector` compiled on first use and kept in a
+/// `LazyLock` static, so hot paths do not re-parse selectors per page.
+macro_rules! css {
+    ($s:expr $(,)?) => {{
+        static SELECTOR: std::sync::LazyLock<scraper::Selector> =
+            std::sync::LazyLock::new(|| $crate::extract::doc::selector($s));
+        &*SELECTOR
+    }};
+}
+pub(crate) use css;
 
 /// One page being extracted.
 pub struct Doc {
@@ -29,6 +42,17 @@ pub struct Doc {
     pub dropped: HashSet<NodeId>,
     /// Every JSON-LD object on the page, `@graph`s and arrays flattened.
     pub json_ld: Vec<Value>,
+    /// `<title>` and `<h1>` texts, read once for the content and metadata stages.
+    headlines: OnceCell<Headlines>,
+}
+
+/// The page's visible headline candidates, whitespace-normalized.
+#[derive(Debug, Default)]
+pub struct Headlines {
+    /// The first `<title>`, if any and not blank.
+    pub title: Option<String>,
+    /// The first few `<h1>` elements that have text, in page order.
+    pub h1: Vec<String>,
 }
 
 impl Doc {
@@ -43,6 +67,7 @@ impl Doc {
             record,
             dropped: HashSet::new(),
             json_ld,
+            headlines: OnceCell::new(),
         }
     }
 
@@ -63,6 +88,27 @@ impl Doc {
         }
     }
 
+    /// `<title>` and `<h1>` texts (entities decoded, whitespace normalized),
+    /// computed on first use: both the content stage (to drop the repeated
+    /// headline) and the metadata stage (to pick the title) need them.
+    pub fn headlines(&self) -> &Headlines {
+        self.headlines.get_or_init(|| {
+            let clean = |e: ElementRef<'_>| {
+                Some(normalize_space(&unescape(&e.text().collect::<String>())))
+                    .filter(|s| !s.is_empty())
+            };
+            Headlines {
+                title: self.html.select(css!("title")).next().and_then(clean),
+                h1: self
+                    .html
+                    .select(css!("h1"))
+                    .filter_map(clean)
+                    .take(5)
+                    .collect(),
+            }
+        })
+    }
+
     /// The `<body>` element, or the root when the page has none.
     pub fn body(&self) -> ElementRef<'_> {
         self.html
@@ -78,16 +124,52 @@ impl Doc {
     /// The first `max_bytes` (roughly) of the body's visible text, text
     /// nodes separated by spaces: where datelines and bylines sit.
     pub fn opening_text(&self, max_bytes: usize) -> String {
-        let visible = self.body().descendants().filter_map(|n| {
-            let parent = n.parent()?.value().as_element()?.name();
-            let t = n.value().as_text()?;
-            (!matches!(parent, "script" | "style" | "noscript" | "template")).then_some(&**t)
-        });
+        self.visible_text_from(None, max_bytes)
+    }
+
+    /// Like [`Doc::opening_text`], but starting at the headline's container
+    /// (the parent of the first `<h1>`): the byline and dateline sit next to
+    /// the headline, after however much navigation the page opens with.
+    /// `None` when the page has no `<h1>`.
+    pub fn headline_text(&self, max_bytes: usize) -> Option<String> {
+        let h1 = self.html.select(css!("body h1")).next()?;
+        let start = h1.parent().map_or(h1.id(), |p| p.id());
+        Some(self.visible_text_from(Some(start), max_bytes))
+    }
+
+    /// Visible text of the body from node `start` on (document order).
+    fn visible_text_from(&self, start: Option<NodeId>, max_bytes: usize) -> String {
+        let start = start
+            .and_then(|id| self.html.tree.get(id))
+            .unwrap_or_else(|| *self.body());
         let mut text = String::new();
-        for t in visible {
-            text.push_str(t);
-            text.push(' ');
-            if text.len() > max_bytes {
+        // The start node's subtree, then each following sibling's subtree,
+        // then those of the ancestors' following siblings: document order
+        // from `start` on, without walking what comes before it.
+        let mut node = Some(start);
+        while let Some(n) = node {
+            for d in n.descendants() {
+                let Some(t) = d.value().as_text() else {
+                    continue;
+                };
+                let parent = d
+                    .parent()
+                    .and_then(|p| p.value().as_element().map(|e| e.name()));
+                if matches!(parent, Some("script" | "style" | "noscript" | "template")) {
+                    continue;
+                }
+                text.push_str(t);
+                text.push(' ');
+                if text.len() > max_bytes {
+                    return text;
+                }
+            }
+            node = n.next_sibling().or_else(|| {
+                n.ancestors()
+                    .take_while(|a| a.id() != self.body().id())
+                    .find_map(|a| a.next_sibling())
+            });
+            if n.id() == self.body().id() {
                 break;
             }
         }
@@ -98,7 +180,8 @@ impl Doc {
 /// A selector compiled from a literal known to be valid.
 ///
 /// Panics only on a programming error in the literal; every call site uses a
-/// constant, and each is exercised by the tests.
+/// constant, and each is exercised by the tests. Prefer [`css!`], which
+/// compiles the selector once per process instead of once per call.
 pub fn selector(css: &str) -> Selector {
     Selector::parse(css).unwrap_or_else(|e| panic!("invalid built-in selector {css:?}: {e:?}"))
 }
@@ -106,7 +189,7 @@ pub fn selector(css: &str) -> Selector {
 /// Applies `<base href>` to the page URL.
 fn resolve_base(html: &Html, page_url: Option<Url>) -> Option<Url> {
     let base_href = html
-        .select(&selector("base[href]"))
+        .select(css!("base[href]"))
         .next()
         .and_then(|b| b.value().attr("href"));
     match (page_url, base_href) {
@@ -116,8 +199,8 @@ fn resolve_base(html: &Html, page_url: Option<Url>) -> Option<Url> {
         // A saved page with no URL given: its absolute canonical link is the
         // best base for relative links.
         (None, None) => html
-            .select(&selector(
-                r#"link[rel~="canonical"][href], meta[property="og:url"][content]"#,
+            .select(css!(
+                r#"link[rel~="canonical"][href], meta[property="og:url"][content]"#
             ))
             .filter_map(|e| e.value().attr("href").or_else(|| e.value().attr("content")))
             .find_map(|h| Url::parse(h.trim()).ok())
@@ -129,7 +212,7 @@ fn resolve_base(html: &Html, page_url: Option<Url>) -> Option<Url> {
 /// usual breakage (HTML comments, trailing semicolons, control characters).
 fn collect_json_ld(html: &Html) -> Vec<Value> {
     let mut out = Vec::new();
-    for script in html.select(&selector(r#"script[type="application/ld+json"]"#)) {
+    for script in html.select(css!(r#"script[type="application/ld+json"]"#)) {
         let raw: String = script.text().collect();
         let cleaned = raw
             .trim()

@@ -1,16 +1,23 @@
 //! The `content` stage: find the main text and write it to the record.
 //!
-//! 1. Score blocks and pick the best container ([`score`]), letting a
-//!    semantic container (`<article>`, `itemprop=articleBody`, `<main>`) win
-//!    when it holds the candidate and not much more.
-//! 2. Add siblings of the container that score well or read like prose.
-//! 3. Render the chosen subtrees as blocks ([`render`]), then drop link-heavy
+//! 1. Pick the element that best covers the page's prose ([`score`]): the
+//!    one that maximizes the F1 expected from extracting it, with text in
+//!    prose blocks standing in for article text. One container with all the
+//!    article's sections beats the single densest section.
+//! 2. Only when the page has no prose blocks: score blocks Readability-style,
+//!    let a semantic container (`<article>`, `<main>`) win when it holds the
+//!    candidate and not much more, and add siblings that read like prose.
+//! 3. When that gives little text (listings, indexes, product grids), take
+//!    the `<main>` landmark or the body instead, links included.
+//! 4. Render the chosen subtrees as blocks ([`render`]), then drop link-heavy
 //!    blocks, the repeated headline, and repeated lines.
 //!
 //! Paragraphs are separated by a blank line, headings stand on their own line.
+//! Finally [`status`] says whether the text is an article, a wall, or nothing.
 
 pub mod render;
 pub mod score;
+pub mod status;
 
 use std::collections::HashSet;
 
@@ -21,7 +28,17 @@ use self::render::{Block, BlockKind};
 use self::score::Scorer;
 use super::text::{normalize_space, word_count};
 use super::{Doc, StageError};
-use crate::record::Status;
+
+/// Below this many words the prose cover is taken for a listing or index
+/// page, and the landmark text is tried.
+const LISTING_MAX_WORDS: usize = 150;
+
+/// Blocks with more of their text in links are link lists (related
+/// stories, tag clouds) and left out of article text.
+const LINK_LIST_DENSITY: f64 = 0.6;
+
+/// On listing pages the links are the content: keep every block.
+const KEEP_ALL_LINKS: f64 = 1.0;
 
 /// Extracts the main text of `doc` into `doc.record.text`.
 pub fn run(doc: &mut Doc) -> Result<(), StageError> {
@@ -29,26 +46,49 @@ pub fn run(doc: &mut Doc) -> Result<(), StageError> {
     let scorer = Scorer::new(*body, &doc.dropped);
     let roots = choose_roots(doc, &scorer, *body);
     let blocks = render::render(&roots, &doc.dropped);
-    let title = doc
-        .html
-        .select(&super::doc::selector("title, h1"))
-        .map(|e| normalize_space(&e.text().collect::<String>()).to_lowercase())
-        .collect::<Vec<_>>();
-    let mut text = assemble(blocks, &title);
-    if word_count(&text) < 50
-        && let Some(fallback) = noscript_text(doc)
-        && word_count(&fallback) > word_count(&text) * 2
+    let headlines = doc.headlines();
+    let title: Vec<String> = headlines
+        .title
+        .iter()
+        .chain(&headlines.h1)
+        .map(|t| t.to_lowercase())
+        .collect();
+    let mut text = assemble(blocks, &title, LINK_LIST_DENSITY);
+    let mut words = word_count(&text);
+    if words < LISTING_MAX_WORDS
+        && let Some(fallback) = landmark_text(doc, &title)
+        && word_count(&fallback) > words * 2
     {
+        words = word_count(&fallback);
         text = fallback;
     }
-    doc.record.word_count = word_count(&text);
-    doc.record.status = if text.is_empty() {
-        Status::Empty
-    } else {
-        Status::Ok
-    };
+    if words < 50
+        && let Some(fallback) = noscript_text(doc)
+        && word_count(&fallback) > words * 2
+    {
+        words = word_count(&fallback);
+        text = fallback;
+    }
+    doc.record.word_count = words;
+    doc.record.status = status::classify(doc, &text, words);
     doc.record.text = text;
     Ok(())
+}
+
+/// Listing and index pages have little prose: their content is short items
+/// and links. When the prose cover finds little, the page's `<main>`
+/// landmark (else the body), links included, is the better guess; the clean
+/// stage has already dropped the navigation and furniture around it.
+fn landmark_text(doc: &Doc, titles: &[String]) -> Option<String> {
+    let main = doc
+        .html
+        .select(super::doc::css!(r#"main, [role="main"]"#))
+        .find(|m| {
+            !m.ancestors().any(|a| doc.dropped.contains(&a.id())) && !doc.dropped.contains(&m.id())
+        });
+    let root = main.unwrap_or_else(|| doc.body());
+    let blocks = render::render(&[*root], &doc.dropped);
+    Some(assemble(blocks, titles, KEEP_ALL_LINKS)).filter(|t| !t.is_empty())
 }
 
 /// Some sites (Discourse forums, some SPAs) serve the real page to crawlers
@@ -57,7 +97,7 @@ pub fn run(doc: &mut Doc) -> Result<(), StageError> {
 fn noscript_text(doc: &Doc) -> Option<String> {
     let raw: String = doc
         .html
-        .select(&super::doc::selector("body noscript"))
+        .select(super::doc::css!("body noscript"))
         .map(|n| n.text().collect::<String>())
         .filter(|t| t.len() > 500 && t.contains('<'))
         .max_by_key(String::len)?;
@@ -71,7 +111,7 @@ fn noscript_text(doc: &Doc) -> Option<String> {
     let scorer = Scorer::new(*body, &inner.dropped);
     let roots = choose_roots(&inner, &scorer, *body);
     let blocks = render::render(&roots, &inner.dropped);
-    Some(assemble(blocks, &[])).filter(|t| !t.is_empty())
+    Some(assemble(blocks, &[], LINK_LIST_DENSITY)).filter(|t| !t.is_empty())
 }
 
 /// The subtrees whose text is the article, in document order.
@@ -80,6 +120,13 @@ fn choose_roots<'a>(
     scorer: &Scorer,
     body: NodeRef<'a, Node>,
 ) -> Vec<NodeRef<'a, Node>> {
+    // The subtree that best covers the page's prose; the block-scoring
+    // candidate and its siblings only when the page has no prose blocks.
+    if let Some((id, _)) = scorer.best_cover(body)
+        && let Some(n) = doc.html.tree.get(id)
+    {
+        return vec![n];
+    }
     let candidates = scorer.candidates(body);
     let Some(&(top_id, top_score)) = candidates.first() else {
         return vec![body];
@@ -147,17 +194,20 @@ fn prose_like(st: &score::Stats, el: &ElementRef<'_>) -> bool {
 
 /// Joins blocks into the final text, dropping link lists, the headline and
 /// repeated lines.
-fn assemble(blocks: Vec<Block>, titles: &[String]) -> String {
+fn assemble(blocks: Vec<Block>, titles: &[String], max_link_density: f64) -> String {
     let mut seen: HashSet<String> = HashSet::new();
     let mut parts: Vec<String> = Vec::new();
-    for (i, b) in blocks.into_iter().enumerate() {
+    // What comes before the headline (breadcrumbs, kickers, share bars) is
+    // page furniture, as long as it is a small part of the text.
+    let skip = headline_index(&blocks, titles).unwrap_or(0);
+    for (i, b) in blocks.into_iter().enumerate().skip(skip) {
         let chars = b.text.chars().count();
         let link_density = b.link_chars as f64 / chars.max(1) as f64;
-        if link_density > 0.6 && b.kind != BlockKind::Heading {
+        if link_density > max_link_density && b.kind != BlockKind::Heading {
             continue;
         }
         let key = normalize_space(&b.text).to_lowercase();
-        if i < 3 && titles.contains(&key) {
+        if i < skip + 3 && titles.contains(&key) {
             continue;
         }
         if chars >= 10 && !seen.insert(key) {
@@ -166,6 +216,24 @@ fn assemble(blocks: Vec<Block>, titles: &[String]) -> String {
         parts.push(b.text);
     }
     parts.join("\n\n")
+}
+
+/// Index of the headline block when it sits in the first fifth of the
+/// text (and is not the first block).
+fn headline_index(blocks: &[Block], titles: &[String]) -> Option<usize> {
+    let total: usize = blocks.iter().map(|b| b.text.len()).sum();
+    let mut before = 0;
+    for (i, b) in blocks.iter().enumerate() {
+        if before * 5 > total {
+            return None;
+        }
+        if b.kind == BlockKind::Heading && titles.contains(&normalize_space(&b.text).to_lowercase())
+        {
+            return (i > 0).then_some(i);
+        }
+        before += b.text.len();
+    }
+    None
 }
 
 #[cfg(test)]
@@ -197,6 +265,36 @@ mod tests {
         assert_eq!(
             text,
             "First paragraph of the story, with commas, clauses, and detail enough.\n\nA subheading\n\nSecond paragraph continues the story, again with commas, and more words."
+        );
+    }
+
+    #[test]
+    fn boilerplate_classes_are_left_out() {
+        let text = extract(include_str!("../../../tests/fixtures/boilerplate.html"));
+        for kept in [
+            "The regional operator will run a sleeper service",
+            "Why now",
+            "Officials said demand for overnight travel",
+            "Tickets go on sale next month",
+        ] {
+            assert!(text.contains(kept), "missing {kept:?} in {text}");
+        }
+        for furniture in [
+            "We use cookies",       // cookie banner
+            "Sport",                // navigation
+            "Transport",            // breadcrumbs
+            "Share on Facebook",    // share bar
+            "morning briefing",     // newsletter box
+            "Depot closure leaves", // related links
+            "railfan88",            // comments, though they outweigh the article
+            "waiting for a night train",
+            "All rights reserved", // footer
+        ] {
+            assert!(!text.contains(furniture), "kept {furniture:?} in {text}");
+        }
+        assert!(
+            !text.starts_with("Night trains return"),
+            "headline repeated"
         );
     }
 

@@ -38,7 +38,7 @@ pub struct Block {
 }
 
 /// Elements that start and end a block.
-fn is_block(name: &str) -> bool {
+pub fn is_block(name: &str) -> bool {
     matches!(
         name,
         "p" | "div"

@@ -10,72 +10,126 @@ use serde_json::Value;
 
 use super::sources::MetaTags;
 use crate::extract::Doc;
-use crate::extract::doc::selector;
+use crate::extract::doc::css;
 use crate::extract::text::{normalize_space, unescape};
 
-/// Finds the authors of `doc`.
+/// Finds the authors of `doc`: the first source, in order of trust, that
+/// yields at least one clean name.
 pub fn find(doc: &Doc, meta: &MetaTags, article: Option<&Value>) -> Vec<String> {
-    let mut raw: Vec<String> = Vec::new();
-    if let Some(a) = article.and_then(|a| a.get("author")) {
-        collect_json_ld(a, &mut raw);
-    }
-    if raw.is_empty() {
-        for key in [
-            "author",
-            "article:author",
-            "parsely-author",
-            "sailthru.author",
-            "dc.creator",
-            "byl",
-        ] {
-            raw.extend(meta.all(key).map(str::to_owned));
-            if !raw.is_empty() {
-                break;
+    let sources: [&dyn Fn() -> Vec<String>; 5] = [
+        &|| {
+            let mut raw = Vec::new();
+            // The article's author, else any JSON-LD object's (untyped ones too).
+            match article.and_then(|a| a.get("author")) {
+                Some(a) => collect_json_ld(a, &mut raw),
+                None => {
+                    if let Some(a) = doc.json_ld.iter().find_map(|o| o.get("author")) {
+                        collect_json_ld(a, &mut raw);
+                    }
+                }
             }
-        }
-    }
-    if raw.is_empty() {
-        raw.extend(
+            raw
+        },
+        &|| meta_authors(meta),
+        &|| {
             doc.html
-                .select(&selector(r#"a[rel~="author"], [itemprop="author"] [itemprop="name"], [itemprop="author"]"#))
-                .map(|e| e.text().collect::<String>())
-                .take(5),
-        );
-    }
-    if raw.is_empty() {
-        raw.extend(
+                .select(css!(r#"a[rel~="author"], [itemprop="author"] [itemprop="name"], [itemprop="author"]"#))
+                .map(|e| e.text().collect::<Vec<_>>().join(" "))
+                .take(5)
+                .collect()
+        },
+        &|| {
+            // Byline elements, innermost first within each: the first one
+            // whose text cleans to a name.
             doc.html
-                .select(&selector(
-                    r#".byline, .author, .author-name, .byline-name, [class*="byline"], [class*="author-name"], [rel="author"]"#,
+                .select(css!(
+                    r#"[class*="byline"], [class*="author"], [rel="author"]"#
                 ))
-                .map(|e| e.text().collect::<String>())
-                .filter(|t| t.len() < 200)
-                .take(3),
-        );
-    }
-    if raw.is_empty()
-        && let Some(name) = byline_in_text(&doc.opening_text(3000))
-    {
-        raw.push(name);
-    }
-    let mut names = Vec::new();
-    for r in raw {
-        for name in split_names(&r) {
-            if let Some(n) = clean_name(&name)
-                && !names.iter().any(|x: &String| x.eq_ignore_ascii_case(&n))
-            {
-                names.push(n);
+                .filter(|e| {
+                    !e.value()
+                        .classes()
+                        .any(|c| c.contains("author-bio") || c.contains("authors-list"))
+                })
+                .map(|e| e.text().collect::<Vec<_>>().join(" "))
+                .filter(|t| !t.trim().is_empty() && t.len() < 120)
+                .find(|t| split_names(t).iter().any(|n| clean_name(n).is_some()))
+                .into_iter()
+                .collect()
+        },
+        &|| {
+            doc.headline_text(3000)
+                .and_then(|t| byline_in_text(&t))
+                .or_else(|| byline_in_text(&doc.opening_text(3000)))
+                .into_iter()
+                .collect()
+        },
+    ];
+    for source in sources {
+        let mut names = Vec::new();
+        for r in source() {
+            for name in split_names(&r) {
+                if let Some(n) = clean_name(&name)
+                    && !names.iter().any(|x: &String| x.eq_ignore_ascii_case(&n))
+                {
+                    names.push(n);
+                }
             }
         }
+        if !names.is_empty() {
+            names.truncate(10);
+            return names;
+        }
     }
-    names.truncate(10);
-    names
+    Vec::new()
+}
+
+/// Author `<meta>` tags, including Slack/Twitter label pairs
+/// (`twitter:label1` = "Written by", `twitter:data1` = the name) and
+/// scholarly `citation_author` ("Last, First" turned around).
+fn meta_authors(meta: &MetaTags) -> Vec<String> {
+    for key in [
+        "author",
+        "article:author",
+        "parsely-author",
+        "sailthru.author",
+        "dc.creator",
+        "byl",
+    ] {
+        let v: Vec<String> = meta.all(key).map(str::to_owned).collect();
+        if !v.is_empty() {
+            return v;
+        }
+    }
+    let cited: Vec<String> = meta
+        .all("citation_author")
+        .map(|a| match a.split_once(',') {
+            Some((last, first)) => format!("{} {}", first.trim(), last.trim()),
+            None => a.to_owned(),
+        })
+        .collect();
+    if !cited.is_empty() {
+        // One name per tag: keep their commas from splitting them again.
+        return vec![cited.join(" and ")];
+    }
+    for i in 1..=4 {
+        let label = meta
+            .first(&[&format!("twitter:label{i}")])
+            .unwrap_or_default();
+        if matches!(
+            label.trim().to_lowercase().as_str(),
+            "written by" | "author" | "by" | "authors"
+        ) && let Some(v) = meta.first(&[&format!("twitter:data{i}")])
+        {
+            return vec![v];
+        }
+    }
+    Vec::new()
 }
 
 /// A "By Firstname Lastname" byline in visible text.
 fn byline_in_text(text: &str) -> Option<String> {
     static RE: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
-        regex::Regex::new(r"\b(?:By|BY|Written by|Posted by|Author:)\s+(\p{Lu}[\p{L}'’.-]+(?: \p{Lu}[\p{L}'’.-]+){1,3})")
+        regex::Regex::new(r"(?-u:\b)(?:By|BY|Written by|Posted by|Author:)\s+(\p{Lu}[\p{L}'’.-]+(?: \p{Lu}[\p{L}'’.-]+){1,3})")
             .expect("valid regex")
     });
     RE.captures(text).map(|c| c[1].to_owned())
@@ -117,6 +171,12 @@ const STOP_WORDS: &[&str] = &[
     "in",
     "is",
     "the",
+    "says",
+    "wrote",
+    "joined",
+    "member",
+    "moderator",
+    "reviewer",
     "|",
     "-",
     "–",
@@ -136,6 +196,7 @@ pub fn clean_name(raw: &str) -> Option<String> {
     for prefix in [
         "by:",
         "by ",
+        "author ",
         "written by ",
         "words by ",
         "author:",
@@ -177,7 +238,25 @@ pub fn clean_name(raw: &str) -> Option<String> {
         "anonymous",
         "unknown",
     ];
+    // Labels and calendar words that byline elements hold besides names.
+    let not_names = [
+        "author",
+        "authors",
+        "topic author",
+        "full bio",
+        "bio",
+        "view profile",
+        "read more",
+        "more",
+        "share",
+    ];
+    let calendar = lower
+        .trim_end_matches('.')
+        .split_whitespace()
+        .all(month_or_day);
     if name.is_empty()
+        || calendar
+        || not_names.contains(&lower.as_str())
         || name.len() > 60
         || words.len() > 5
         || generic.contains(&lower.as_str())
@@ -188,6 +267,36 @@ pub fn clean_name(raw: &str) -> Option<String> {
         return None;
     }
     Some(name)
+}
+
+/// True for an English month or weekday name or abbreviation (`dec`, `sat`, `august`).
+fn month_or_day(w: &str) -> bool {
+    const NAMES: &[&str] = &[
+        "january",
+        "february",
+        "march",
+        "april",
+        "may",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
+        "monday",
+        "tuesday",
+        "wednesday",
+        "thursday",
+        "friday",
+        "saturday",
+        "sunday",
+    ];
+    let w = w.trim_end_matches(['.', ',']);
+    matches!(w, "sept" | "tues" | "thur" | "thurs" | "weds")
+        || NAMES
+            .iter()
+            .any(|n| *n == w || (w.len() == 3 && n.starts_with(w)))
 }
 
 #[cfg(test)]
@@ -219,6 +328,14 @@ mod tests {
             None
         );
         assert_eq!(clean_name("By"), None);
+        assert_eq!(clean_name("Sun Dec"), None);
+        assert_eq!(clean_name("Full Bio"), None);
+        assert_eq!(
+            clean_name("SmellSharpe Well-known member Joined Dec").as_deref(),
+            Some("SmellSharpe Well-known")
+        );
+        assert_eq!(clean_name("Mark Twain").as_deref(), Some("Mark Twain"));
+        assert_eq!(clean_name("Mark").as_deref(), Some("Mark"));
         assert_eq!(
             byline_in_text("Home  News  By Sergio Martínez-Beltrán  March 5").as_deref(),
             Some("Sergio Martínez-Beltrán")
@@ -231,6 +348,56 @@ mod tests {
         assert_eq!(
             split_names("By Ann Lee and Bo Chan, Cy Diaz"),
             vec!["By Ann Lee", "Bo Chan", "Cy Diaz"]
+        );
+    }
+
+    fn authors_of(html: &str) -> Vec<String> {
+        let doc = Doc::parse(html, None, crate::record::Article::new(chrono::Utc::now()));
+        let meta = MetaTags::collect(&doc.html);
+        let art = super::super::sources::json_ld_article(&doc.json_ld);
+        find(&doc, &meta, art)
+    }
+
+    #[test]
+    fn each_source_is_read() {
+        // <meta name="author">, and a URL there falls through to the next source.
+        assert_eq!(
+            authors_of(r#"<meta name="author" content="By Ann Lee">"#),
+            vec!["Ann Lee"]
+        );
+        assert_eq!(
+            authors_of(
+                r#"<meta property="article:author" content="https://facebook.com/x"><body><a rel="author" href="/a">Bo Chan</a></body>"#
+            ),
+            vec!["Bo Chan"]
+        );
+        // Twitter/Slack label pairs.
+        assert_eq!(
+            authors_of(
+                r#"<meta name="twitter:label1" content="Written by"><meta name="twitter:data1" content="Tyler Brown">"#
+            ),
+            vec!["Tyler Brown"]
+        );
+        // Scholarly citation tags, "Last, First".
+        assert_eq!(
+            authors_of(
+                r#"<meta name="citation_author" content="Roy, Ana"><meta name="citation_author" content="Diaz, Cy">"#
+            ),
+            vec!["Ana Roy", "Cy Diaz"]
+        );
+        // A byline element, with its label.
+        assert_eq!(
+            authors_of(
+                r#"<body><div class="post-header-author"><div>Author</div><div class="the-author">Isa Shelton</div></div></body>"#
+            ),
+            vec!["Isa Shelton"]
+        );
+        // A "By" line in the text next to the headline.
+        assert_eq!(
+            authors_of(
+                "<body><nav>Home</nav><header><h1>Title</h1><p>By Mo Khan, March 3</p></header></body>"
+            ),
+            vec!["Mo Khan"]
         );
     }
 

@@ -15,7 +15,7 @@ use serde_json::Value;
 
 use super::sources::{MetaTags, json_ld_str};
 use crate::extract::Doc;
-use crate::extract::doc::selector;
+use crate::extract::doc::css;
 use crate::record::{DateField, DateSource};
 
 const PUBLISHED_META: &[&str] = &[
@@ -78,6 +78,13 @@ pub fn find(
         )
     })
     .or_else(|| {
+        // JSON-LD whose article object we could not type (no `@type`, or an
+        // unusual one) still dates the page.
+        doc.json_ld
+            .iter()
+            .find_map(|o| pick(json_ld_str(o, "datePublished"), DateSource::JsonLd))
+    })
+    .or_else(|| {
         PUBLISHED_META
             .iter()
             .find_map(|k| pick(meta.first(&[k]), DateSource::Meta))
@@ -100,11 +107,13 @@ pub fn find(
 
 /// `<time datetime>`: the one marked as publication date, else the first.
 fn time_element(doc: &Doc, now: DateTime<Utc>) -> Option<DateField> {
-    let marked = selector(r#"[itemprop="datePublished"], time[pubdate], time[class*="publish"]"#);
-    let any = selector("time[datetime]");
+    let marked = css!(r#"[itemprop="datePublished"], time[pubdate], time[class*="publish"]"#);
+    // Any element with a `datetime`: `<time>`, and custom elements such as
+    // `<local-time>` and `<relative-time>`.
+    let any = css!("[datetime]");
     doc.html
-        .select(&marked)
-        .chain(doc.html.select(&any))
+        .select(marked)
+        .chain(doc.html.select(any))
         .find_map(|t| {
             let e = t.value();
             let raw = e
@@ -122,10 +131,10 @@ fn time_element(doc: &Doc, now: DateTime<Utc>) -> Option<DateField> {
 
 /// Visible text of elements whose class names a date (`.post-date`, `.published`).
 fn class_text(doc: &Doc, now: DateTime<Utc>) -> Option<DateField> {
-    let sel = selector(
+    let sel = css!(
         r#"[class*="date"], [class*="publish"], [class*="posted"], [class*="timestamp"], [id*="date"]"#,
     );
-    doc.html.select(&sel).take(20).find_map(|e| {
+    doc.html.select(sel).take(20).find_map(|e| {
         let text: String = e.text().collect();
         if text.len() > 200 {
             return None;
@@ -138,11 +147,15 @@ fn class_text(doc: &Doc, now: DateTime<Utc>) -> Option<DateField> {
     })
 }
 
-/// Last resort: the first full date in the opening text of the page, where
-/// bylines and datelines sit (`Posted on March 5, 2024 by …`).
+/// Last resort: the first full date in the text from the headline on, else
+/// in the opening text of the page: where bylines and datelines sit
+/// (`Posted on March 5, 2024 by …`).
 fn early_text(doc: &Doc, now: DateTime<Utc>) -> Option<DateField> {
-    let text = doc.opening_text(4000);
-    find_in_text(&text, now).map(|(raw, value)| DateField {
+    let found = doc
+        .headline_text(4000)
+        .and_then(|t| find_in_text(&t, now))
+        .or_else(|| find_in_text(&doc.opening_text(4000), now));
+    found.map(|(raw, value)| DateField {
         value,
         raw,
         source: DateSource::Text,
@@ -169,11 +182,15 @@ const MONTHS: &[&str] = &[
     "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
 ];
 
-/// Finds an English-month or ISO date inside free text.
+/// Finds an English-month, ISO, `17.05.2021` or unambiguous `10/31/2024`
+/// date inside free text.
+///
+/// Word boundaries are ASCII (`(?-u:\b)`): a Unicode `\b` keeps the regex
+/// engine off its fast DFA on non-ASCII pages, and dates are ASCII anyway.
 pub fn find_in_text(text: &str, now: DateTime<Utc>) -> Option<(String, String)> {
     static RE: LazyLock<Regex> = LazyLock::new(|| {
         Regex::new(
-            r"(?i)\b(?:(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+((?:19|20)\d{2})|(\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?,?\s+((?:19|20)\d{2})|((?:19|20)\d{2})-(\d{2})-(\d{2}))\b",
+            r"(?i)(?-u:\b)(?:(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+((?:19|20)\d{2})|(\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?,?\s+((?:19|20)\d{2})|((?:19|20)\d{2})-(\d{2})-(\d{2})|(\d{1,2})\.(\d{1,2})\.((?:19|20)\d{2})|(\d{1,2})/(\d{1,2})/((?:19|20)\d{2}))(?-u:\b)",
         )
         .expect("valid regex")
     });
@@ -190,8 +207,20 @@ pub fn find_in_text(text: &str, now: DateTime<Utc>) -> Option<(String, String)> 
                 month_num(mon.as_str()),
                 c[4].parse().ok(),
             )
-        } else {
+        } else if c.get(7).is_some() {
             (c[7].parse().ok(), c[8].parse().ok(), c[9].parse().ok())
+        } else if c.get(10).is_some() {
+            // 17.05.2021: day first wherever dots are used.
+            (c[12].parse().ok(), c[11].parse().ok(), c[10].parse().ok())
+        } else {
+            // 10/31/2024 or 15/12/2025: the part above 12 is the day;
+            // 05/06/2024 cannot be read safely and is skipped.
+            let (a, b): (u32, u32) = (c[13].parse().unwrap_or(0), c[14].parse().unwrap_or(0));
+            match (a > 12, b > 12) {
+                (false, true) => (c[15].parse().ok(), Some(a), Some(b)),
+                (true, false) => (c[15].parse().ok(), Some(b), Some(a)),
+                _ => continue,
+            }
         };
         if let (Some(y), Some(m), Some(d)) = (y, m, d)
             && let Some(date) = NaiveDate::from_ymd_opt(y, m, d)
@@ -308,6 +337,44 @@ mod tests {
         let d = early_text(&doc, Utc::now()).unwrap();
         assert_eq!(d.value, "2024-03-05T00:00:00Z");
         assert_eq!(d.source, DateSource::Text);
+    }
+
+    #[test]
+    fn numeric_dates_in_text() {
+        let n = now();
+        let find = |t: &str| find_in_text(t, n).map(|(_, v)| v);
+        assert_eq!(
+            find("Elliot · 23.07.2024 · 6 min").as_deref(),
+            Some("2024-07-23T00:00:00Z")
+        );
+        assert_eq!(
+            find("Updated: 10/31/2024").as_deref(),
+            Some("2024-10-31T00:00:00Z")
+        );
+        assert_eq!(
+            find("Posted on the 15/12/2024 at 19:00").as_deref(),
+            Some("2024-12-15T00:00:00Z")
+        );
+        assert_eq!(find("on 05/06/2024"), None);
+    }
+
+    #[test]
+    fn json_ld_without_article_type_and_custom_datetime_elements() {
+        let doc = Doc::parse(
+            r#"<script type="application/ld+json">{"headline":"H","datePublished":"2024-06-01T09:00:00Z"}</script>"#,
+            None,
+            crate::record::Article::new(Utc::now()),
+        );
+        let meta = MetaTags::collect(&doc.html);
+        let (p, _) = find(&doc, &meta, None);
+        assert_eq!(p.unwrap().source, DateSource::JsonLd);
+        let doc = Doc::parse(
+            r#"<body><span>Last updated on <local-time datetime="2024-02-23T08:00:00.000Z">2024-02-23</local-time></span></body>"#,
+            None,
+            crate::record::Article::new(Utc::now()),
+        );
+        let t = time_element(&doc, Utc::now()).unwrap();
+        assert_eq!(t.value, "2024-02-23T08:00:00+00:00");
     }
 
     #[test]

@@ -93,7 +93,7 @@ pub fn run(doc: &mut Doc) -> Result<(), StageError> {
 
     let canonical = doc
         .html
-        .select(&super::doc::selector(r#"link[rel~="canonical"][href]"#))
+        .select(super::doc::css!(r#"link[rel~="canonical"][href]"#))
         .filter_map(|l| l.value().attr("href"))
         .find_map(|h| doc.absolute_url(h))
         .or_else(|| meta.first(&["og:url"]).and_then(|u| doc.absolute_url(&u)))

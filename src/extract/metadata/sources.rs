@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use scraper::Html;
 use serde_json::Value;
 
-use crate::extract::doc::selector;
+use crate::extract::doc::css;
 
 /// Every `<meta>` tag's content, keyed by lower-cased `property`, `name`,
 /// `itemprop` or `http-equiv`, in page order.
@@ -17,7 +17,7 @@ impl MetaTags {
     /// Collects the tags of `html`.
     pub fn collect(html: &Html) -> MetaTags {
         let mut map: HashMap<String, Vec<String>> = HashMap::new();
-        for m in html.select(&selector("meta")) {
+        for m in html.select(css!("meta")) {
             let e = m.value();
             let Some(content) = e.attr("content").or_else(|| e.attr("value")) else {
                 continue;

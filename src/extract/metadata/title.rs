@@ -9,7 +9,6 @@ use serde_json::Value;
 
 use super::sources::{MetaTags, json_ld_str};
 use crate::extract::Doc;
-use crate::extract::doc::selector;
 use crate::extract::text::{normalize_space, unescape};
 
 /// Separators between a headline and the site name in `<title>`.
@@ -29,45 +28,78 @@ pub fn find(
         article.and_then(|a| json_ld_str(a, "headline")),
         meta.first(&["og:title"]),
         meta.first(&["twitter:title"]),
-        doc.html
-            .select(&selector("title"))
-            .next()
-            .map(|t| t.text().collect::<String>()),
+        doc.headlines().title.clone(),
     ]
     .into_iter()
     .flatten()
     .filter_map(clean)
     .collect();
 
-    let h1s: Vec<String> = doc
-        .html
-        .select(&selector("h1"))
-        .filter_map(|h| clean(h.text().collect()))
-        .take(5)
-        .collect();
-    for h in &h1s {
+    let host = doc
+        .base_url
+        .as_ref()
+        .and_then(|u| u.host_str())
+        .and_then(site_label);
+    let h1s = &doc.headlines().h1;
+    for h in h1s {
         let hl = h.to_lowercase();
         if declared.iter().any(|d| {
             let dl = d.to_lowercase();
             dl == hl
-                || strip_site(&dl, site_name).as_deref() == Some(hl.as_str())
+                || strip_site(&dl, site_name, host.as_deref()).as_deref() == Some(hl.as_str())
                 || dl.starts_with(&hl)
         }) {
             return Some(h.clone());
         }
     }
     if let Some(first) = declared.first() {
-        return Some(strip_site(first, site_name).unwrap_or_else(|| first.clone()));
+        return Some(
+            strip_site(first, site_name, host.as_deref()).unwrap_or_else(|| first.clone()),
+        );
     }
-    h1s.into_iter().next()
+    h1s.first().cloned()
+}
+
+/// The name part of a host (`newegg` for `promotions.newegg.com`,
+/// `bbc` for `www.bbc.co.uk`), lower-case, when it is long enough to be
+/// recognized in a title.
+fn site_label(host: &str) -> Option<String> {
+    const SECOND_LEVEL: &[&str] = &["co", "com", "org", "net", "ac", "gov", "edu"];
+    let labels: Vec<&str> = host.split('.').collect();
+    let mut i = labels.len().checked_sub(2)?;
+    while i > 0 && SECOND_LEVEL.contains(&labels[i]) {
+        i -= 1;
+    }
+    let label: String = labels[i]
+        .chars()
+        .filter(|c| c.is_alphanumeric())
+        .collect::<String>()
+        .to_lowercase();
+    (label.len() >= 4).then_some(label)
 }
 
 /// `title` without a trailing (or leading) site-name part, if it has one.
-fn strip_site(title: &str, site_name: Option<&str>) -> Option<String> {
+/// The site is recognized by its declared name or by its domain name
+/// (`GAME CHANGER | Newegg.com` on `promotions.newegg.com`).
+fn strip_site(title: &str, site_name: Option<&str>, host: Option<&str>) -> Option<String> {
     for sep in SEPARATORS {
         let parts: Vec<&str> = title.split(sep).collect();
         if parts.len() < 2 {
             continue;
+        }
+        if let Some(label) = host {
+            let compact = |p: &str| -> String {
+                p.chars()
+                    .filter(|c| c.is_alphanumeric())
+                    .collect::<String>()
+                    .to_lowercase()
+            };
+            if compact(parts[parts.len() - 1]).contains(label) {
+                return Some(parts[..parts.len() - 1].join(sep));
+            }
+            if compact(parts[0]).contains(label) {
+                return Some(parts[1..].join(sep));
+            }
         }
         if let Some(site) = site_name.map(str::to_lowercase) {
             let first = parts[0].to_lowercase();
@@ -96,18 +128,40 @@ mod tests {
     #[test]
     fn strips_site_suffix() {
         assert_eq!(
-            strip_site("Storm hits coast | Coast News", Some("Coast News")).as_deref(),
+            strip_site("Storm hits coast | Coast News", Some("Coast News"), None).as_deref(),
             Some("Storm hits coast")
         );
         assert_eq!(
-            strip_site("Coast News - Storm hits the coast", Some("Coast News")).as_deref(),
+            strip_site(
+                "Coast News - Storm hits the coast",
+                Some("Coast News"),
+                None
+            )
+            .as_deref(),
             Some("Storm hits the coast")
         );
         assert_eq!(
-            strip_site("Why the storm hit the coast hard – BBC", None).as_deref(),
+            strip_site("Why the storm hit the coast hard – BBC", None, None).as_deref(),
             Some("Why the storm hit the coast hard")
         );
-        assert_eq!(strip_site("Short", None), None);
+        assert_eq!(strip_site("Short", None, None), None);
+    }
+
+    #[test]
+    fn strips_site_named_by_its_domain() {
+        assert_eq!(
+            site_label("promotions.newegg.com").as_deref(),
+            Some("newegg")
+        );
+        assert_eq!(site_label("www.bbc.co.uk"), None); // "bbc" is too short to trust
+        assert_eq!(
+            site_label("news.guardian.co.uk").as_deref(),
+            Some("guardian")
+        );
+        assert_eq!(
+            strip_site("GAME CHANGER | Newegg.com", None, Some("newegg")).as_deref(),
+            Some("GAME CHANGER")
+        );
     }
 
     #[test]

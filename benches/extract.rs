@@ -1,0 +1,98 @@
+//! Extractor benchmarks (divan) on a few representative pages: our own
+//! news-article fixture, and three real pages from the WCXB development split
+//! (a public-domain government article, a Stack Exchange question page, a
+//! Wikipedia list page; licenses in `tests/fixtures/bench/README.md`).
+//!
+//! ```text
+//! cargo bench --bench extract
+//! ```
+//!
+//! `pipeline` is the whole `extract` path (decode, parse, every stage);
+//! `parse` is HTML parsing alone, to show how much of the time the stages add.
+
+use newswire::Pipeline;
+use newswire::config::ExtractConfig;
+use newswire::extract::{Doc, Page};
+use newswire::record::Article;
+
+fn main() {
+    divan::main();
+}
+
+/// (name, bytes (possibly gzip), URL)
+const PAGES: &[(&str, &[u8], &str)] = &[
+    (
+        "news_article",
+        include_bytes!("../tests/fixtures/article.html"),
+        "https://www.valleygazette.example/news/2024/03/11/riverside-park-approved",
+    ),
+    (
+        "gov_article",
+        include_bytes!("../tests/fixtures/bench/0074.html.gz"),
+        "https://www.cdc.gov/nutrition/features/healthy-eating-tips.html",
+    ),
+    (
+        "forum_question",
+        include_bytes!("../tests/fixtures/bench/0172.html.gz"),
+        "https://cooking.stackexchange.com/questions/12068/catering-event-for-1st-time-how-should-i-prepare",
+    ),
+    (
+        "wiki_listing",
+        include_bytes!("../tests/fixtures/bench/2904.html.gz"),
+        "https://en.wikipedia.org/wiki/List_of_programming_languages",
+    ),
+];
+
+const NAMES: &[&str] = &[
+    "news_article",
+    "gov_article",
+    "forum_question",
+    "wiki_listing",
+];
+
+fn page(name: &str) -> (&'static [u8], url::Url) {
+    let (_, bytes, url) = PAGES
+        .iter()
+        .find(|(n, _, _)| *n == name)
+        .unwrap_or_else(|| panic!("no bench page {name}"));
+    (
+        bytes,
+        url::Url::parse(url).unwrap_or_else(|e| panic!("{url}: {e}")),
+    )
+}
+
+/// The page as text (gunzipped), for the parse-only benchmark.
+fn page_text(name: &str) -> String {
+    use std::io::Read;
+    let (bytes, _) = page(name);
+    if bytes.starts_with(&[0x1f, 0x8b]) {
+        let mut out = String::new();
+        flate2::read::GzDecoder::new(bytes)
+            .read_to_string(&mut out)
+            .unwrap_or_else(|e| panic!("gunzip {name}: {e}"));
+        out
+    } else {
+        String::from_utf8_lossy(bytes).into_owned()
+    }
+}
+
+#[divan::bench(args = NAMES)]
+fn pipeline(bencher: divan::Bencher, name: &str) {
+    let (bytes, url) = page(name);
+    let pipeline = Pipeline::new(&ExtractConfig::default());
+    bencher
+        .with_inputs(|| Page::from_bytes(bytes.to_vec(), Some(url.clone())))
+        .bench_values(|p| pipeline.run(p));
+}
+
+#[divan::bench(args = NAMES)]
+fn parse(bencher: divan::Bencher, name: &str) {
+    let text = page_text(name);
+    bencher.bench(|| {
+        Doc::parse(
+            divan::black_box(&text),
+            None,
+            Article::new(chrono::Utc::now()),
+        )
+    });
+}

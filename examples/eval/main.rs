@@ -1,0 +1,208 @@
+//! Extraction quality and speed on the WCXB development split, newswire
+//! beside the open peers (rs-trafilatura, dom_smoothie) in the same run.
+//!
+//! ```text
+//! cargo run --release --example eval -- ../shared/data/wcxb-dev \
+//!     [--no-peers] [--worst N] [--explain] [--only ID] [--tsv FILE]
+//! ```
+//!
+//! Prints word-level F1 (the benchmark's metric: lower-cased `\w+` bags,
+//! multiset overlap) overall and per page type, title / date / author
+//! accuracy where the ground truth has them, and single-thread throughput,
+//! one column per extractor; then newswire's worst pages. `--no-peers` runs
+//! newswire alone (quick iteration), `--explain` lists newswire's metadata
+//! misses, `--only ID` prints one page's text, `--tsv FILE` writes every
+//! page's precision / recall / F1 per extractor.
+//!
+//! Every extractor gets the same decompressed bytes; decompression and
+//! scoring are outside the timed section.
+
+mod extractors;
+mod metrics;
+mod tally;
+
+use std::collections::BTreeMap;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use newswire::Pipeline;
+use newswire::config::ExtractConfig;
+use serde_json::Value;
+
+use self::extractors::Extractor;
+use self::tally::{Tally, Truth};
+
+struct Args {
+    dir: PathBuf,
+    worst: usize,
+    only: Option<String>,
+    explain: bool,
+    peers: bool,
+    tsv: Option<PathBuf>,
+}
+
+fn parse_args() -> Result<Args, String> {
+    let mut args = std::env::args().skip(1);
+    let mut out = Args {
+        dir: PathBuf::from("../shared/data/wcxb-dev"),
+        worst: 15,
+        only: None,
+        explain: false,
+        peers: true,
+        tsv: None,
+    };
+    while let Some(a) = args.next() {
+        match a.as_str() {
+            "--worst" => {
+                out.worst = args
+                    .next()
+                    .and_then(|n| n.parse().ok())
+                    .ok_or("--worst needs a number")?;
+            }
+            "--only" => out.only = Some(args.next().ok_or("--only needs a page id")?),
+            "--explain" => out.explain = true,
+            "--no-peers" => out.peers = false,
+            "--tsv" => out.tsv = Some(args.next().ok_or("--tsv needs a file")?.into()),
+            s if !s.starts_with("--") => out.dir = PathBuf::from(s),
+            _ => return Err(format!("unknown argument {a}")),
+        }
+    }
+    Ok(out)
+}
+
+fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let args = parse_args()?;
+    let mut extractors = vec![Extractor::Newswire(Box::new(Pipeline::new(
+        &ExtractConfig::default(),
+    )))];
+    if args.peers && args.only.is_none() {
+        extractors.push(Extractor::RsTrafilatura);
+        extractors.push(Extractor::DomSmoothie);
+    }
+    let mut ids = page_ids(&args.dir)?;
+    if let Some(o) = &args.only {
+        ids.retain(|i| i == o);
+    }
+
+    let mut tallies: Vec<Tally> = extractors.iter().map(|_| Tally::default()).collect();
+    let mut worst: Vec<(f64, String, String)> = Vec::new();
+    // Per page: id, type, then precision, recall, F1 of each extractor.
+    let mut rows: Vec<String> = Vec::new();
+    // newswire's status per page type: walls and non-articles it reported.
+    let mut statuses: BTreeMap<String, BTreeMap<String, usize>> = BTreeMap::new();
+    for id in &ids {
+        let gt: Value = serde_json::from_str(&std::fs::read_to_string(
+            args.dir.join("ground-truth").join(format!("{id}.json")),
+        )?)?;
+        let html = gunzip(&args.dir.join("html").join(format!("{id}.html.gz")))?;
+        let url = gt["url"].as_str().and_then(|u| url::Url::parse(u).ok());
+        let t = &gt["ground_truth"];
+        let present = |k: &str, min: usize| t[k].as_str().filter(|s| s.trim().len() >= min);
+        let truth = Truth {
+            id,
+            page_type: gt["_internal"]["page_type"]["primary"]
+                .as_str()
+                .unwrap_or("unknown"),
+            text: t["main_content"].as_str().unwrap_or(""),
+            title: present("title", 1),
+            author: present("author", 1),
+            date: present("publish_date", 10),
+        };
+        let mut row = format!("{id}\t{}", truth.page_type);
+        for (i, ex) in extractors.iter().enumerate() {
+            let started = Instant::now();
+            let got = ex.run(&html, url.as_ref());
+            tallies[i].elapsed += started.elapsed();
+            let score = tallies[i].add(&truth, &got);
+            row.push_str(&format!(
+                "\t{:.3}\t{:.3}\t{:.3}",
+                score.precision, score.recall, score.f1
+            ));
+            if i == 0 {
+                *statuses
+                    .entry(got.status.clone().unwrap_or_default())
+                    .or_default()
+                    .entry(truth.page_type.to_owned())
+                    .or_default() += 1;
+                worst.push((score.f1, truth.id.to_owned(), truth.page_type.to_owned()));
+                if args.explain || args.only.is_some() {
+                    if let Some(st) = got.status.as_deref().filter(|s| *s != "ok") {
+                        eprintln!("{id} status: {st} ({} F1 {:.3})", truth.page_type, score.f1);
+                    }
+                    for m in &score.misses {
+                        eprintln!("{id} {m}");
+                    }
+                }
+                if args.only.is_some() {
+                    println!("{}\n---\nF1 {:.3}", got.text, score.f1);
+                }
+            }
+        }
+        rows.push(row);
+    }
+
+    let names: Vec<&str> = extractors.iter().map(Extractor::name).collect();
+    if let Some(path) = &args.tsv {
+        let mut header = "id\ttype".to_owned();
+        for n in &names {
+            header.push_str(&format!("\t{n} P\t{n} R\t{n} F1"));
+        }
+        rows.insert(0, header);
+        std::fs::write(path, rows.join("\n") + "\n")?;
+    }
+    tally::report(&names, &tallies);
+    if let Some(kb) = peak_rss_kb() {
+        println!(
+            "peak memory (process{}): {:.0} MB",
+            if extractors.len() > 1 {
+                ", all extractors"
+            } else {
+                ""
+            },
+            kb as f64 / 1024.0
+        );
+    }
+    println!("newswire status by page type:");
+    for (status, types) in &statuses {
+        let parts: Vec<String> = types.iter().map(|(t, n)| format!("{t} {n}")).collect();
+        println!("  {status:<12} {}", parts.join(", "));
+    }
+    worst.sort_by(|a, b| a.0.total_cmp(&b.0));
+    println!("worst pages (newswire):");
+    for (f1, id, t) in worst.iter().take(args.worst) {
+        println!("  {id} {t:<13} F1 {f1:.3}");
+    }
+    Ok(())
+}
+
+/// Page ids that have a ground-truth file, sorted.
+fn page_ids(dir: &Path) -> std::io::Result<Vec<String>> {
+    let mut ids: Vec<String> = std::fs::read_dir(dir.join("ground-truth"))?
+        .filter_map(|e| e.ok())
+        .filter_map(|e| {
+            e.file_name()
+                .to_str()?
+                .strip_suffix(".json")
+                .map(str::to_owned)
+        })
+        .collect();
+    ids.sort();
+    Ok(ids)
+}
+
+fn gunzip(path: &Path) -> std::io::Result<Vec<u8>> {
+    let raw = std::fs::read(path)?;
+    let mut out = Vec::with_capacity(raw.len() * 4);
+    flate2::read::GzDecoder::new(&raw[..]).read_to_end(&mut out)?;
+    Ok(out)
+}
+
+/// Peak resident memory of this process (Linux `VmHWM`), in kB.
+fn peak_rss_kb() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+}
