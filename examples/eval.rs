@@ -1,7 +1,7 @@
 //! Extraction quality and speed on the WCXB development split.
 //!
 //! ```text
-//! cargo run --release --example eval -- ../shared/data/wcxb-dev [--worst N]
+//! cargo run --release --example eval -- ../shared/data/wcxb-dev [--worst N] [--stages a,b,c]
 //! ```
 //!
 //! Prints word-level F1 (the benchmark's metric: lower-cased `\w+` bags,
@@ -31,15 +31,21 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut worst_n = 15;
     let mut only: Option<String> = None;
     let mut explain = false;
+    let mut config = ExtractConfig::default();
     while let Some(a) = args.next() {
         match a.as_str() {
             "--worst" => worst_n = args.next().and_then(|n| n.parse().ok()).unwrap_or(15),
             "--only" => only = args.next(),
             "--explain" => explain = true,
+            "--stages" => {
+                let list = args.next().unwrap_or_default();
+                let names: Result<Vec<_>, _> = list.split(',').map(str::parse).collect();
+                config.stages = names?;
+            }
             _ => return Err(format!("unknown argument {a}").into()),
         }
     }
-    let pipeline = Pipeline::new(&ExtractConfig::default());
+    let pipeline = Pipeline::new(&config);
     let mut ids: Vec<String> = std::fs::read_dir(dir.join("ground-truth"))?
         .filter_map(|e| e.ok())
         .filter_map(|e| {

@@ -63,6 +63,9 @@ pub struct Article {
     pub text: String,
     /// Number of words in `text`.
     pub word_count: usize,
+    /// Minutes an adult needs to read `text` at 230 words per minute,
+    /// rounded up; 0 for no text.
+    pub reading_time_minutes: usize,
     /// Named entities found in the text.
     pub entities: Vec<Entity>,
     /// Direct quotations with their speakers.
@@ -108,6 +111,7 @@ impl Article {
             language: None,
             text: String::new(),
             word_count: 0,
+            reading_time_minutes: 0,
             entities: Vec::new(),
             quotes: Vec::new(),
             keywords: Vec::new(),

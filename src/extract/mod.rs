@@ -9,7 +9,8 @@
 //! Modules:
 //! - [`input`]: bytes → text (gzip, size cap, binary check, charset).
 //! - [`doc`]: the parsed document shared by the stages.
-//! - [`clean`], [`content`], [`metadata`]: the stages.
+//! - [`clean`], [`content`], [`metadata`]: the stages over the page.
+//! - [`stages`]: the stages over the main text (language, keywords, dedup).
 //! - [`text`]: small text utilities shared by the stages.
 
 pub mod clean;
@@ -17,9 +18,11 @@ pub mod content;
 pub mod doc;
 pub mod input;
 pub mod metadata;
+pub mod stages;
 pub mod text;
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::sync::{Arc, Mutex, PoisonError};
 
 use chrono::{DateTime, Utc};
 use url::Url;
@@ -29,6 +32,7 @@ use crate::config::{ExtractConfig, StageName};
 use crate::record::{Article, HttpInfo, Status};
 
 pub use doc::Doc;
+pub use stages::dedup::{DedupEntry, SimHashIndex};
 
 /// A page to extract: its bytes and what is known about where they came from.
 #[derive(Debug, Clone)]
@@ -72,10 +76,18 @@ pub struct StageError {
 type StageFn = fn(&mut Doc) -> Result<(), StageError>;
 
 /// The configured list of stages.
+///
+/// `run` takes `&self` so one pipeline can serve several tasks. The one
+/// piece of state shared across pages, the near-duplicate index, sits behind
+/// a mutex that `run` holds only for one lookup and insert; clones of a
+/// pipeline share the same index (it is an `Arc`).
 #[derive(Debug, Clone)]
 pub struct Pipeline {
     stages: Vec<(StageName, StageFn)>,
     max_html_bytes: usize,
+    /// Present when the `dedup` stage is configured.
+    dedup: Option<Arc<Mutex<SimHashIndex>>>,
+    dedup_limits: (usize, u32),
 }
 
 impl Pipeline {
@@ -86,9 +98,37 @@ impl Pipeline {
             .iter()
             .map(|&name| (name, stage_fn(name)))
             .collect();
+        let dedup_limits = (config.dedup_capacity, config.dedup_max_distance);
+        let dedup = config.stages.contains(&StageName::Dedup).then(|| {
+            Arc::new(Mutex::new(SimHashIndex::new(
+                dedup_limits.0,
+                dedup_limits.1,
+            )))
+        });
         Pipeline {
             stages,
             max_html_bytes: config.max_html_bytes,
+            dedup,
+            dedup_limits,
+        }
+    }
+
+    /// The near-duplicate index's entries, oldest first: what the daemon
+    /// saves in its state store. Empty when `dedup` is not configured.
+    pub fn dedup_entries(&self) -> Vec<DedupEntry> {
+        self.dedup.as_ref().map_or_else(Vec::new, |ix| {
+            let ix = ix.lock().unwrap_or_else(PoisonError::into_inner);
+            ix.entries().cloned().collect()
+        })
+    }
+
+    /// Replaces the near-duplicate index with `entries` (oldest first), as
+    /// saved by [`Pipeline::dedup_entries`], within the configured capacity.
+    pub fn restore_dedup(&self, entries: impl IntoIterator<Item = DedupEntry>) {
+        if let Some(ix) = &self.dedup {
+            let (capacity, distance) = self.dedup_limits;
+            let restored = SimHashIndex::from_entries(capacity, distance, entries);
+            *ix.lock().unwrap_or_else(PoisonError::into_inner) = restored;
         }
     }
 
@@ -152,6 +192,11 @@ impl Pipeline {
         {
             set_identity(&mut record, &u);
         }
+        record.reading_time_minutes = stages::reading_time_minutes(record.word_count);
+        // After the id is final: the index remembers articles by id.
+        if let Some(index) = &self.dedup {
+            stages::dedup::mark_duplicate(index, &mut record);
+        }
         record
     }
 }
@@ -168,6 +213,9 @@ fn stage_fn(name: StageName) -> StageFn {
         StageName::Clean => clean::run,
         StageName::Content => content::run,
         StageName::Metadata => metadata::run,
+        StageName::Language => stages::language::run,
+        StageName::Keywords => stages::keywords::run,
+        StageName::Dedup => stages::dedup::run,
     }
 }
 
