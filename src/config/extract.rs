@@ -27,7 +27,7 @@ impl Default for ExtractConfig {
             stages: StageName::ALL.to_vec(),
             max_html_bytes: 8 * 1024 * 1024,
             dedup_capacity: 100_000,
-            dedup_max_distance: 3,
+            dedup_max_distance: 5,
         }
     }
 }

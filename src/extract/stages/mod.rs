@@ -54,6 +54,68 @@ mod tests {
         assert!(is_english(&r));
     }
 
+    /// About `bytes` of English-like text: sentences of words drawn
+    /// pseudo-randomly from the test story, paragraphs of five sentences.
+    fn long_text(bytes: usize) -> String {
+        let story = include_str!("../../../tests/fixtures/dedup/story.txt");
+        let vocab: Vec<&str> = story.split_whitespace().collect();
+        let mut x: u64 = 0x2545_f491_4f6c_dd1d;
+        let mut next = |n: usize| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            (x % n as u64) as usize
+        };
+        let mut text = String::with_capacity(bytes + 200);
+        let mut sentences = 0;
+        while text.len() < bytes {
+            let len = 8 + next(12);
+            for i in 0..len {
+                let w = vocab[next(vocab.len())].trim_matches(|c: char| !c.is_alphanumeric());
+                if i > 0 {
+                    text.push(' ');
+                }
+                text.push_str(w);
+            }
+            text.push_str(". ");
+            sentences += 1;
+            if sentences % 5 == 0 {
+                text.push_str("\n\n");
+            }
+        }
+        text
+    }
+
+    /// A 1 MB article goes through every text stage and comes out whole:
+    /// nothing in them is quadratic enough to stall (their time per byte
+    /// is measured by `benches/stages.rs`).
+    #[test]
+    fn one_megabyte_article_completes() {
+        let text = long_text(1 << 20);
+        let (lang, sure) = language::detect(&text).unwrap();
+        assert_eq!(lang.code, "en");
+        assert!(sure);
+        let kw = keywords::extract(&text, 15);
+        assert_eq!(kw.len(), 15);
+        let hash = dedup::simhash(&text).unwrap();
+        let edited = text.replacen("harbour", "harbor", 3);
+        assert!(dedup::distance(hash, dedup::simhash(&edited).unwrap()) <= 2);
+
+        let html = format!(
+            "<html><body><article><p>{}</p></article></body></html>",
+            text.replace("\n\n", "</p><p>")
+        );
+        let record = crate::Pipeline::new(&crate::config::ExtractConfig::default())
+            .run(crate::extract::Page::from_bytes(html.into_bytes(), None));
+        assert!(record.word_count > 150_000, "{}", record.word_count);
+        assert_eq!(record.language.map(|l| l.code).as_deref(), Some("en"));
+        assert!(record.keywords.len() == 15 && record.simhash.is_some());
+        assert_eq!(
+            record.reading_time_minutes,
+            reading_time_minutes(record.word_count)
+        );
+    }
+
     #[test]
     fn reading_time_rounds_up() {
         assert_eq!(reading_time_minutes(0), 0);
