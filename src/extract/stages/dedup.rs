@@ -130,7 +130,9 @@ pub struct DedupEntry {
 }
 
 /// The newest `capacity` (id, SimHash) pairs, searchable by Hamming distance.
-#[derive(Debug)]
+///
+/// Memory: about 150 bytes per remembered article at distance 5 (the entry
+/// plus one table slot per block), ~15 MB at the default capacity.
 pub struct SimHashIndex {
     capacity: usize,
     max_distance: u32,
@@ -141,6 +143,17 @@ pub struct SimHashIndex {
     first_seq: u64,
     /// Per block: masked hash → sequence numbers of the entries with it.
     tables: Vec<HashMap<u64, Vec<u64>>>,
+}
+
+impl std::fmt::Debug for SimHashIndex {
+    /// A summary: the entries themselves would flood any log line.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SimHashIndex")
+            .field("len", &self.entries.len())
+            .field("capacity", &self.capacity)
+            .field("max_distance", &self.max_distance)
+            .finish()
+    }
 }
 
 impl SimHashIndex {
