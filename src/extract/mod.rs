@@ -245,6 +245,43 @@ mod tests {
         assert_eq!(rec.url.as_deref(), Some("https://ex.com/amp/story"));
     }
 
+    /// A page with the test story as its article text.
+    fn story_page(prefix: &str) -> Page {
+        let story = include_str!("../../tests/fixtures/dedup/story.txt");
+        let html = format!("<html><body><article><p>{prefix}{story}</p></article></body></html>");
+        Page::from_bytes(html.into_bytes(), None)
+    }
+
+    #[test]
+    fn clones_share_the_dedup_index_and_it_survives_a_restart() {
+        let first = pipeline();
+        let a = first.run(story_page(""));
+        assert_eq!(a.duplicate_of, None);
+        // Another task's handle sees what the first one remembered.
+        let b = first.clone().run(story_page("EASTMERE (Wire) - "));
+        assert_eq!(b.duplicate_of.as_deref(), Some(a.id.as_str()));
+        // A new process restored from the saved entries finds it too.
+        let saved = first.dedup_entries();
+        assert_eq!(saved.len(), 2);
+        let restarted = pipeline();
+        restarted.restore_dedup(saved);
+        let c = restarted.run(story_page("Update: "));
+        assert_eq!(c.duplicate_of.as_deref(), Some(a.id.as_str()));
+        assert_eq!(c.reading_time_minutes, 2);
+    }
+
+    #[test]
+    fn without_dedup_stage_nothing_is_remembered() {
+        let config = ExtractConfig {
+            stages: vec![StageName::Clean, StageName::Content],
+            ..ExtractConfig::default()
+        };
+        let p = Pipeline::new(&config);
+        let rec = p.run(story_page(""));
+        assert_eq!(rec.simhash, None);
+        assert!(p.dedup_entries().is_empty());
+    }
+
     #[test]
     fn without_url_id_is_content_hash() {
         let rec = pipeline().run(Page::from_bytes(b"<p>hello</p>".to_vec(), None));

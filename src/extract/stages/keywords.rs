@@ -18,11 +18,16 @@
 //! phrase (1.0): higher is more key; they are not comparable across articles.
 //! Stopwords: `data/stopwords/en.txt`, written for newswire (see its header).
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::sync::LazyLock;
 
 use super::super::{Doc, StageError};
 use crate::record::Keyword;
+
+/// The maps here are hot (one probe per word); foldhash is several times
+/// faster than SipHash on short keys and still seeded per process, so a
+/// page cannot be crafted to make them collide.
+type HashMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::RandomState>;
 
 /// Longest phrase, in words.
 const MAX_WORDS: usize = 3;
@@ -149,10 +154,10 @@ struct Tokens {
 
 impl Tokens {
     fn read(text: &str) -> Tokens {
-        let mut surface_ids: HashMap<String, u32> = HashMap::new();
+        let mut surface_ids: HashMap<String, u32> = HashMap::default();
         let mut surface_term: Vec<u32> = Vec::new();
         let mut surface_stop: Vec<bool> = Vec::new();
-        let mut term_ids: HashMap<String, u32> = HashMap::new();
+        let mut term_ids: HashMap<String, u32> = HashMap::default();
         let mut out = Tokens {
             tokens: Vec::new(),
             surfaces: Vec::new(),
@@ -295,7 +300,7 @@ fn term_scores(t: &Tokens) -> TermScores {
     let mut tf_caps = vec![(0u32, 0u32); n];
     let mut sentences: Vec<Vec<u32>> = vec![Vec::new(); n];
     let mut stop = vec![false; n];
-    let mut pairs = Pairs::new();
+    let mut pairs = Pairs::default();
     for (i, tok) in t.tokens.iter().enumerate() {
         let k = tok.term as usize;
         tf[k] += 1;
@@ -373,7 +378,7 @@ struct Candidate {
 /// Every phrase of 1..=3 words with no punctuation inside, no number, and
 /// no stopword at either end, scored.
 fn candidates(t: &Tokens, s: &TermScores) -> Vec<Candidate> {
-    let mut seen: HashMap<[u32; MAX_WORDS], (u32, u8, u32)> = HashMap::new();
+    let mut seen: HashMap<[u32; MAX_WORDS], (u32, u8, u32)> = HashMap::default();
     let toks = &t.tokens;
     for i in 0..toks.len() {
         if toks[i].stop || toks[i].kind == Kind::Number {
