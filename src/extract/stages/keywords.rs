@@ -109,10 +109,10 @@ pub fn extract(text: &str, n: usize) -> Vec<Keyword> {
     // Only the head of the ranking is ever read: partial sort.
     let head = (n * 20).max(100).min(candidates.len());
     if head > 0 && head < candidates.len() {
-        candidates.select_nth_unstable_by(head - 1, |a, b| a.score.total_cmp(&b.score));
+        candidates.select_nth_unstable_by(head - 1, Candidate::rank);
         candidates.truncate(head);
     }
-    candidates.sort_by(|a, b| a.score.total_cmp(&b.score).then(a.first.cmp(&b.first)));
+    candidates.sort_by(Candidate::rank);
     select(&tokens, &candidates, n)
 }
 
@@ -373,6 +373,17 @@ struct Candidate {
     first: u32,
     len: u8,
     score: f64,
+}
+
+impl Candidate {
+    /// Best first; ties by position and length, so the order never depends
+    /// on hash-map iteration (the output is the same on every run).
+    fn rank(a: &Candidate, b: &Candidate) -> std::cmp::Ordering {
+        a.score
+            .total_cmp(&b.score)
+            .then(a.first.cmp(&b.first))
+            .then(a.len.cmp(&b.len))
+    }
 }
 
 /// Every phrase of 1..=3 words with no punctuation inside, no number, and

@@ -124,3 +124,11 @@ fn vague_words_only_inside_phrases() {
     assert!(!got.iter().any(|t| t == "people" || t == "new"), "{got:?}");
     assert!(got.iter().any(|t| t.starts_with("new york")), "{got:?}");
 }
+
+#[test]
+fn same_text_same_keywords() {
+    let first = extract(STORY, 15);
+    for _ in 0..5 {
+        assert_eq!(extract(STORY, 15), first);
+    }
+}
