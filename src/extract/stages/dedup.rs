@@ -326,6 +326,13 @@ mod tests {
     }
 
     #[test]
+    fn odd_inputs_hash_without_panic() {
+        assert_eq!(simhash("... --- !!!"), None);
+        assert!(simhash(&"x".repeat(100_000)).is_some());
+        assert!(simhash("İstanbul ǅemal ﬁnance مرحبا 😀 e\u{301}cole").is_some());
+    }
+
+    #[test]
     fn hash_is_stable_across_builds() {
         // Persisted hashes must keep matching: a changed tokenizer or hash
         // function must fail here, not silently in production.

@@ -132,3 +132,23 @@ fn same_text_same_keywords() {
         assert_eq!(extract(STORY, 15), first);
     }
 }
+
+#[test]
+fn odd_inputs_do_not_panic() {
+    let long_word = "a".repeat(200_000);
+    let inputs = [
+        long_word.as_str(),
+        "’s ’s 's '' -- .. && ..a.. a-",
+        "Ünïcödé wörds ÄÖÜ straße İstanbul ǅemal ﬁnance ﬁnance ﬁnance",
+        "مرحبا بالعالم هذا نص عربي طويل بما يكفي مرحبا بالعالم هذا نص عربي طويل بما يكفي",
+        "😀 🎉 emoji 😀 between words 🎉 and 😀 more emoji words and 🎉 more words here today",
+        "e\u{301}cole e\u{301}cole \u{200b}zero\u{200b}width words \u{feff} and more words to count",
+    ];
+    for text in inputs {
+        let repeated = format!("{text} ").repeat(30);
+        for kw in extract(&repeated, 10) {
+            assert!(kw.score > 0.0 && kw.score <= 1.0, "{kw:?}");
+            assert_eq!(kw.term, kw.term.to_lowercase());
+        }
+    }
+}
