@@ -54,6 +54,7 @@ pub const BOILERPLATE: &[&str] = &[
     "cookie settings",
     "copyright",
     "email address",
+    "email protected",
     "enable javascript",
     "follow us",
     "getty images",
@@ -74,8 +75,10 @@ pub const BOILERPLATE: &[&str] = &[
     "skip to content",
     "sponsored content",
     "subscribe",
+    "table of contents",
     "terms of service",
     "terms of use",
+    "ultimate guide",
     "your browser",
 ];
 
@@ -87,14 +90,21 @@ const VAGUE_ALONE: &[&str] = &[
     "start", "time", "times", "top",
 ];
 
-/// Fills `record.keywords` for English text.
+/// Fills `record.keywords` for English text, headline included.
 pub fn run(doc: &mut Doc) -> Result<(), StageError> {
     let record = &mut doc.record;
     if !super::is_english(record) {
         return Ok(());
     }
     let n = (record.word_count / 100).clamp(5, 15);
-    record.keywords = extract(&record.text, n);
+    record.keywords = match record.title.as_deref() {
+        // The headline is the densest statement of the topic: read it as the
+        // text's first sentence (YAKE's position feature then favours its words).
+        Some(title) if !record.text.is_empty() && !record.text.starts_with(title) => {
+            extract(&format!("{title}\n{}", record.text), n)
+        }
+        _ => extract(&record.text, n),
+    };
     Ok(())
 }
 

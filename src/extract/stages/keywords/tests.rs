@@ -152,3 +152,17 @@ fn odd_inputs_do_not_panic() {
         }
     }
 }
+
+#[test]
+fn headline_counts_as_the_first_sentence() {
+    use crate::record::Article;
+    let mut record = Article::new(chrono::Utc::now());
+    record.text = STORY.to_owned();
+    record.word_count = 800;
+    record.title = Some("Threadneedle Street verdict".to_owned());
+    let mut doc = Doc::parse("", None, record);
+    run(&mut doc).unwrap();
+    let got: Vec<&str> = doc.record.keywords.iter().map(|k| k.term.as_str()).collect();
+    assert!(got.iter().any(|t| t.contains("threadneedle")), "{got:?}");
+    assert_eq!(terms(STORY, 8).iter().filter(|t| t.contains("threadneedle")).count(), 0);
+}
