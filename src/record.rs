@@ -74,7 +74,9 @@ pub struct Article {
     pub keywords: Vec<Keyword>,
     /// 64-bit SimHash of the text as 16 lower-case hex digits.
     pub simhash: Option<String>,
-    /// Id of an earlier article whose text is a near-duplicate of this one.
+    /// Id of an earlier article whose text is a near-duplicate of this one
+    /// (SimHash within `extract.dedup_max_distance` bits), as remembered by
+    /// the pipeline's bounded index.
     pub duplicate_of: Option<String>,
     /// What the page turned out to be.
     pub status: Status,
@@ -222,12 +224,13 @@ pub struct Quote {
     pub partial: bool,
 }
 
-/// A key phrase with its relevance score (higher is more relevant).
+/// A key phrase with its relevance score (higher is more key).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Keyword {
     /// Lower-case phrase.
     pub term: String,
-    /// Relevance in `0.0..=1.0`.
+    /// Relevance relative to the article's best phrase (which has 1.0);
+    /// higher is more key. Not comparable across articles.
     pub score: f64,
 }
 
