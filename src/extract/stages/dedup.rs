@@ -142,7 +142,9 @@ pub struct SimHashIndex {
     entries: VecDeque<DedupEntry>,
     first_seq: u64,
     /// Per block: masked hash → sequence numbers of the entries with it.
-    tables: Vec<HashMap<u64, Vec<u64>>>,
+    /// Sequence numbers only grow and the oldest entry is evicted first, so
+    /// each bucket is in ascending order and eviction pops its front.
+    tables: Vec<HashMap<u64, VecDeque<u64>>>,
 }
 
 impl std::fmt::Debug for SimHashIndex {
@@ -243,20 +245,26 @@ impl SimHashIndex {
         }
         let seq = self.first_seq + self.entries.len() as u64;
         for (mask, table) in self.blocks.iter().zip(&mut self.tables) {
-            table.entry(entry.simhash & mask).or_default().push(seq);
+            table
+                .entry(entry.simhash & mask)
+                .or_default()
+                .push_back(seq);
         }
         self.entries.push_back(entry);
     }
 
     /// The id of the nearest earlier near-duplicate of (`id`, `hash`), if
-    /// any; then remembers the pair unless it is already remembered.
+    /// any; then remembers the pair unless this exact hash is already
+    /// remembered (a re-fetch, or an identical copy: the earlier entry
+    /// already stands for that text, and a flood of identical pages cannot
+    /// grow one bucket into a linear scan).
     pub fn check_and_insert(&mut self, id: &str, hash: u64) -> Option<String> {
         let found = self.nearest(hash, id).map(|(e, _)| e.id.clone());
         let known = self.blocks.first().is_some_and(|mask| {
             self.tables[0].get(&(hash & mask)).is_some_and(|seqs| {
                 seqs.iter()
                     .filter_map(|&s| self.entry(s))
-                    .any(|e| e.simhash == hash && e.id == id)
+                    .any(|e| e.simhash == hash)
             })
         });
         if !known {
@@ -282,7 +290,11 @@ impl SimHashIndex {
         for (mask, table) in self.blocks.iter().zip(&mut self.tables) {
             let key = old.simhash & mask;
             if let Some(seqs) = table.get_mut(&key) {
-                seqs.retain(|&s| s != seq);
+                if seqs.front() == Some(&seq) {
+                    seqs.pop_front();
+                } else {
+                    seqs.retain(|&s| s != seq);
+                }
                 if seqs.is_empty() {
                     table.remove(&key);
                 }
@@ -362,6 +374,16 @@ mod tests {
     }
 
     #[test]
+    fn identical_copies_are_remembered_once() {
+        let mut ix = SimHashIndex::new(1000, 3);
+        assert_eq!(ix.check_and_insert(&id(0), 42), None);
+        for n in 1..500 {
+            assert_eq!(ix.check_and_insert(&id(n), 42), Some(id(0)));
+        }
+        assert_eq!(ix.len(), 1);
+    }
+
+    #[test]
     fn nearest_wins_then_earliest() {
         let mut ix = SimHashIndex::new(10, 3);
         ix.insert(DedupEntry {
@@ -396,7 +418,7 @@ mod tests {
             .tables
             .iter()
             .flat_map(|t| t.values())
-            .map(Vec::len)
+            .map(VecDeque::len)
             .sum();
         assert_eq!(total, 100 * ix.blocks.len());
         // Entry 0 (hash 0) was evicted long ago.

@@ -162,7 +162,18 @@ fn headline_counts_as_the_first_sentence() {
     record.title = Some("Threadneedle Street verdict".to_owned());
     let mut doc = Doc::parse("", None, record);
     run(&mut doc).unwrap();
-    let got: Vec<&str> = doc.record.keywords.iter().map(|k| k.term.as_str()).collect();
+    let got: Vec<&str> = doc
+        .record
+        .keywords
+        .iter()
+        .map(|k| k.term.as_str())
+        .collect();
     assert!(got.iter().any(|t| t.contains("threadneedle")), "{got:?}");
-    assert_eq!(terms(STORY, 8).iter().filter(|t| t.contains("threadneedle")).count(), 0);
+    assert_eq!(
+        terms(STORY, 8)
+            .iter()
+            .filter(|t| t.contains("threadneedle"))
+            .count(),
+        0
+    );
 }
