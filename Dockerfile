@@ -8,6 +8,9 @@ COPY Cargo.toml Cargo.lock ./
 COPY src ./src
 COPY config ./config
 COPY schema ./schema
+# Compiled into the binary (stopword list); benches/ because Cargo.toml names a bench target.
+COPY data ./data
+COPY benches ./benches
 RUN cargo build --release --locked --bin newswire \
     && strip target/release/newswire
 

@@ -63,6 +63,9 @@ pub struct Article {
     pub text: String,
     /// Number of words in `text`.
     pub word_count: usize,
+    /// Minutes an adult needs to read `text` at 230 words per minute,
+    /// rounded up; 0 for no text.
+    pub reading_time_minutes: usize,
     /// Named entities found in the text.
     pub entities: Vec<Entity>,
     /// Direct quotations with their speakers.
@@ -71,7 +74,9 @@ pub struct Article {
     pub keywords: Vec<Keyword>,
     /// 64-bit SimHash of the text as 16 lower-case hex digits.
     pub simhash: Option<String>,
-    /// Id of an earlier article whose text is a near-duplicate of this one.
+    /// Id of an earlier article whose text is a near-duplicate of this one
+    /// (SimHash within `extract.dedup_max_distance` bits), as remembered by
+    /// the pipeline's bounded index.
     pub duplicate_of: Option<String>,
     /// What the page turned out to be.
     pub status: Status,
@@ -108,6 +113,7 @@ impl Article {
             language: None,
             text: String::new(),
             word_count: 0,
+            reading_time_minutes: 0,
             entities: Vec::new(),
             quotes: Vec::new(),
             keywords: Vec::new(),
@@ -221,12 +227,13 @@ pub struct Quote {
     pub partial: bool,
 }
 
-/// A key phrase with its relevance score (higher is more relevant).
+/// A key phrase with its relevance score (higher is more key).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Keyword {
     /// Lower-case phrase.
     pub term: String,
-    /// Relevance in `0.0..=1.0`.
+    /// Relevance relative to the article's best phrase (which has 1.0);
+    /// higher is more key. Not comparable across articles.
     pub score: f64,
 }
 

@@ -9,7 +9,8 @@
 //! Modules:
 //! - [`input`]: bytes → text (gzip, size cap, binary check, charset).
 //! - [`doc`]: the parsed document shared by the stages.
-//! - [`clean`], [`content`], [`metadata`]: the stages.
+//! - [`clean`], [`content`], [`metadata`]: the stages over the page.
+//! - [`stages`]: the stages over the main text (language, keywords, dedup).
 //! - [`text`]: small text utilities shared by the stages.
 
 pub mod clean;
@@ -17,9 +18,11 @@ pub mod content;
 pub mod doc;
 pub mod input;
 pub mod metadata;
+pub mod stages;
 pub mod text;
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::sync::{Arc, Mutex, PoisonError};
 
 use chrono::{DateTime, Utc};
 use url::Url;
@@ -29,6 +32,7 @@ use crate::config::{ExtractConfig, StageName};
 use crate::record::{Article, HttpInfo, Status};
 
 pub use doc::Doc;
+pub use stages::dedup::{DedupEntry, SimHashIndex};
 
 /// A page to extract: its bytes and what is known about where they came from.
 #[derive(Debug, Clone)]
@@ -72,10 +76,18 @@ pub struct StageError {
 type StageFn = fn(&mut Doc) -> Result<(), StageError>;
 
 /// The configured list of stages.
+///
+/// `run` takes `&self` so one pipeline can serve several tasks. The one
+/// piece of state shared across pages, the near-duplicate index, sits behind
+/// a mutex that `run` holds only for one lookup and insert; clones of a
+/// pipeline share the same index (it is an `Arc`).
 #[derive(Debug, Clone)]
 pub struct Pipeline {
     stages: Vec<(StageName, StageFn)>,
     max_html_bytes: usize,
+    /// Present when the `dedup` stage is configured.
+    dedup: Option<Arc<Mutex<SimHashIndex>>>,
+    dedup_limits: (usize, u32),
 }
 
 impl Pipeline {
@@ -86,9 +98,37 @@ impl Pipeline {
             .iter()
             .map(|&name| (name, stage_fn(name)))
             .collect();
+        let dedup_limits = (config.dedup_capacity, config.dedup_max_distance);
+        let dedup = config.stages.contains(&StageName::Dedup).then(|| {
+            Arc::new(Mutex::new(SimHashIndex::new(
+                dedup_limits.0,
+                dedup_limits.1,
+            )))
+        });
         Pipeline {
             stages,
             max_html_bytes: config.max_html_bytes,
+            dedup,
+            dedup_limits,
+        }
+    }
+
+    /// The near-duplicate index's entries, oldest first: what the daemon
+    /// saves in its state store. Empty when `dedup` is not configured.
+    pub fn dedup_entries(&self) -> Vec<DedupEntry> {
+        self.dedup.as_ref().map_or_else(Vec::new, |ix| {
+            let ix = ix.lock().unwrap_or_else(PoisonError::into_inner);
+            ix.entries().cloned().collect()
+        })
+    }
+
+    /// Replaces the near-duplicate index with `entries` (oldest first), as
+    /// saved by [`Pipeline::dedup_entries`], within the configured capacity.
+    pub fn restore_dedup(&self, entries: impl IntoIterator<Item = DedupEntry>) {
+        if let Some(ix) = &self.dedup {
+            let (capacity, distance) = self.dedup_limits;
+            let restored = SimHashIndex::from_entries(capacity, distance, entries);
+            *ix.lock().unwrap_or_else(PoisonError::into_inner) = restored;
         }
     }
 
@@ -152,6 +192,11 @@ impl Pipeline {
         {
             set_identity(&mut record, &u);
         }
+        record.reading_time_minutes = stages::reading_time_minutes(record.word_count);
+        // After the id is final: the index remembers articles by id.
+        if let Some(index) = &self.dedup {
+            stages::dedup::mark_duplicate(index, &mut record);
+        }
         record
     }
 }
@@ -168,6 +213,9 @@ fn stage_fn(name: StageName) -> StageFn {
         StageName::Clean => clean::run,
         StageName::Content => content::run,
         StageName::Metadata => metadata::run,
+        StageName::Language => stages::language::run,
+        StageName::Keywords => stages::keywords::run,
+        StageName::Dedup => stages::dedup::run,
     }
 }
 
@@ -195,6 +243,43 @@ mod tests {
         assert_eq!(rec.canonical_url.as_deref(), Some("https://ex.com/story"));
         assert_eq!(rec.id, canonical::article_id("https://ex.com/story"));
         assert_eq!(rec.url.as_deref(), Some("https://ex.com/amp/story"));
+    }
+
+    /// A page with the test story as its article text.
+    fn story_page(prefix: &str) -> Page {
+        let story = include_str!("../../tests/fixtures/dedup/story.txt");
+        let html = format!("<html><body><article><p>{prefix}{story}</p></article></body></html>");
+        Page::from_bytes(html.into_bytes(), None)
+    }
+
+    #[test]
+    fn clones_share_the_dedup_index_and_it_survives_a_restart() {
+        let first = pipeline();
+        let a = first.run(story_page(""));
+        assert_eq!(a.duplicate_of, None);
+        // Another task's handle sees what the first one remembered.
+        let b = first.clone().run(story_page("EASTMERE (Wire) - "));
+        assert_eq!(b.duplicate_of.as_deref(), Some(a.id.as_str()));
+        // A new process restored from the saved entries finds it too.
+        let saved = first.dedup_entries();
+        assert_eq!(saved.len(), 2);
+        let restarted = pipeline();
+        restarted.restore_dedup(saved);
+        let c = restarted.run(story_page("Update: "));
+        assert_eq!(c.duplicate_of.as_deref(), Some(a.id.as_str()));
+        assert_eq!(c.reading_time_minutes, 2);
+    }
+
+    #[test]
+    fn without_dedup_stage_nothing_is_remembered() {
+        let config = ExtractConfig {
+            stages: vec![StageName::Clean, StageName::Content],
+            ..ExtractConfig::default()
+        };
+        let p = Pipeline::new(&config);
+        let rec = p.run(story_page(""));
+        assert_eq!(rec.simhash, None);
+        assert!(p.dedup_entries().is_empty());
     }
 
     #[test]

@@ -1,0 +1,127 @@
+//! Stages over the main text: they turn a page's words into data an
+//! analyst can count (language, key phrases, near-duplicate fingerprints).
+//!
+//! - [`language`]: ISO 639-1 code and confidence of the main text.
+//! - [`keywords`]: key phrases with scores (English only).
+//! - [`dedup`]: SimHash of the text and the bounded index that finds an
+//!   earlier near-duplicate.
+//!
+//! Also here: [`is_english`], the guard of the English-only stages, and
+//! [`reading_time_minutes`], the cheap reading figure every record gets.
+
+pub mod dedup;
+pub mod keywords;
+pub mod language;
+
+use crate::record::Article;
+
+/// Whether the English-only stages should run on this record: true unless
+/// a language other than English is known. A record with no language at
+/// all (no text, no declaration) counts as English, so those stages simply
+/// find nothing instead of being skipped with a warning.
+pub fn is_english(record: &Article) -> bool {
+    record.language.as_ref().is_none_or(|l| l.code == "en")
+}
+
+/// Adult silent reading speed for non-fiction, words per minute.
+pub const READING_WORDS_PER_MINUTE: usize = 230;
+
+/// Minutes to read `word_count` words, rounded up (a 20-word brief still
+/// takes "1 minute"); 0 only for no words.
+pub fn reading_time_minutes(word_count: usize) -> usize {
+    word_count.div_ceil(READING_WORDS_PER_MINUTE)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::record::Language;
+    use chrono::Utc;
+
+    #[test]
+    fn english_unless_another_language_is_known() {
+        let mut r = Article::new(Utc::now());
+        assert!(is_english(&r));
+        r.language = Some(Language {
+            code: "de".into(),
+            confidence: 0.9,
+        });
+        assert!(!is_english(&r));
+        r.language = Some(Language {
+            code: "en".into(),
+            confidence: 0.0,
+        });
+        assert!(is_english(&r));
+    }
+
+    /// About `bytes` of English-like text: sentences of words drawn
+    /// pseudo-randomly from the test story, paragraphs of five sentences.
+    fn long_text(bytes: usize) -> String {
+        let story = include_str!("../../../tests/fixtures/dedup/story.txt");
+        let vocab: Vec<&str> = story.split_whitespace().collect();
+        let mut x: u64 = 0x2545_f491_4f6c_dd1d;
+        let mut next = |n: usize| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            (x % n as u64) as usize
+        };
+        let mut text = String::with_capacity(bytes + 200);
+        let mut sentences = 0;
+        while text.len() < bytes {
+            let len = 8 + next(12);
+            for i in 0..len {
+                let w = vocab[next(vocab.len())].trim_matches(|c: char| !c.is_alphanumeric());
+                if i > 0 {
+                    text.push(' ');
+                }
+                text.push_str(w);
+            }
+            text.push_str(". ");
+            sentences += 1;
+            if sentences % 5 == 0 {
+                text.push_str("\n\n");
+            }
+        }
+        text
+    }
+
+    /// A 1 MB article goes through every text stage and comes out whole:
+    /// nothing in them is quadratic enough to stall (their time per byte
+    /// is measured by `benches/stages.rs`).
+    #[test]
+    fn one_megabyte_article_completes() {
+        let text = long_text(1 << 20);
+        let (lang, sure) = language::detect(&text).unwrap();
+        assert_eq!(lang.code, "en");
+        assert!(sure);
+        let kw = keywords::extract(&text, 15);
+        assert_eq!(kw.len(), 15);
+        let hash = dedup::simhash(&text).unwrap();
+        let edited = text.replacen("harbour", "harbor", 3);
+        assert!(dedup::distance(hash, dedup::simhash(&edited).unwrap()) <= 2);
+
+        let html = format!(
+            "<html><body><article><p>{}</p></article></body></html>",
+            text.replace("\n\n", "</p><p>")
+        );
+        let record = crate::Pipeline::new(&crate::config::ExtractConfig::default())
+            .run(crate::extract::Page::from_bytes(html.into_bytes(), None));
+        assert!(record.word_count > 150_000, "{}", record.word_count);
+        assert_eq!(record.language.map(|l| l.code).as_deref(), Some("en"));
+        assert!(record.keywords.len() == 15 && record.simhash.is_some());
+        assert_eq!(
+            record.reading_time_minutes,
+            reading_time_minutes(record.word_count)
+        );
+    }
+
+    #[test]
+    fn reading_time_rounds_up() {
+        assert_eq!(reading_time_minutes(0), 0);
+        assert_eq!(reading_time_minutes(1), 1);
+        assert_eq!(reading_time_minutes(230), 1);
+        assert_eq!(reading_time_minutes(231), 2);
+        assert_eq!(reading_time_minutes(1150), 5);
+    }
+}
