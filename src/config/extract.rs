@@ -46,12 +46,21 @@ pub enum StageName {
     Content,
     /// Title, authors, dates, site name, description, image, tags.
     Metadata,
+    /// People, organizations and places named in the text (English only).
+    Entities,
+    /// Direct quotations with their speakers (English only).
+    Quotes,
 }
 
 impl StageName {
     /// Every stage, in pipeline order.
-    pub const ALL: &'static [StageName] =
-        &[StageName::Clean, StageName::Content, StageName::Metadata];
+    pub const ALL: &'static [StageName] = &[
+        StageName::Clean,
+        StageName::Content,
+        StageName::Metadata,
+        StageName::Entities,
+        StageName::Quotes,
+    ];
 
     /// The name used in config files and warnings.
     pub fn as_str(self) -> &'static str {
@@ -59,6 +68,8 @@ impl StageName {
             StageName::Clean => "clean",
             StageName::Content => "content",
             StageName::Metadata => "metadata",
+            StageName::Entities => "entities",
+            StageName::Quotes => "quotes",
         }
     }
 }

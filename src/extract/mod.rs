@@ -10,6 +10,7 @@
 //! - [`input`]: bytes → text (gzip, size cap, binary check, charset).
 //! - [`doc`]: the parsed document shared by the stages.
 //! - [`clean`], [`content`], [`metadata`]: the stages.
+//! - [`stages`]: the stages over the main text (entities, quotes).
 //! - [`text`]: small text utilities shared by the stages.
 
 pub mod clean;
@@ -17,6 +18,7 @@ pub mod content;
 pub mod doc;
 pub mod input;
 pub mod metadata;
+pub mod stages;
 pub mod text;
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
@@ -168,6 +170,8 @@ fn stage_fn(name: StageName) -> StageFn {
         StageName::Clean => clean::run,
         StageName::Content => content::run,
         StageName::Metadata => metadata::run,
+        StageName::Entities => stages::entities::run,
+        StageName::Quotes => stages::quotes::run,
     }
 }
 

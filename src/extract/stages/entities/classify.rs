@@ -1,0 +1,238 @@
+//! Evidence for the type of a candidate name, from the name and its context.
+//!
+//! Each candidate gets scores for person, organization and place; the scores
+//! of all mentions of an entity are added before its type is chosen, so one
+//! telling context ("Ms Okafor", "the town of Alghero") types every mention.
+
+use super::Kind;
+use super::gazetteer::{Known, first_name, lookup};
+use super::lexicon::{
+    LOC_HEADS, LOC_PREPOSITIONS, ORG_HEADS, ORG_NOUNS, PERSON_ROLES, PLACE_NOUNS,
+};
+use super::spans::Candidate;
+use super::tokens::Token;
+
+/// Speech verbs: a name next to one is probably a person.
+pub(crate) const SPEECH_VERBS: &[&str] = &[
+    "said",
+    "says",
+    "told",
+    "tells",
+    "added",
+    "adds",
+    "asked",
+    "warned",
+    "argued",
+    "explained",
+    "insisted",
+    "noted",
+    "stated",
+    "declared",
+    "replied",
+    "responded",
+    "wrote",
+    "writes",
+    "admitted",
+    "acknowledged",
+    "conceded",
+    "recalled",
+    "urged",
+    "cautioned",
+    "complained",
+    "joked",
+    "laughed",
+    "predicted",
+    "testified",
+    "vowed",
+    "promised",
+    "continued",
+    "countered",
+    "agreed",
+    "announced",
+    "claimed",
+    "suggested",
+    "concluded",
+    "remarked",
+    "observed",
+];
+
+/// Scores for the three types, plus the list entry when the name is known.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct Evidence {
+    pub person: f32,
+    pub org: f32,
+    pub loc: f32,
+    pub known: Option<Known>,
+}
+
+impl Evidence {
+    /// Adds another mention's evidence.
+    pub(crate) fn add(&mut self, other: &Evidence) {
+        self.person += other.person;
+        self.org += other.org;
+        self.loc += other.loc;
+        if self.known.is_none() {
+            self.known = other.known;
+        }
+    }
+
+    /// The type the evidence points to, if any points anywhere.
+    pub(crate) fn kind(&self, tokens_in_name: usize) -> Option<Kind> {
+        if let Some(k) = self.known
+            && !(k.kind == Kind::Location && self.person >= 3.0)
+        {
+            return Some(k.kind);
+        }
+        let best = self.person.max(self.org).max(self.loc);
+        if best <= 0.0 {
+            return (tokens_in_name > 1).then_some(Kind::Person);
+        }
+        Some(if self.person == best {
+            Kind::Person
+        } else if self.org == best {
+            Kind::Organization
+        } else {
+            Kind::Location
+        })
+    }
+}
+
+fn word_at<'a>(tokens: &'a [Token<'_>], i: usize) -> Option<&'a str> {
+    tokens.get(i).map(|t| t.lower.as_str())
+}
+
+/// Scores one candidate from its words and neighbours.
+pub(crate) fn evidence(text: &str, tokens: &[Token<'_>], c: &Candidate) -> Evidence {
+    let surface = &text[tokens[c.first].start..tokens[c.last].end];
+    let mut ev = Evidence {
+        known: lookup(surface),
+        ..Evidence::default()
+    };
+    let words: Vec<&Token<'_>> = tokens[c.first..=c.last].iter().filter(|t| t.word).collect();
+    if !c.titles.is_empty() {
+        ev.person += 3.0;
+    }
+    if words.len() > 1 && first_name(words[0].text).is_some() {
+        ev.person += 2.0;
+    } else if words.len() == 1 && first_name(words[0].text).is_some() {
+        ev.person += 0.5;
+    }
+    // The last head word decides between "Bank of England" and "Gulf of Mexico".
+    if let Some(head) = words.iter().rev().find(|t| {
+        t.is_cap() && (ORG_HEADS.contains(t.lower.as_str()) || LOC_HEADS.contains(t.lower.as_str()))
+    }) {
+        let at_end = std::ptr::eq(*head, words[words.len() - 1]);
+        let weight = if words.len() > 1 { 3.0 } else { 0.5 };
+        if ORG_HEADS.contains(head.lower.as_str()) {
+            ev.org += weight;
+        } else if at_end || words.len() > 2 {
+            ev.loc += weight;
+        }
+    }
+    if words.len() == 1 && words[0].is_acronym() {
+        ev.org += 1.0;
+    }
+    let before = |k: usize| c.first.checked_sub(k).and_then(|i| word_at(tokens, i));
+    let after = |k: usize| word_at(tokens, c.last + k);
+    // Left context: "economist Ruth Gregory", "the charity Shelter", "in Lagos".
+    for k in 1..=2 {
+        match before(k) {
+            Some(w) if PERSON_ROLES.contains(w) => {
+                ev.person += 2.0;
+                break;
+            }
+            Some(w) if ORG_NOUNS.contains(w) => {
+                ev.org += 2.0;
+                break;
+            }
+            _ => {}
+        }
+        if before(k).is_some_and(|w| w.chars().next().is_some_and(char::is_uppercase)) {
+            break;
+        }
+    }
+    if before(1).is_some_and(|w| LOC_PREPOSITIONS.contains(w)) {
+        ev.loc += 1.0;
+    }
+    if before(1) == Some("of") && before(2).is_some_and(|w| PLACE_NOUNS.contains(w)) {
+        ev.loc += 3.0;
+    }
+    if before(1).is_some_and(|w| matches!(w, "shares" | "stake"))
+        || (matches!(before(1), Some("in" | "of")) && before(2) == Some("shares"))
+    {
+        ev.org += 2.0;
+    }
+    // Right context: "Voss, 58,", "Salami, an economist", "Cloudrise, which".
+    if after(1) == Some(",") {
+        match after(2) {
+            Some(w) if w.chars().all(|ch| ch.is_ascii_digit()) && after(3) == Some(",") => {
+                ev.person += 2.0;
+            }
+            Some("who") => ev.person += 2.0,
+            Some("which") => ev.org += 1.0,
+            Some("a" | "an" | "the" | "its" | "his" | "her") => {
+                if (3..=6).filter_map(after).any(|w| PERSON_ROLES.contains(w)) {
+                    ev.person += 2.0;
+                }
+            }
+            _ => {}
+        }
+    }
+    if before(1) == Some(",") && before(2).is_some_and(|w| PERSON_ROLES.contains(w)) {
+        ev.person += 2.0;
+    }
+    let speech = |w: Option<&str>| w.is_some_and(|w| SPEECH_VERBS.contains(&w));
+    if speech(after(1)) || speech(before(1)) {
+        ev.person += if words.len() == 1 { 0.5 } else { 1.0 };
+    }
+    ev
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::spans::candidates;
+    use super::super::tokens::tokenize;
+    use super::*;
+
+    fn kinds(text: &str) -> Vec<(String, Option<Kind>)> {
+        let tokens = tokenize(text);
+        candidates(text, &tokens)
+            .iter()
+            .map(|c| {
+                let n = c.last - c.first + 1;
+                let name = text[tokens[c.first].start..tokens[c.last].end].to_owned();
+                (name, evidence(text, &tokens, c).kind(n))
+            })
+            .collect()
+    }
+
+    #[test]
+    fn heads_decide_org_or_place() {
+        let k = kinds("He joined the Bank of England near the Gulf of Mexico in Maricopa County.");
+        assert_eq!(k[0].1, Some(Kind::Organization));
+        assert_eq!(k[1].1, Some(Kind::Location));
+        assert_eq!(k[2].1, Some(Kind::Location));
+    }
+
+    #[test]
+    fn context_types_unknown_names() {
+        let k =
+            kinds("They met in Kasese. The charity Shelter helped. A man, Zorbat, 58, said so.");
+        assert_eq!(k[0], ("Kasese".to_owned(), Some(Kind::Location)));
+        assert_eq!(k[1], ("Shelter".to_owned(), Some(Kind::Organization)));
+        assert_eq!(k[2].1, Some(Kind::Person));
+    }
+
+    #[test]
+    fn demonym_based_places_and_titles() {
+        let k = kinds("Senator Bello Adamu spoke about the Federal Republic of Germany.");
+        assert_eq!(k[0], ("Bello Adamu".to_owned(), Some(Kind::Person)));
+        assert_eq!(
+            k[1],
+            (
+                "Federal Republic of Germany".to_owned(),
+                Some(Kind::Location)
+            )
+        );
+    }
+}

@@ -1,0 +1,403 @@
+//! Candidate names: runs of capitalized words, cleaned of what is not a name.
+//!
+//! A run may hold connectors ("Bank of England", "Ursula von der Leyen"); "of",
+//! "for" and "and" only stay when the run is an organization or place name,
+//! otherwise the run is split there ("Texas and Ohio" is two names). Leading
+//! sentence words ("The", "However"), nationality words ("Spanish") and titles
+//! ("Finance Minister", "Ms") are stripped; titles are kept as evidence.
+//! Title-case headlines yield only n-grams that later match a known name.
+
+use std::collections::HashSet;
+
+use super::Gender;
+use super::gazetteer::{first_name, is_demonym, lookup};
+use super::lexicon::{
+    CONNECTORS, FUNCTION, HEAD_CONNECTORS, LOC_HEADS, NEVER_ALONE, ORG_HEADS, TITLE_QUALIFIERS,
+    TITLES, honorific_gender,
+};
+use super::tokens::Token;
+
+/// A possible name: a range of word tokens plus what was stripped in front.
+#[derive(Debug, Clone)]
+pub(crate) struct Candidate {
+    /// Index of the first token of the name.
+    pub first: usize,
+    /// Index of the last token of the name (inclusive).
+    pub last: usize,
+    /// Lower-case titles stripped from the front ("minister", "ms").
+    pub titles: Vec<String>,
+    /// Gender told by an honorific.
+    pub gender: Option<Gender>,
+    /// Found in a title-case headline: kept only if it matches a known name.
+    pub headline: bool,
+}
+
+/// What the whole text says about how words are written.
+struct Usage {
+    /// Words seen in lower case somewhere ("markets", "shares").
+    lower: HashSet<String>,
+    /// Capitalized words seen away from a sentence start.
+    mid_caps: HashSet<String>,
+}
+
+impl Usage {
+    fn of(tokens: &[Token<'_>]) -> Usage {
+        let mut lower = HashSet::new();
+        let mut mid_caps = HashSet::new();
+        for t in tokens.iter().filter(|t| t.word) {
+            if t.is_cap() {
+                if !t.sent_start {
+                    mid_caps.insert(t.lower.clone());
+                }
+            } else if t.text.chars().next().is_some_and(char::is_lowercase) {
+                lower.insert(t.lower.clone());
+            }
+        }
+        Usage { lower, mid_caps }
+    }
+}
+
+/// Finds every candidate name in `tokens`.
+pub(crate) fn candidates(text: &str, tokens: &[Token<'_>]) -> Vec<Candidate> {
+    let usage = Usage::of(tokens);
+    let headlines = headline_paragraphs(tokens);
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < tokens.len() {
+        if !tokens[i].is_cap() {
+            i += 1;
+            continue;
+        }
+        if headlines.contains(&tokens[i].para) {
+            let j = run_end(tokens, i, false);
+            headline_ngrams(i, j, &mut out);
+            i = j + 1;
+            continue;
+        }
+        let j = run_end(tokens, i, true);
+        for (s, e) in split_connectors(text, tokens, i, j) {
+            clean_segment(text, tokens, s, e, &usage, &mut out);
+        }
+        i = j + 1;
+    }
+    out
+}
+
+/// Last token of the capitalized run starting at `i`.
+fn run_end(tokens: &[Token<'_>], i: usize, connectors: bool) -> usize {
+    let same = |a: usize, b: usize| tokens[a].para == tokens[b].para;
+    let mut j = i;
+    loop {
+        let k = j + 1;
+        if k >= tokens.len() || !same(i, k) {
+            break;
+        }
+        if tokens[k].is_cap() && !tokens[k].sent_start {
+            j = k;
+            continue;
+        }
+        if !connectors {
+            break;
+        }
+        let t = &tokens[k];
+        if (t.word && CONNECTORS.contains(t.lower.as_str())) || t.text == "&" {
+            let mut m = k + 1;
+            if m < tokens.len()
+                && tokens[m].lower == "the"
+                && matches!(t.lower.as_str(), "of" | "for" | "on")
+            {
+                m += 1;
+            }
+            if m < tokens.len() && same(i, m) && tokens[m].is_cap() && !tokens[m].sent_start {
+                j = m;
+                continue;
+            }
+        }
+        break;
+    }
+    j
+}
+
+fn span_text<'t>(text: &'t str, tokens: &[Token<'_>], s: usize, e: usize) -> &'t str {
+    &text[tokens[s].start..tokens[e].end]
+}
+
+fn is_head(t: &Token<'_>) -> bool {
+    ORG_HEADS.contains(t.lower.as_str()) || LOC_HEADS.contains(t.lower.as_str())
+}
+
+/// Splits a run at connectors that do not belong to a name.
+fn split_connectors(text: &str, tokens: &[Token<'_>], a: usize, b: usize) -> Vec<(usize, usize)> {
+    if lookup(span_text(text, tokens, a, b)).is_some() {
+        return vec![(a, b)];
+    }
+    let mut segments = Vec::new();
+    let mut start = a;
+    let mut k = a;
+    while k <= b {
+        let t = &tokens[k];
+        let head_conn =
+            t.text == "&" || (!t.is_cap() && HEAD_CONNECTORS.contains(t.lower.as_str()));
+        if k > start && head_conn {
+            let keep = match t.lower.as_str() {
+                "and" | "&" => {
+                    !is_head(&tokens[k - 1])
+                        && tokens[k + 1..=b]
+                            .iter()
+                            .any(|x| x.is_cap() && ORG_HEADS.contains(x.lower.as_str()))
+                }
+                _ => tokens[start..k]
+                    .iter()
+                    .any(|x| is_head(x) || TITLES.contains(x.lower.as_str())),
+            };
+            if !keep {
+                segments.push((start, k - 1));
+                let mut next = k + 1;
+                while next <= b && !tokens[next].is_cap() {
+                    next += 1;
+                }
+                start = next;
+                k = next;
+                continue;
+            }
+        }
+        k += 1;
+    }
+    if start <= b {
+        segments.push((start, b));
+    }
+    segments
+}
+
+/// Strips sentence words, nationality words and titles; emits what is left.
+fn clean_segment(
+    text: &str,
+    tokens: &[Token<'_>],
+    mut s: usize,
+    e: usize,
+    usage: &Usage,
+    out: &mut Vec<Candidate>,
+) {
+    let initial = tokens[s].sent_start;
+    // Sentence words in front: "The", "However", "After".
+    while s <= e && lookup(span_text(text, tokens, s, e)).is_none() {
+        let t = &tokens[s];
+        let function = FUNCTION.contains(t.lower.as_str());
+        if t.lower == "the" || (function && (initial || t.sent_start)) || !t.is_cap() {
+            s += 1;
+        } else {
+            break;
+        }
+    }
+    if s > e {
+        return;
+    }
+    if lookup(span_text(text, tokens, s, e)).is_some() {
+        push(out, s, e, Vec::new(), None);
+        return;
+    }
+    // Titles: "Finance Minister", "Spanish Prime Minister", "NASA Administrator".
+    let mut p = s;
+    let mut titles = Vec::new();
+    let mut gender = None;
+    let mut prefix_known = Vec::new();
+    while p < e {
+        let t = &tokens[p];
+        let l = t.lower.as_str();
+        if TITLES.contains(l) {
+            titles.push(l.trim_end_matches('.').to_owned());
+            gender = gender.or_else(|| honorific_gender(l));
+            p += 1;
+        } else if TITLE_QUALIFIERS.contains(l) || (titles.is_empty() && is_demonym(t.text)) {
+            p += 1;
+        } else if titles.is_empty() && t.is_cap() && (lookup(t.text).is_some() || t.is_acronym()) {
+            prefix_known.push(p);
+            p += 1;
+        } else {
+            break;
+        }
+    }
+    if !titles.is_empty() && tokens[p].is_cap() {
+        for k in prefix_known {
+            push(out, k, k, Vec::new(), None);
+        }
+        s = p;
+    } else {
+        titles.clear();
+        gender = None;
+        // "Democrat Elena Ruiz": a nationality or party word in front of a person.
+        let has_head = tokens[s..=e].iter().any(is_head);
+        if e > s && is_demonym(tokens[s].text) && !has_head {
+            s += 1;
+        }
+    }
+    if s == e {
+        let t = &tokens[s];
+        if NEVER_ALONE.contains(t.lower.as_str()) || is_demonym(t.text) {
+            return;
+        }
+        let starts_sentence = t.sent_start || (initial && titles.is_empty());
+        let known = lookup(t.text).is_some() || first_name(t.text).is_some() || t.is_acronym();
+        if starts_sentence
+            && titles.is_empty()
+            && !known
+            && (!usage.mid_caps.contains(&t.lower) || usage.lower.contains(&t.lower))
+        {
+            return;
+        }
+    } else if tokens[s].sent_start && titles.is_empty() {
+        // "Markets Minister" never happens, but "Water activists" does: a
+        // sentence-initial common word in front of a name is dropped.
+        let t = &tokens[s];
+        let known = lookup(t.text).is_some() || first_name(t.text).is_some();
+        if !known && usage.lower.contains(&t.lower) && !tokens[s..=e].iter().any(is_head) {
+            return clean_segment(text, tokens, s + 1, e, usage, out);
+        }
+    }
+    push(out, s, e, titles, gender);
+}
+
+fn push(
+    out: &mut Vec<Candidate>,
+    first: usize,
+    last: usize,
+    titles: Vec<String>,
+    gender: Option<Gender>,
+) {
+    out.push(Candidate {
+        first,
+        last,
+        titles,
+        gender,
+        headline: false,
+    });
+}
+
+/// Every n-gram of up to five capitalized words in a headline run.
+fn headline_ngrams(i: usize, j: usize, out: &mut Vec<Candidate>) {
+    for a in i..=j {
+        for b in a..=j.min(a + 4) {
+            out.push(Candidate {
+                first: a,
+                last: b,
+                titles: Vec::new(),
+                gender: None,
+                headline: true,
+            });
+        }
+    }
+}
+
+/// Paragraphs that look like title-case headlines: short, no final stop,
+/// most words capitalized.
+fn headline_paragraphs(tokens: &[Token<'_>]) -> HashSet<usize> {
+    let mut out = HashSet::new();
+    let mut start = 0;
+    while start < tokens.len() {
+        let para = tokens[start].para;
+        let mut end = start;
+        while end + 1 < tokens.len() && tokens[end + 1].para == para {
+            end += 1;
+        }
+        let words: Vec<&Token<'_>> = tokens[start..=end].iter().filter(|t| t.word).collect();
+        let content: Vec<&&Token<'_>> = words
+            .iter()
+            .filter(|t| !(t.lower.len() <= 3 && FUNCTION.contains(t.lower.as_str())))
+            .collect();
+        let caps = content.iter().filter(|t| t.is_cap()).count();
+        let ends_sentence = matches!(tokens[end].text, "." | "!" | "?" | "\"" | "”" | ":");
+        if words.len() >= 3 && words.len() <= 20 && !ends_sentence && caps * 10 >= content.len() * 7
+        {
+            out.insert(para);
+        }
+        start = end + 1;
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::tokens::tokenize;
+    use super::*;
+
+    fn names(text: &str) -> Vec<(String, Vec<String>)> {
+        let tokens = tokenize(text);
+        candidates(text, &tokens)
+            .into_iter()
+            .filter(|c| !c.headline)
+            .map(|c| {
+                (
+                    text[tokens[c.first].start..tokens[c.last].end].to_owned(),
+                    c.titles,
+                )
+            })
+            .collect()
+    }
+
+    fn just_names(text: &str) -> Vec<String> {
+        names(text).into_iter().map(|n| n.0).collect()
+    }
+
+    #[test]
+    fn titles_are_stripped_and_kept() {
+        let n = names("Yesterday Finance Minister Amara Okafor spoke to Ms Okafor's aides.");
+        assert_eq!(
+            n[0],
+            ("Amara Okafor".to_owned(), vec!["minister".to_owned()])
+        );
+        assert_eq!(n[1], ("Okafor".to_owned(), vec!["ms".to_owned()]));
+    }
+
+    #[test]
+    fn connectors_stay_in_org_names_only() {
+        assert_eq!(
+            just_names("He met the Bank of England and visited Texas and Ohio."),
+            ["Bank of England", "Texas", "Ohio"]
+        );
+        assert_eq!(
+            just_names("Officials at the Securities and Exchange Commission agreed."),
+            ["Securities and Exchange Commission"]
+        );
+    }
+
+    #[test]
+    fn sentence_initial_common_words_are_dropped() {
+        let text = "Markets reacted calmly. The markets in Lagos rose. Growth was slow.";
+        assert_eq!(just_names(text), ["Lagos"]);
+        let text = "Okafor left early. Later, the minister Okafor returned.";
+        assert_eq!(just_names(text), ["Okafor", "Okafor"]);
+    }
+
+    #[test]
+    fn nationality_words_are_not_names() {
+        let text =
+            "Nigerian officials met Spanish Prime Minister Pedro Sánchez and Democrat Elena Ruiz.";
+        assert_eq!(just_names(text), ["Pedro Sánchez", "Elena Ruiz"]);
+    }
+
+    #[test]
+    fn known_prefix_before_a_title_is_its_own_name() {
+        assert_eq!(
+            just_names("It was NASA Administrator Janet Petro who spoke."),
+            ["NASA", "Janet Petro"]
+        );
+    }
+
+    #[test]
+    fn title_case_headline_is_flagged() {
+        let text = "Chipmaker Plans Big Plant In Arizona\n\nThe plant opens in Arizona.";
+        let tokens = tokenize(text);
+        let cands = candidates(text, &tokens);
+        assert!(
+            cands
+                .iter()
+                .filter(|c| tokens[c.first].para == 0)
+                .all(|c| c.headline)
+        );
+        assert!(
+            cands
+                .iter()
+                .any(|c| !c.headline && tokens[c.first].text == "Arizona")
+        );
+    }
+}

@@ -1,0 +1,110 @@
+//! Tests of the quotation stage, one cue pattern each.
+
+use super::*;
+use crate::record::Quote;
+
+fn quotes(text: &str) -> Vec<Quote> {
+    extract(text, &entities::analyze(text))
+}
+
+fn one(text: &str) -> Quote {
+    let q = quotes(text);
+    assert_eq!(q.len(), 1, "{q:?}");
+    q.into_iter().next().unwrap()
+}
+
+#[test]
+fn name_then_told_reporters() {
+    let q = one("Amara Okafor met critics. \"We will not back down,\" Okafor told reporters.");
+    assert_eq!(q.text, "We will not back down,");
+    assert_eq!(q.speaker.as_deref(), Some("Amara Okafor"));
+    assert_eq!(q.cue.as_deref(), Some("told"));
+    assert!(!q.partial);
+}
+
+#[test]
+fn said_then_name() {
+    let q = one("“The reform is painful,” said Adebayo Salami, an economist.");
+    assert_eq!(q.speaker.as_deref(), Some("Adebayo Salami"));
+    assert_eq!(q.cue.as_deref(), Some("said"));
+}
+
+#[test]
+fn name_said_colon() {
+    let q = one("Bello Adamu spoke first. Adamu said: \"The bill is dead.\"");
+    assert_eq!(q.speaker.as_deref(), Some("Bello Adamu"));
+    assert!(!q.partial);
+}
+
+#[test]
+fn pronoun_takes_nearest_person_of_fitting_gender() {
+    let text = "Ms Amara Okafor and Mr Bello Adamu debated. Okafor left early. \
+                He said: \"I stayed to the end.\"";
+    assert_eq!(one(text).speaker.as_deref(), Some("Bello Adamu"));
+    let text = "Mr Bello Adamu met Ms Amara Okafor. She said: \"It went well.\"";
+    assert_eq!(one(text).speaker.as_deref(), Some("Amara Okafor"));
+}
+
+#[test]
+fn according_to_names_the_speaker() {
+    let q = one(
+        "The region is \"on the front line of a drier Mediterranean\", according to Ana Iglesias, a professor.",
+    );
+    assert_eq!(q.speaker.as_deref(), Some("Ana Iglesias"));
+    assert_eq!(q.cue.as_deref(), Some("according to"));
+    assert!(q.partial);
+}
+
+#[test]
+fn scare_quotes_and_single_words_are_dropped() {
+    let text =
+        "Lawmakers called the plan a \"fantasy\". The so-called \"peace dividend\" never came.";
+    assert!(quotes(text).is_empty(), "{:?}", quotes(text));
+}
+
+#[test]
+fn fragment_in_reported_speech_is_partial() {
+    let text =
+        "Senator Bello Adamu warned that the bill would be \"dead on arrival\" in the Senate.";
+    let q = one(text);
+    assert_eq!(q.text, "dead on arrival");
+    assert_eq!(q.speaker.as_deref(), Some("Bello Adamu"));
+    assert!(q.partial);
+}
+
+#[test]
+fn nominal_speaker_finds_the_person_with_that_role() {
+    let text =
+        "Senator Jack Thornton lost to Elena Ruiz. \"I respect their decision,\" the senator said.";
+    assert_eq!(one(text).speaker.as_deref(), Some("Jack Thornton"));
+}
+
+#[test]
+fn quote_over_paragraphs_has_one_speaker() {
+    let text = "Council leader Tony Dyer spoke.\n\n\"Young people are priced out.\n\n\"If we do nothing, the city changes,\" Dyer said.";
+    let q = one(text);
+    assert_eq!(
+        q.text,
+        "Young people are priced out. If we do nothing, the city changes,"
+    );
+    assert_eq!(q.speaker.as_deref(), Some("Tony Dyer"));
+}
+
+#[test]
+fn split_quote_and_follow_on_sentence_keep_the_speaker() {
+    let text =
+        "\"We will fight,\" Mr Kofi Mensah said, \"and we will win.\" \"Nobody can stop us.\"";
+    let q = quotes(text);
+    assert_eq!(q.len(), 3, "{q:?}");
+    assert!(
+        q.iter()
+            .all(|q| q.speaker.as_deref() == Some("Kofi Mensah"))
+    );
+    assert!(q.iter().all(|q| !q.partial));
+}
+
+#[test]
+fn unattributed_quote_has_no_speaker() {
+    let q = one("\"Nobody knows what happens next.\"");
+    assert_eq!(q.speaker, None);
+}
