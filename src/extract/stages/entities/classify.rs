@@ -7,7 +7,8 @@
 use super::Kind;
 use super::gazetteer::{Known, first_name, lookup};
 use super::lexicon::{
-    LOC_HEADS, LOC_PREPOSITIONS, ORG_HEADS, ORG_NOUNS, PERSON_ROLES, PLACE_NOUNS,
+    COMPASS, LOC_HEADS, LOC_PREPOSITIONS, ORG_NOUNS, PERSON_ROLES, PLACE_NOUNS, PLACE_NOUNS_AFTER,
+    org_like,
 };
 use super::spans::Candidate;
 use super::tokens::Token;
@@ -77,6 +78,9 @@ impl Evidence {
     }
 
     /// The type the evidence points to, if any points anywhere.
+    ///
+    /// A one-word name needs real evidence (a title, a context word); "X said"
+    /// alone does not make a person of a word nobody introduced.
     pub(crate) fn kind(&self, tokens_in_name: usize) -> Option<Kind> {
         if let Some(k) = self.known
             && !(k.kind == Kind::Location && self.person >= 3.0)
@@ -84,13 +88,14 @@ impl Evidence {
             return Some(k.kind);
         }
         let best = self.person.max(self.org).max(self.loc);
-        if best <= 0.0 {
+        let needed = if tokens_in_name > 1 { 0.0 } else { 1.0 };
+        if best < needed || best <= 0.0 {
             return (tokens_in_name > 1).then_some(Kind::Person);
         }
-        Some(if self.person == best {
-            Kind::Person
-        } else if self.org == best {
+        Some(if self.org == best {
             Kind::Organization
+        } else if self.person == best {
+            Kind::Person
         } else {
             Kind::Location
         })
@@ -109,25 +114,48 @@ pub(crate) fn evidence(text: &str, tokens: &[Token<'_>], c: &Candidate) -> Evide
         ..Evidence::default()
     };
     let words: Vec<&Token<'_>> = tokens[c.first..=c.last].iter().filter(|t| t.word).collect();
+    let is_org_head = |t: &&Token<'_>| t.is_cap() && org_like(&t.lower);
+    let is_loc_head = |t: &&Token<'_>| t.is_cap() && LOC_HEADS.contains(t.lower.as_str());
+    // Names that contain a place or an acronym are rarely persons ("IDA Ireland").
+    let has_thing = words.len() > 1
+        && words.iter().any(|t| {
+            t.is_acronym()
+                || lookup(t.text).is_some_and(|k| !k.city)
+                || is_org_head(t)
+                || is_loc_head(t)
+        });
     if !c.titles.is_empty() {
         ev.person += 3.0;
     }
-    if words.len() > 1 && first_name(words[0].text).is_some() {
+    if words.len() > 1 && !has_thing && first_name(words[0].text).is_some() {
         ev.person += 2.0;
     } else if words.len() == 1 && first_name(words[0].text).is_some() {
         ev.person += 0.5;
     }
-    // The last head word decides between "Bank of England" and "Gulf of Mexico".
-    if let Some(head) = words.iter().rev().find(|t| {
-        t.is_cap() && (ORG_HEADS.contains(t.lower.as_str()) || LOC_HEADS.contains(t.lower.as_str()))
-    }) {
-        let at_end = std::ptr::eq(*head, words[words.len() - 1]);
-        let weight = if words.len() > 1 { 3.0 } else { 0.5 };
-        if ORG_HEADS.contains(head.lower.as_str()) {
-            ev.org += weight;
-        } else if at_end || words.len() > 2 {
-            ev.loc += weight;
+    if words.len() > 1 {
+        // "Bank of England", "Alliance of Small Island States": an organization
+        // head before "of" decides; otherwise the last head word does.
+        let span = &tokens[c.first..=c.last];
+        let org_of = span
+            .windows(2)
+            .any(|w| is_org_head(&&w[0]) && matches!(w[1].lower.as_str(), "of" | "for"));
+        let last_head = words
+            .iter()
+            .rev()
+            .find(|t| is_org_head(t) || is_loc_head(t));
+        if org_of {
+            ev.org += 4.0;
+        } else if let Some(h) = last_head {
+            if is_org_head(h) {
+                ev.org += 4.0;
+            } else {
+                ev.loc += 3.0;
+            }
+        } else if has_thing {
+            ev.org += 1.0;
         }
+    } else if is_org_head(&words[0]) {
+        ev.org += 0.5;
     }
     if words.len() == 1 && words[0].is_acronym() {
         ev.org += 1.0;
@@ -171,8 +199,14 @@ pub(crate) fn evidence(text: &str, tokens: &[Token<'_>], c: &Candidate) -> Evide
             Some("who") => ev.person += 2.0,
             Some("which") => ev.org += 1.0,
             Some("a" | "an" | "the" | "its" | "his" | "her") => {
-                if (3..=6).filter_map(after).any(|w| PERSON_ROLES.contains(w)) {
+                let appos: Vec<&str> = (3..=6)
+                    .filter_map(after)
+                    .take_while(|w| *w != ",")
+                    .collect();
+                if appos.iter().any(|w| PERSON_ROLES.contains(w)) {
                     ev.person += 2.0;
+                } else if appos.iter().any(|w| ORG_NOUNS.contains(w)) {
+                    ev.org += 2.0;
                 }
             }
             _ => {}
@@ -181,7 +215,16 @@ pub(crate) fn evidence(text: &str, tokens: &[Token<'_>], c: &Candidate) -> Evide
     if before(1) == Some(",") && before(2).is_some_and(|w| PERSON_ROLES.contains(w)) {
         ev.person += 2.0;
     }
+    if before(1).is_some_and(|w| COMPASS.contains(w))
+        || after(1).is_some_and(|w| PLACE_NOUNS_AFTER.contains(w))
+    {
+        ev.loc += 2.0;
+    }
     let speech = |w: Option<&str>| w.is_some_and(|w| SPEECH_VERBS.contains(&w));
+    // "Verdant said it would…": organizations speak of themselves as "it".
+    if speech(after(1)) && matches!(after(2), Some("it" | "its")) {
+        ev.org += 1.0;
+    }
     if speech(after(1)) || speech(before(1)) {
         ev.person += if words.len() == 1 { 0.5 } else { 1.0 };
     }

@@ -27,6 +27,8 @@ pub(crate) struct Known {
     pub canonical: &'static str,
     /// Entries written in capitals (acronyms) only match capitals.
     pub acronym: bool,
+    /// From the city list: such names are often surnames too ("Bolton").
+    pub city: bool,
 }
 
 /// Non-comment, non-empty lines of a list.
@@ -46,13 +48,13 @@ static NAMES: LazyLock<HashMap<String, Known>> = LazyLock::new(|| {
     let mut map = HashMap::new();
     // Earlier lists win: "Georgia" is the country, "Amazon" the company.
     let sources = [
-        (COUNTRIES, Kind::Location),
-        (ORGANIZATIONS, Kind::Organization),
-        (US_STATES, Kind::Location),
-        (REGIONS, Kind::Location),
-        (CITIES, Kind::Location),
+        (COUNTRIES, Kind::Location, false),
+        (ORGANIZATIONS, Kind::Organization, false),
+        (US_STATES, Kind::Location, false),
+        (REGIONS, Kind::Location, false),
+        (CITIES, Kind::Location, true),
     ];
-    for (list, kind) in sources {
+    for (list, kind, city) in sources {
         for line in lines(list) {
             let mut forms = line.split('|').map(str::trim).filter(|f| !f.is_empty());
             let Some(canonical) = forms.next() else {
@@ -63,8 +65,13 @@ static NAMES: LazyLock<HashMap<String, Known>> = LazyLock::new(|| {
                     kind,
                     canonical,
                     acronym: is_acronym(form),
+                    city,
                 };
-                map.entry(form.to_lowercase()).or_insert(known);
+                let entry = map.entry(form.to_lowercase()).or_insert(known);
+                // "UNESCO|Unesco": the mixed-case form also matches mixed case.
+                if entry.acronym && !known.acronym && entry.canonical == canonical {
+                    entry.acronym = false;
+                }
             }
         }
     }

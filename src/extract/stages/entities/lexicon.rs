@@ -113,7 +113,7 @@ pub(crate) static ORG_HEADS: LazyLock<HashSet<&'static str>> = LazyLock::new(|| 
          police army navy forces guard assembly parliament congress senate society societies \
          league alliance club fc rovers athletic wanderers albion observatory laboratory \
          laboratories labs hospital museum times post news network press exchange reserve \
-         project communications telecom petroleum oil mining steel energy electric insurance \
+         project communications telecom petroleum oil mining steel energy electric insurance survey \
          capital ventures brands foods stores organization organisation coalition movement \
          front center centre initiative network programme program cement chemicals automotive \
          robotics consulting economics research studios pictures records magazine journal \
@@ -200,3 +200,46 @@ pub(crate) static ABBREVIATIONS: LazyLock<HashSet<&'static str>> = LazyLock::new
          mt ft approx dept est fig jan feb aug sept oct nov dec u.s u.k a.m p.m",
     )
 });
+
+/// Last words of event, title and prize names ("FA Cup", "Cold War"): not
+/// persons, organizations or places, so such names are left out.
+pub(crate) static EVENT_HEADS: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
+    set(
+        "cup open games olympics championship championships slam war wars prix prize award \
+         awards festival summit trophy series tournament heritage act bill treaty accord \
+         agreement convention protocol doctrine plan day week month year era age revolution \
+         crisis pandemic election elections referendum marathon",
+    )
+});
+
+/// Lower-case nouns right after a name that make it a place ("Koutoubia mosque").
+pub(crate) static PLACE_NOUNS_AFTER: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
+    set(
+        "river basin mosque cathedral temple valley province region county district airport \
+         station stadium bridge square mountains mountain lake desert peninsula coast \
+         coastline border neighbourhood neighborhood suburb delta plateau reservoir dam",
+    )
+});
+
+/// Words before a name that make it a place ("southern Gaul").
+pub(crate) static COMPASS: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
+    set(
+        "northern southern eastern western central north-eastern north-western \
+         south-eastern south-western northeastern northwestern southeastern southwestern",
+    )
+});
+
+/// Possessive words that stay inside names ("Women's Tennis Association").
+pub(crate) static NAME_POSSESSIVES: LazyLock<HashSet<&'static str>> =
+    LazyLock::new(|| set("women men children people workers veterans st king queen"));
+
+/// True for words that head organization names, by list or by ending
+/// ("Superintendency", "Directorate", "Administration").
+pub(crate) fn org_like(lower: &str) -> bool {
+    ORG_HEADS.contains(lower)
+        || [
+            "ency", "ment", "tion", "sion", "ority", "ariat", "orate", "istry",
+        ]
+        .iter()
+        .any(|suffix| lower.len() > suffix.len() + 3 && lower.ends_with(suffix))
+}

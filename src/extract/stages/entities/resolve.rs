@@ -88,14 +88,22 @@ pub(crate) fn resolve(text: &str, tokens: &[Token<'_>], cands: &[Candidate]) -> 
     for (g, members) in groups.iter().enumerate() {
         for &i in members {
             let m = &all[i];
-            if m.ev.known.is_some() || m.words.is_empty() {
+            // A city name may be a surname ("Bolton said"): it may join a person.
+            let city = m.ev.known.is_some_and(|k| k.city);
+            if (m.ev.known.is_some() && !city) || m.words.is_empty() {
                 continue;
             }
             let parent = (0..groups.len())
                 .filter(|&p| p != g && full[p].len() > m.words.len())
+                .filter(|&p| {
+                    !city
+                        || (prelim[p] == Some(Kind::Person)
+                            && m.ev.loc <= 0.0
+                            && full[p].ends_with(&m.words))
+                })
                 .filter(|&p| prelim[p] != Some(Kind::Location) || prelim[g] == Some(Kind::Location))
                 .filter(|&p| full[p].ends_with(&m.words) || full[p].starts_with(&m.words))
-                .filter_map(|p| {
+                .map(|p| {
                     let before = groups[p]
                         .iter()
                         .map(|&j| all[j].start)
@@ -107,7 +115,7 @@ pub(crate) fn resolve(text: &str, tokens: &[Token<'_>], cands: &[Candidate]) -> 
                         .min()
                         .unwrap_or(usize::MAX);
                     // Nearest preceding parent first, then the earliest following one.
-                    Some((before.map_or((1, after), |b| (0, usize::MAX - b)), p))
+                    (before.map_or((1, after), |b| (0, usize::MAX - b)), p)
                 })
                 .min()
                 .map(|(_, p)| p);

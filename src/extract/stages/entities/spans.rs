@@ -12,8 +12,8 @@ use std::collections::HashSet;
 use super::Gender;
 use super::gazetteer::{first_name, is_demonym, lookup};
 use super::lexicon::{
-    CONNECTORS, FUNCTION, HEAD_CONNECTORS, LOC_HEADS, NEVER_ALONE, ORG_HEADS, TITLE_QUALIFIERS,
-    TITLES, honorific_gender,
+    CONNECTORS, EVENT_HEADS, FUNCTION, HEAD_CONNECTORS, LOC_HEADS, NAME_POSSESSIVES, NEVER_ALONE,
+    TITLE_QUALIFIERS, TITLES, honorific_gender, org_like,
 };
 use super::tokens::Token;
 
@@ -100,6 +100,17 @@ fn run_end(tokens: &[Token<'_>], i: usize, connectors: bool) -> usize {
             break;
         }
         let t = &tokens[k];
+        // "Women's Tennis Association", "People's Bank of China".
+        if !t.word
+            && t.text.ends_with('s')
+            && NAME_POSSESSIVES.contains(tokens[j].lower.as_str())
+            && tokens
+                .get(k + 1)
+                .is_some_and(|n| n.is_cap() && same(i, k + 1))
+        {
+            j = k + 1;
+            continue;
+        }
         if (t.word && CONNECTORS.contains(t.lower.as_str())) || t.text == "&" {
             let mut m = k + 1;
             if m < tokens.len()
@@ -123,13 +134,25 @@ fn span_text<'t>(text: &'t str, tokens: &[Token<'_>], s: usize, e: usize) -> &'t
 }
 
 fn is_head(t: &Token<'_>) -> bool {
-    ORG_HEADS.contains(t.lower.as_str()) || LOC_HEADS.contains(t.lower.as_str())
+    org_like(t.lower.as_str()) || LOC_HEADS.contains(t.lower.as_str())
 }
 
 /// Splits a run at connectors that do not belong to a name.
-fn split_connectors(text: &str, tokens: &[Token<'_>], a: usize, b: usize) -> Vec<(usize, usize)> {
+fn split_connectors(
+    text: &str,
+    tokens: &[Token<'_>],
+    mut a: usize,
+    b: usize,
+) -> Vec<(usize, usize)> {
     if lookup(span_text(text, tokens, a, b)).is_some() {
         return vec![(a, b)];
+    }
+    // "The Securities and Exchange Commission": judge the name without "The".
+    if a < b && tokens[a].lower == "the" {
+        a += 1;
+        if lookup(span_text(text, tokens, a, b)).is_some() {
+            return vec![(a, b)];
+        }
     }
     let mut segments = Vec::new();
     let mut start = a;
@@ -140,15 +163,22 @@ fn split_connectors(text: &str, tokens: &[Token<'_>], a: usize, b: usize) -> Vec
             t.text == "&" || (!t.is_cap() && HEAD_CONNECTORS.contains(t.lower.as_str()));
         if k > start && head_conn {
             let keep = match t.lower.as_str() {
-                "and" | "&" => {
-                    !is_head(&tokens[k - 1])
-                        && tokens[k + 1..=b]
-                            .iter()
-                            .any(|x| x.is_cap() && ORG_HEADS.contains(x.lower.as_str()))
+                "&" => true,
+                // "Securities and Exchange Commission", not "Texas and Ohio".
+                "and" => {
+                    let known = lookup(span_text(text, tokens, start, k - 1)).is_some()
+                        || lookup(span_text(text, tokens, k + 1, b)).is_some();
+                    !known
+                        && org_like(&tokens[b].lower)
+                        && (k - 1 == start || !is_head(&tokens[k - 1]))
                 }
-                _ => tokens[start..k]
-                    .iter()
-                    .any(|x| is_head(x) || TITLES.contains(x.lower.as_str())),
+                // "Bank of England", "Secretary of State", not "Okafor of Nigeria".
+                _ => {
+                    let next = tokens[k + 1..=b].iter().find(|x| x.is_cap());
+                    !next.is_some_and(|n| NEVER_ALONE.contains(n.lower.as_str()))
+                        && (tokens[start..k].iter().any(is_head)
+                            || TITLES.contains(tokens[k - 1].lower.as_str()))
+                }
             };
             if !keep {
                 segments.push((start, k - 1));
@@ -208,10 +238,10 @@ fn clean_segment(
             titles.push(l.trim_end_matches('.').to_owned());
             gender = gender.or_else(|| honorific_gender(l));
             p += 1;
-        } else if TITLE_QUALIFIERS.contains(l) || (titles.is_empty() && is_demonym(t.text)) {
-            p += 1;
         } else if titles.is_empty() && t.is_cap() && (lookup(t.text).is_some() || t.is_acronym()) {
             prefix_known.push(p);
+            p += 1;
+        } else if TITLE_QUALIFIERS.contains(l) || (titles.is_empty() && is_demonym(t.text)) {
             p += 1;
         } else {
             break;
@@ -237,7 +267,7 @@ fn clean_segment(
             return;
         }
         let starts_sentence = t.sent_start || (initial && titles.is_empty());
-        let known = lookup(t.text).is_some() || first_name(t.text).is_some() || t.is_acronym();
+        let known = lookup(t.text).is_some() || t.is_acronym();
         if starts_sentence
             && titles.is_empty()
             && !known
@@ -253,6 +283,13 @@ fn clean_segment(
         if !known && usage.lower.contains(&t.lower) && !tokens[s..=e].iter().any(is_head) {
             return clean_segment(text, tokens, s + 1, e, usage, out);
         }
+    }
+    // "FA Cup", "Cold War", "Housing Act": events and documents are left out.
+    if e > s
+        && EVENT_HEADS.contains(tokens[e].lower.as_str())
+        && lookup(span_text(text, tokens, s, e)).is_none()
+    {
+        return;
     }
     push(out, s, e, titles, gender);
 }

@@ -88,10 +88,12 @@ pub(crate) fn sentence_start(text: &str, pos: usize, floor: usize) -> usize {
         let at = floor + i;
         match c {
             '\n' => return at + 1,
-            '.' | '!' | '?' if at + 1 < pos && text[at + 1..].starts_with(char::is_whitespace) => {
-                if c != '.' || ends_sentence(text, at) {
-                    return at + 1;
-                }
+            '.' | '!' | '?'
+                if at + 1 < pos
+                    && text[at + 1..].starts_with(char::is_whitespace)
+                    && (c != '.' || ends_sentence(text, at)) =>
+            {
+                return at + 1;
             }
             _ => {}
         }

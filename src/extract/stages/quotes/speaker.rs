@@ -170,10 +170,9 @@ impl<'a> Resolver<'a> {
                 ws[k - 2].lower.as_str(),
                 "the" | "its" | "his" | "her" | "their" | "a" | "an"
             )
+            && let Some(e) = self.nominal(last.start, &last.lower)
         {
-            if let Some(e) = self.nominal(last.start, &last.lower) {
-                return Some(e);
-            }
+            return Some(e);
         }
         self.best(self.mentions_in(a, verb).rev())
     }
