@@ -155,7 +155,9 @@ impl<'a> Resolver<'a> {
         while k > 0
             && (ws[k - 1].lower == ","
                 || ADVERBS.contains(&ws[k - 1].lower.as_str())
-                || ws[k - 1].lower.ends_with("ly"))
+                // Adverbs ("quickly"), not names that end alike ("Donnelly").
+                || (ws[k - 1].lower.ends_with("ly")
+                    && text[ws[k - 1].start..].starts_with(char::is_lowercase)))
         {
             k -= 1;
         }

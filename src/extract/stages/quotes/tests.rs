@@ -108,3 +108,9 @@ fn unattributed_quote_has_no_speaker() {
     let q = one("\"Nobody knows what happens next.\"");
     assert_eq!(q.speaker, None);
 }
+
+#[test]
+fn surname_ending_like_an_adverb_is_still_a_name() {
+    let text = "The coach, Craig Donnelly, was calm. \"It broke up quickly,\" Donnelly said.";
+    assert_eq!(one(text).speaker.as_deref(), Some("Craig Donnelly"));
+}
