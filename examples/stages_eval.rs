@@ -2,6 +2,7 @@
 //!
 //! ```text
 //! cargo run --profile bench-fast --example stages_eval -- tests/fixtures/stages [--explain] [--worst N]
+//! cargo run --profile bench-fast --example stages_eval -- --pages ../shared/data/wcxb-dev
 //! ```
 //!
 //! Each fixture is one TOML file: `split` (`dev`: written before the rules and
@@ -12,13 +13,18 @@
 //! entity matches when its name or one of its aliases is the annotated name;
 //! `other` annotations are not scored), quotation detection precision/recall/F1
 //! (quoted words overlap by 60% or more), speaker accuracy over found
-//! quotations and partial-flag accuracy, then the worst articles. `--explain`
-//! lists every miss.
+//! quotations and partial-flag accuracy, then the worst articles, the time
+//! taken, and the time on one long text of 64 KiB, 256 KiB and 1 MiB (made by
+//! repeating the articles) to show that time grows linearly. `--explain` lists
+//! every miss.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
+use newswire::Pipeline;
+use newswire::config::{ExtractConfig, StageName};
+use newswire::extract::Page;
 use newswire::extract::stages::{entities, quotes};
 use newswire::record::{Entity, Quote};
 use serde::Deserialize;
@@ -278,17 +284,63 @@ fn report(label: &str, c: &Counts, n: usize) {
     );
 }
 
+/// Time of the whole pipeline over the HTML pages in `dir/html` (gzip), with
+/// the default stages and without `entities` and `quotes`.
+fn pipeline_cost(dir: &Path) -> Result<(), Box<dyn std::error::Error>> {
+    let mut pages = Vec::new();
+    for e in std::fs::read_dir(dir.join("html"))? {
+        pages.push(std::fs::read(e?.path())?);
+    }
+    let full = ExtractConfig::default();
+    let mut without = full.clone();
+    without
+        .stages
+        .retain(|s| !matches!(s, StageName::Entities | StageName::Quotes));
+    let mut times = Vec::new();
+    for (label, config) in [
+        ("without", &without),
+        ("with", &full),
+        ("without", &without),
+        ("with", &full),
+    ] {
+        let pipeline = Pipeline::new(config);
+        let started = Instant::now();
+        let mut found = (0, 0);
+        for bytes in &pages {
+            let record = pipeline.run(Page::from_bytes(bytes.clone(), None));
+            found.0 += record.entities.len();
+            found.1 += record.quotes.len();
+        }
+        let ms = started.elapsed().as_secs_f64() * 1000.0;
+        println!(
+            "{label:>7} entities+quotes: {} pages in {ms:.0} ms ({} entities, {} quotes)",
+            pages.len(),
+            found.0,
+            found.1
+        );
+        times.push(ms);
+    }
+    // The second round of each, after the first warmed the caches.
+    println!(
+        "entities+quotes add {:.1}% to extraction time",
+        (times[3] / times[2] - 1.0) * 100.0
+    );
+    Ok(())
+}
+
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut args = std::env::args().skip(1);
-    let dir = PathBuf::from(
-        args.next()
-            .unwrap_or_else(|| "tests/fixtures/stages".into()),
-    );
+    let mut dir = PathBuf::from("tests/fixtures/stages");
     let (mut explain, mut worst_n) = (false, 5);
     while let Some(a) = args.next() {
         match a.as_str() {
+            "--pages" => {
+                let pages = args.next().ok_or("--pages needs a directory")?;
+                return pipeline_cost(Path::new(&pages));
+            }
             "--explain" => explain = true,
             "--worst" => worst_n = args.next().and_then(|n| n.parse().ok()).unwrap_or(5),
+            _ if !a.starts_with("--") => dir = PathBuf::from(a),
             _ => return Err(format!("unknown argument {a}").into()),
         }
     }
@@ -334,5 +386,27 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         bytes / 1024,
         elapsed.as_secs_f64() * 1000.0
     );
+    // Linearity: the articles glued into one text of growing size.
+    let all: Vec<&str> = fixtures.iter().map(|(_, f)| f.text.as_str()).collect();
+    let one = all.join("\n\n");
+    println!("one long article (all texts repeated):");
+    for target in [64 * 1024, 256 * 1024, 1024 * 1024] {
+        let mut text = String::with_capacity(target + one.len());
+        while text.len() < target {
+            text.push_str(&one);
+            text.push_str("\n\n");
+        }
+        let started = Instant::now();
+        let analysis = entities::analyze(&text);
+        let found = quotes::extract(&text, &analysis);
+        let ms = started.elapsed().as_secs_f64() * 1000.0;
+        println!(
+            "  {:>5} KiB: {ms:>8.1} ms, {:.3} ms/KiB, {} entities, {} quotes",
+            text.len() / 1024,
+            ms / (text.len() as f64 / 1024.0),
+            analysis.entities.len(),
+            found.len()
+        );
+    }
     Ok(())
 }

@@ -21,6 +21,9 @@ mod tokens;
 pub(crate) use classify::SPEECH_VERBS;
 pub(crate) use lexicon::{ORG_NOUNS, PERSON_ROLES};
 
+use std::cell::RefCell;
+use std::rc::Rc;
+
 use crate::extract::{Doc, StageError};
 use crate::record::{Article, Entity};
 
@@ -109,6 +112,28 @@ impl Analysis {
     }
 }
 
+thread_local! {
+    /// The last text analysed on this thread and its analysis: the entities
+    /// and quotes stages run one after the other over the same text.
+    static LAST: RefCell<Option<(String, Rc<Analysis>)>> = const { RefCell::new(None) };
+}
+
+/// [`analyze`], reusing the previous result when the text is the same, so the
+/// quotes stage does not analyse the text the entities stage just did.
+pub(crate) fn analyze_cached(text: &str) -> Rc<Analysis> {
+    let hit = LAST.with_borrow(|last| {
+        last.as_ref()
+            .filter(|(t, _)| t == text)
+            .map(|(_, a)| Rc::clone(a))
+    });
+    if let Some(a) = hit {
+        return a;
+    }
+    let a = Rc::new(analyze(text));
+    LAST.set(Some((text.to_owned(), Rc::clone(&a))));
+    a
+}
+
 /// Finds the entities of an English text.
 pub fn analyze(text: &str) -> Analysis {
     let tokens = tokens::tokenize(text);
@@ -126,7 +151,7 @@ pub fn run(doc: &mut Doc) -> Result<(), StageError> {
     if !is_english(&doc.record) || doc.record.text.is_empty() {
         return Ok(());
     }
-    doc.record.entities = analyze(&doc.record.text).records();
+    doc.record.entities = analyze_cached(&doc.record.text).records();
     Ok(())
 }
 

@@ -18,6 +18,9 @@ use super::{Analysis, Found, Gender, Kind, Mention};
 
 /// One candidate with what resolution needs.
 struct M {
+    /// First and last token of the name.
+    first: usize,
+    last: usize,
     start: usize,
     end: usize,
     surface: String,
@@ -43,6 +46,8 @@ fn mention(text: &str, tokens: &[Token<'_>], c: &Candidate) -> M {
         .find(|w| PERSON_ROLES.contains(w))
         .map(str::to_owned);
     M {
+        first: c.first,
+        last: c.last,
         start: tokens[c.first].start,
         end: tokens[c.last].end,
         surface: text[tokens[c.first].start..tokens[c.last].end].to_owned(),
@@ -79,12 +84,24 @@ pub(crate) fn resolve(text: &str, tokens: &[Token<'_>], cands: &[Candidate]) -> 
     }
 
     // 2. Shorter unknown forms join the nearest longer name they are part of.
+    //    Parents are indexed by first and last word, so this stays linear.
     let full: Vec<Vec<String>> = groups
         .iter()
         .map(|g| longest(&all, g).words.clone())
         .collect();
     let prelim: Vec<Option<Kind>> = groups.iter().map(|g| group_kind(&all, g)).collect();
-    let mut moves = Vec::new();
+    let mut by_end: HashMap<&str, Vec<usize>> = HashMap::new();
+    for (p, words) in full.iter().enumerate() {
+        if let (Some(first), Some(last)) = (words.first(), words.last())
+            && words.len() > 1
+        {
+            by_end.entry(first.as_str()).or_default().push(p);
+            if last != first {
+                by_end.entry(last.as_str()).or_default().push(p);
+            }
+        }
+    }
+    let mut target: Vec<Option<usize>> = vec![None; all.len()];
     for (g, members) in groups.iter().enumerate() {
         for &i in members {
             let m = &all[i];
@@ -93,7 +110,16 @@ pub(crate) fn resolve(text: &str, tokens: &[Token<'_>], cands: &[Candidate]) -> 
             if (m.ev.known.is_some() && !city) || m.words.is_empty() {
                 continue;
             }
-            let parent = (0..groups.len())
+            let mut parents: Vec<usize> = [&m.words[0], &m.words[m.words.len() - 1]]
+                .iter()
+                .filter_map(|w| by_end.get(w.as_str()))
+                .flatten()
+                .copied()
+                .collect();
+            parents.sort_unstable();
+            parents.dedup();
+            target[i] = parents
+                .into_iter()
                 .filter(|&p| p != g && full[p].len() > m.words.len())
                 .filter(|&p| {
                     !city
@@ -104,32 +130,45 @@ pub(crate) fn resolve(text: &str, tokens: &[Token<'_>], cands: &[Candidate]) -> 
                 .filter(|&p| prelim[p] != Some(Kind::Location) || prelim[g] == Some(Kind::Location))
                 .filter(|&p| full[p].ends_with(&m.words) || full[p].starts_with(&m.words))
                 .map(|p| {
-                    let before = groups[p]
-                        .iter()
-                        .map(|&j| all[j].start)
-                        .filter(|&s| s < m.start)
-                        .max();
-                    let after = groups[p]
-                        .iter()
-                        .map(|&j| all[j].start)
-                        .min()
-                        .unwrap_or(usize::MAX);
-                    // Nearest preceding parent first, then the earliest following one.
-                    (before.map_or((1, after), |b| (0, usize::MAX - b)), p)
+                    // Members are in text order: the nearest preceding one by bisection.
+                    let k = groups[p].partition_point(|&j| all[j].start < m.start);
+                    let rank = match k.checked_sub(1) {
+                        Some(prev) => (0, usize::MAX - all[groups[p][prev]].start),
+                        None => (1, groups[p].first().map_or(usize::MAX, |&j| all[j].start)),
+                    };
+                    (rank, p)
                 })
                 .min()
                 .map(|(_, p)| p);
-            if let Some(p) = parent {
-                moves.push((i, g, p));
-            }
         }
     }
-    for (i, from, to) in moves {
-        groups[from].retain(|&x| x != i);
-        groups[to].push(i);
+    let mut moved: Vec<Vec<usize>> = vec![Vec::new(); groups.len()];
+    for members in &mut groups {
+        members.retain(|&i| match target[i] {
+            Some(p) => {
+                moved[p].push(i);
+                false
+            }
+            None => true,
+        });
+    }
+    for (members, extra) in groups.iter_mut().zip(moved) {
+        if !extra.is_empty() {
+            members.extend(extra);
+            members.sort_by_key(|&i| all[i].start);
+        }
     }
 
     // 3. Acronyms join the organization whose initials they spell.
+    let mut by_initials: HashMap<String, usize> = HashMap::new();
+    for (p, members) in groups.iter().enumerate() {
+        if !members.is_empty() {
+            let w = &longest(&all, members).words;
+            if w.len() > 1 {
+                by_initials.entry(initials(w)).or_insert(p);
+            }
+        }
+    }
     for g in 0..groups.len() {
         let Some(&first) = groups[g].first() else {
             continue;
@@ -139,19 +178,15 @@ pub(crate) fn resolve(text: &str, tokens: &[Token<'_>], cands: &[Candidate]) -> 
             continue;
         }
         let acr: String = m.words[0].chars().filter(|c| c.is_alphabetic()).collect();
-        let target = (0..groups.len()).find(|&p| {
-            p != g && !groups[p].is_empty() && {
-                let w = &longest(&all, &groups[p]).words;
-                w.len() > 1 && initials(w) == acr
-            }
-        });
-        if let Some(p) = target {
+        if let Some(&p) = by_initials.get(&acr)
+            && p != g
+        {
             let moved = std::mem::take(&mut groups[g]);
             groups[p].extend(moved);
         }
     }
 
-    // 4. Headline n-grams that name a body entity or a listed name.
+    // 4. Headline n-grams that name a body entity or a listed name, longest first.
     let mut surfaces: HashMap<String, usize> = HashMap::new();
     for (g, members) in groups.iter().enumerate() {
         for &i in members {
@@ -160,10 +195,10 @@ pub(crate) fn resolve(text: &str, tokens: &[Token<'_>], cands: &[Candidate]) -> 
     }
     let mut heads = heads;
     heads.sort_by_key(|&i| std::cmp::Reverse(all[i].end - all[i].start));
-    let mut taken: Vec<(usize, usize)> = Vec::new();
+    let mut covered = vec![false; tokens.len()];
     for i in heads {
         let m = &all[i];
-        if taken.iter().any(|&(s, e)| m.start < e && s < m.end) {
+        if covered[m.first..=m.last].iter().any(|&c| c) {
             continue;
         }
         let g = match surfaces.get(&m.surface.to_lowercase()) {
@@ -174,7 +209,7 @@ pub(crate) fn resolve(text: &str, tokens: &[Token<'_>], cands: &[Candidate]) -> 
             }),
             None => continue,
         };
-        taken.push((m.start, m.end));
+        covered[m.first..=m.last].iter_mut().for_each(|c| *c = true);
         groups[g].push(i);
     }
 

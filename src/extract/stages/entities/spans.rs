@@ -100,6 +100,17 @@ fn run_end(tokens: &[Token<'_>], i: usize, connectors: bool) -> usize {
             break;
         }
         let t = &tokens[k];
+        // "Thomas W. Malone": the stop after a middle initial.
+        if t.text == "."
+            && tokens[j].text.chars().count() == 1
+            && j > i
+            && tokens
+                .get(k + 1)
+                .is_some_and(|n| n.is_cap() && same(i, k + 1))
+        {
+            j = k + 1;
+            continue;
+        }
         // "Women's Tennis Association", "People's Bank of China".
         if !t.word
             && t.text.ends_with('s')
@@ -284,6 +295,17 @@ fn clean_segment(
             return clean_segment(text, tokens, s + 1, e, usage, out);
         }
     }
+    // "MUST INCLUDE YOUR NAME": shouted text is not a name.
+    let words = tokens[s..=e].iter().filter(|t| t.word).count();
+    if words >= 3
+        && tokens[s..=e]
+            .iter()
+            .filter(|t| t.word)
+            .all(|t| t.is_acronym())
+        && lookup(span_text(text, tokens, s, e)).is_none()
+    {
+        return;
+    }
     // "FA Cup", "Cold War", "Housing Act": events and documents are left out.
     if e > s
         && EVENT_HEADS.contains(tokens[e].lower.as_str())
@@ -410,6 +432,14 @@ mod tests {
         let text =
             "Nigerian officials met Spanish Prime Minister Pedro Sánchez and Democrat Elena Ruiz.";
         assert_eq!(just_names(text), ["Pedro Sánchez", "Elena Ruiz"]);
+    }
+
+    #[test]
+    fn middle_initials_and_shouting() {
+        assert_eq!(
+            just_names("The study by Thomas W. Malone found it. PLEASE SEND YOUR NAME TODAY."),
+            ["Thomas W. Malone"]
+        );
     }
 
     #[test]

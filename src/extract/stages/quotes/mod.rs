@@ -25,7 +25,7 @@ pub fn run(doc: &mut Doc) -> Result<(), StageError> {
     if !entities::is_english(&doc.record) || doc.record.text.is_empty() {
         return Ok(());
     }
-    let analysis = entities::analyze(&doc.record.text);
+    let analysis = entities::analyze_cached(&doc.record.text);
     doc.record.quotes = extract(&doc.record.text, &analysis);
     Ok(())
 }
@@ -33,7 +33,8 @@ pub fn run(doc: &mut Doc) -> Result<(), StageError> {
 /// Finds the quotations of `text`, with speakers from `analysis` of the same text.
 pub fn extract(text: &str, analysis: &Analysis) -> Vec<Quote> {
     let passages = marks::passages(text);
-    let res = speaker::Resolver::new(analysis, passages.iter().map(|p| (p.open, p.end)).collect());
+    let spans: Vec<(usize, usize)> = passages.iter().map(|p| (p.open, p.end)).collect();
+    let res = speaker::Resolver::new(analysis, &spans);
     let mut out = Vec::new();
     // The previous kept quotation: where it ended and who said it.
     let mut prev: Option<(usize, Option<usize>, Option<String>)> = None;
@@ -97,6 +98,10 @@ fn inherited(
     let Some((end, speaker, cue)) = prev else {
         return (None, None);
     };
+    // Only a short stretch of text can separate a quotation from its follow-on.
+    if open.saturating_sub(*end) > 1500 {
+        return (None, None);
+    }
     let between = &text[*end..open];
     let direct = match between.rfind('\n') {
         None => true,

@@ -57,8 +57,8 @@ pub(crate) fn words(text: &str, a: usize, b: usize) -> Vec<Word> {
 /// Resolves cue subjects and objects to entities.
 pub(crate) struct Resolver<'a> {
     analysis: &'a Analysis,
-    /// Byte ranges of all quotations: names inside them are not antecedents.
-    quoted: Vec<(usize, usize)>,
+    /// Per mention: inside a quotation, so not an antecedent for pronouns.
+    quoted: Vec<bool>,
 }
 
 const ADVERBS: &[&str] = &[
@@ -76,33 +76,45 @@ const ADVERBS: &[&str] = &[
 ];
 
 impl<'a> Resolver<'a> {
-    pub(crate) fn new(analysis: &'a Analysis, quoted: Vec<(usize, usize)>) -> Resolver<'a> {
-        Resolver { analysis, quoted }
+    /// `quoted`: byte ranges of all quotations, in text order.
+    pub(crate) fn new(analysis: &'a Analysis, quoted: &[(usize, usize)]) -> Resolver<'a> {
+        let flags = analysis
+            .mentions
+            .iter()
+            .map(|m| {
+                // The last quotation that opens before the mention.
+                let k = quoted.partition_point(|q| q.0 <= m.start);
+                k.checked_sub(1).is_some_and(|k| m.end <= quoted[k].1)
+            })
+            .collect();
+        Resolver {
+            analysis,
+            quoted: flags,
+        }
     }
 
     fn kind(&self, m: &Mention) -> Kind {
         self.analysis.entities[m.entity].kind
     }
 
-    fn in_quote(&self, m: &Mention) -> bool {
-        self.quoted.iter().any(|&(s, e)| m.start >= s && m.end <= e)
-    }
-
-    /// Entity mentions fully inside `a..b`.
+    /// Entity mentions fully inside `a..b`, found by bisection.
     fn mentions_in(&self, a: usize, b: usize) -> impl DoubleEndedIterator<Item = &Mention> {
-        self.analysis
-            .mentions
-            .iter()
-            .filter(move |m| m.start >= a && m.end <= b)
+        let ms = &self.analysis.mentions;
+        let from = ms.partition_point(|m| m.start < a);
+        let to = ms.partition_point(|m| m.start < b);
+        ms[from..to.max(from)].iter().filter(move |m| m.end <= b)
     }
 
     /// Mentions before `pos` outside quotations, nearest first.
     fn preceding(&self, pos: usize) -> impl Iterator<Item = &Mention> {
-        self.analysis
-            .mentions
+        let ms = &self.analysis.mentions;
+        let to = ms.partition_point(|m| m.start < pos);
+        ms[..to]
             .iter()
+            .enumerate()
             .rev()
-            .filter(move |m| m.end <= pos && !self.in_quote(m))
+            .filter(move |(i, m)| m.end <= pos && !self.quoted[*i])
+            .map(|(_, m)| m)
     }
 
     /// "he" / "she" before `pos`: the nearest person of fitting gender.

@@ -114,3 +114,16 @@ fn surname_ending_like_an_adverb_is_still_a_name() {
     let text = "The coach, Craig Donnelly, was calm. \"It broke up quickly,\" Donnelly said.";
     assert_eq!(one(text).speaker.as_deref(), Some("Craig Donnelly"));
 }
+
+#[test]
+fn a_one_megabyte_article_is_handled() {
+    let para = "Senator Bello Adamu warned that the bill would be \"dead on arrival\". \
+                \"We will not back down,\" Amara Okafor told reporters in Lagos. \
+                Critics called it a \"fantasy\".\n\n";
+    let text = para.repeat(1024 * 1024 / para.len() + 1);
+    let analysis = entities::analyze(&text);
+    assert_eq!(analysis.entities.len(), 3, "{:?}", analysis.entities);
+    let q = extract(&text, &analysis);
+    assert_eq!(q.len(), 2 * (1024 * 1024 / para.len() + 1));
+    assert!(q.iter().all(|q| q.speaker.is_some()));
+}
