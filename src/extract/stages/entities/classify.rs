@@ -153,6 +153,8 @@ pub(crate) fn evidence(text: &str, tokens: &[Token<'_>], c: &Candidate) -> Evide
             }
         } else if has_thing {
             ev.org += 1.0;
+        } else if c.common {
+            ev.org += 0.5;
         }
     } else if is_org_head(&words[0]) {
         ev.org += 0.5;

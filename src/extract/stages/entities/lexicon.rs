@@ -29,7 +29,9 @@ pub(crate) static FUNCTION: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
          might must shall just well so-called new former top senior local officials critics \
          analysts experts police residents people why again almost already always never \
          perhaps maybe nearly about above below behind beyond upon via per whereas unless \
-         whatever whoever either neither any own",
+         whatever whoever either neither any own i'm i'll i've i'd it's that's there's \
+         here's what's we're we'll we've you're you'll he's she's they're they'll let's \
+         don't can't won't isn't aren't didn't doesn't wasn't",
     )
 });
 
@@ -41,7 +43,7 @@ pub(crate) static NEVER_ALONE: LazyLock<HashSet<&'static str>> = LazyLock::new(|
          jul aug sep sept oct nov dec i god internet christmas easter ramadan eid covid \
          covid-19 english a.m. p.m. am pm ok okay mps mp mep meps ceo cfo coo cto gdp ai tv \
          id vat gmt utc bst est phd hiv aids dna rna ipo etf faq pr hr vip suv lgbt lgbtq ngo \
-         ngos bc ad ps q1 q2 q3 q4 oh hey wow sir madam cold war world war",
+         ngos bc ad ps q1 q2 q3 q4 oh hey wow sir madam",
     )
 });
 
@@ -113,7 +115,7 @@ pub(crate) static ORG_HEADS: LazyLock<HashSet<&'static str>> = LazyLock::new(|| 
          police army navy forces guard assembly parliament congress senate society societies \
          league alliance club fc rovers athletic wanderers albion observatory laboratory \
          laboratories labs hospital museum times post news network press exchange reserve \
-         project communications telecom petroleum oil mining steel energy electric insurance survey \
+         project communications telecom petroleum oil mining steel energy electric insurance survey software solutions networks therapeutics biosciences analytics logistics \
          capital ventures brands foods stores organization organisation coalition movement \
          front center centre initiative network programme program cement chemicals automotive \
          robotics consulting economics research studios pictures records magazine journal \
@@ -243,3 +245,11 @@ pub(crate) fn org_like(lower: &str) -> bool {
         .iter()
         .any(|suffix| lower.len() > suffix.len() + 3 && lower.ends_with(suffix))
 }
+
+/// Capitalized words that end a name in title-case text ("… By …", "… In …").
+pub(crate) static RUN_BREAKERS: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
+    set(
+        "by in at to with from into via vs versus is are was were will has have who what \
+         how why when where our your my their his her its this that these those",
+    )
+});

@@ -13,7 +13,7 @@ use super::Gender;
 use super::gazetteer::{first_name, is_demonym, lookup};
 use super::lexicon::{
     CONNECTORS, EVENT_HEADS, FUNCTION, HEAD_CONNECTORS, LOC_HEADS, NAME_POSSESSIVES, NEVER_ALONE,
-    TITLE_QUALIFIERS, TITLES, honorific_gender, org_like,
+    RUN_BREAKERS, TITLE_QUALIFIERS, TITLES, honorific_gender, org_like,
 };
 use super::tokens::Token;
 
@@ -30,6 +30,9 @@ pub(crate) struct Candidate {
     pub gender: Option<Gender>,
     /// Found in a title-case headline: kept only if it matches a known name.
     pub headline: bool,
+    /// Holds a word the text also writes in lower case ("Risk Advisory"):
+    /// rarely a person's name.
+    pub common: bool,
 }
 
 /// What the whole text says about how words are written.
@@ -93,6 +96,10 @@ fn run_end(tokens: &[Token<'_>], i: usize, connectors: bool) -> usize {
             break;
         }
         if tokens[k].is_cap() && !tokens[k].sent_start {
+            // Title-case text: "Written By Feb" stops before "By".
+            if RUN_BREAKERS.contains(tokens[k].lower.as_str()) && !tokens[k].is_acronym() {
+                break;
+            }
             j = k;
             continue;
         }
@@ -215,7 +222,7 @@ fn clean_segment(
     text: &str,
     tokens: &[Token<'_>],
     mut s: usize,
-    e: usize,
+    mut e: usize,
     usage: &Usage,
     out: &mut Vec<Candidate>,
 ) {
@@ -224,11 +231,21 @@ fn clean_segment(
     while s <= e && lookup(span_text(text, tokens, s, e)).is_none() {
         let t = &tokens[s];
         let function = FUNCTION.contains(t.lower.as_str());
-        if t.lower == "the" || (function && (initial || t.sent_start)) || !t.is_cap() {
+        // "US officials", "the WHO": capitals make these names, not words.
+        let breaker = RUN_BREAKERS.contains(t.lower.as_str()) && !t.is_acronym();
+        let function = function && !t.is_acronym();
+        if t.lower == "the" || breaker || (function && (initial || t.sent_start)) || !t.is_cap() {
             s += 1;
         } else {
             break;
         }
+    }
+    // Dates at either end: "Ends January", "Monday Okafor".
+    while s < e && NEVER_ALONE.contains(tokens[e].lower.as_str()) {
+        e -= 1;
+    }
+    while s < e && NEVER_ALONE.contains(tokens[s].lower.as_str()) {
+        s += 1;
     }
     if s > e {
         return;
@@ -237,39 +254,45 @@ fn clean_segment(
         push(out, s, e, Vec::new(), None);
         return;
     }
-    // Titles: "Finance Minister", "Spanish Prime Minister", "NASA Administrator".
-    let mut p = s;
+    // Shouted text ("SACHA PFEIFFER:", "MUST INCLUDE YOUR NAME") is not a
+    // name; acronyms are short.
+    let words: Vec<&Token<'_>> = tokens[s..=e].iter().filter(|t| t.word).collect();
+    let letters = |t: &&Token<'_>| t.text.chars().filter(|c| c.is_alphabetic()).count();
+    let shouted = |t: &&Token<'_>| letters(t) >= 2 && !t.text.chars().any(char::is_lowercase);
+    if words.iter().all(shouted)
+        && ((words.len() >= 2 && words.iter().any(|t| letters(t) >= 5))
+            || words.iter().any(|t| letters(t) >= 6))
+    {
+        return;
+    }
+    // Titles: everything up to the last title word in front of the name
+    // ("Finance Minister", "Cyber Security Minister", "NASA Administrator").
     let mut titles = Vec::new();
     let mut gender = None;
-    let mut prefix_known = Vec::new();
-    while p < e {
-        let t = &tokens[p];
-        let l = t.lower.as_str();
-        if TITLES.contains(l) {
-            titles.push(l.trim_end_matches('.').to_owned());
-            gender = gender.or_else(|| honorific_gender(l));
-            p += 1;
-        } else if titles.is_empty() && t.is_cap() && (lookup(t.text).is_some() || t.is_acronym()) {
-            prefix_known.push(p);
-            p += 1;
-        } else if TITLE_QUALIFIERS.contains(l) || (titles.is_empty() && is_demonym(t.text)) {
-            p += 1;
-        } else {
-            break;
+    let last_title = (s..e).rfind(|&k| TITLES.contains(tokens[k].lower.as_str()));
+    let rest_is_name = |r: usize| {
+        tokens[r].is_cap()
+            && !tokens[r..=e].iter().any(is_head)
+            && !lookup(span_text(text, tokens, r, e)).is_some_and(|k| !k.city)
+    };
+    match last_title {
+        Some(t) if rest_is_name(t + 1) => {
+            for k in s..=t {
+                let l = tokens[k].lower.as_str();
+                if TITLES.contains(l) {
+                    titles.push(l.trim_end_matches('.').to_owned());
+                    gender = gender.or_else(|| honorific_gender(l));
+                }
+            }
+            emit_prefix(text, tokens, s, t, out);
+            s = t + 1;
         }
-    }
-    if !titles.is_empty() && tokens[p].is_cap() {
-        for k in prefix_known {
-            push(out, k, k, Vec::new(), None);
-        }
-        s = p;
-    } else {
-        titles.clear();
-        gender = None;
-        // "Democrat Elena Ruiz": a nationality or party word in front of a person.
-        let has_head = tokens[s..=e].iter().any(is_head);
-        if e > s && is_demonym(tokens[s].text) && !has_head {
-            s += 1;
+        _ => {
+            // "Democrat Elena Ruiz": a nationality or party word in front of a person.
+            let has_head = tokens[s..=e].iter().any(is_head);
+            if e > s && is_demonym(tokens[s].text) && !has_head {
+                s += 1;
+            }
         }
     }
     if s == e {
@@ -295,17 +318,6 @@ fn clean_segment(
             return clean_segment(text, tokens, s + 1, e, usage, out);
         }
     }
-    // "MUST INCLUDE YOUR NAME": shouted text is not a name.
-    let words = tokens[s..=e].iter().filter(|t| t.word).count();
-    if words >= 3
-        && tokens[s..=e]
-            .iter()
-            .filter(|t| t.word)
-            .all(|t| t.is_acronym())
-        && lookup(span_text(text, tokens, s, e)).is_none()
-    {
-        return;
-    }
     // "FA Cup", "Cold War", "Housing Act": events and documents are left out.
     if e > s
         && EVENT_HEADS.contains(tokens[e].lower.as_str())
@@ -314,6 +326,38 @@ fn clean_segment(
         return;
     }
     push(out, s, e, titles, gender);
+    if let Some(c) = out.last_mut() {
+        c.common = tokens[s..=e]
+            .iter()
+            .any(|t| t.is_cap() && usage.lower.contains(&t.lower));
+    }
+}
+
+/// What stands before the title word at `t` may itself be a name: "Bank of
+/// England Governor …", "NASA Administrator …", "Assistant US Attorney …".
+fn emit_prefix(text: &str, tokens: &[Token<'_>], s: usize, t: usize, out: &mut Vec<Candidate>) {
+    let is_title = |k: usize| {
+        let l = tokens[k].lower.as_str();
+        TITLES.contains(l) || TITLE_QUALIFIERS.contains(l)
+    };
+    let first_title = (s..t).find(|&k| is_title(k)).unwrap_or(t);
+    let mut from = s;
+    if first_title > s {
+        let last = first_title - 1;
+        if lookup(span_text(text, tokens, s, last)).is_some()
+            || (last > s && tokens[s..=last].iter().any(is_head))
+        {
+            push(out, s, last, Vec::new(), None);
+            from = first_title;
+        }
+    }
+    for k in from..t {
+        let tok = &tokens[k];
+        let known = lookup(tok.text).is_some() || tok.is_acronym();
+        if tok.is_cap() && known && !TITLES.contains(tok.lower.as_str()) && !is_demonym(tok.text) {
+            push(out, k, k, Vec::new(), None);
+        }
+    }
 }
 
 fn push(
@@ -329,6 +373,7 @@ fn push(
         titles,
         gender,
         headline: false,
+        common: false,
     });
 }
 
@@ -342,6 +387,7 @@ fn headline_ngrams(i: usize, j: usize, out: &mut Vec<Candidate>) {
                 titles: Vec::new(),
                 gender: None,
                 headline: true,
+                common: false,
             });
         }
     }
@@ -437,9 +483,32 @@ mod tests {
     #[test]
     fn middle_initials_and_shouting() {
         assert_eq!(
-            just_names("The study by Thomas W. Malone found it. PLEASE SEND YOUR NAME TODAY."),
+            just_names(
+                "The study by Thomas W. Malone found it. PLEASE SEND YOUR NAME. CORRESPONDENT: Hi."
+            ),
             ["Thomas W. Malone"]
         );
+    }
+
+    #[test]
+    fn any_words_before_a_title_are_stripped() {
+        let n = names("It was Digital Affairs Minister Jan Novak who spoke.");
+        assert_eq!(n, [("Jan Novak".to_owned(), vec!["minister".to_owned()])]);
+        // A title word inside an organization name is no title.
+        assert_eq!(
+            just_names("It was General Electric again."),
+            ["General Electric"]
+        );
+    }
+
+    #[test]
+    fn compound_adjectives_title_case_and_contractions() {
+        assert_eq!(
+            just_names("An AI-powered tool from US-based Kelda Labs."),
+            ["Kelda Labs"]
+        );
+        assert_eq!(just_names("Then: Written By Maria Lopez."), ["Maria Lopez"]);
+        assert_eq!(just_names("It’s late. I’m Sergio Ramos."), ["Sergio Ramos"]);
     }
 
     #[test]

@@ -28,7 +28,7 @@ pub(crate) struct Token<'a> {
 impl Token<'_> {
     /// Starts with a capital letter (or is an `al-`/`el-` name such as "al-Assad").
     pub(crate) fn is_cap(&self) -> bool {
-        if !self.word {
+        if !self.word || is_compound_adjective(&self.lower) {
             return false;
         }
         let rest = ["al-", "el-"]
@@ -47,6 +47,65 @@ impl Token<'_> {
                 .chars()
                 .all(|c| c.is_uppercase() || c.is_ascii_digit() || c == '.' || c == '&')
     }
+}
+
+/// Endings of compound adjectives: "AI-powered" and "US-based" are not names.
+const COMPOUND_TAILS: &[&str] = &[
+    "based",
+    "powered",
+    "driven",
+    "led",
+    "backed",
+    "owned",
+    "made",
+    "born",
+    "style",
+    "era",
+    "wide",
+    "linked",
+    "run",
+    "funded",
+    "related",
+    "like",
+    "type",
+    "friendly",
+    "focused",
+    "centric",
+    "specific",
+    "level",
+    "scale",
+    "speaking",
+    "controlled",
+    "occupied",
+    "held",
+    "bound",
+    "registered",
+    "listed",
+    "built",
+    "designed",
+    "produced",
+    "sponsored",
+    "affiliated",
+    "aligned",
+    "allied",
+    "educated",
+    "trained",
+    "inspired",
+    "themed",
+    "flagged",
+    "generated",
+    "enabled",
+    "first",
+    "only",
+    "free",
+    "ready",
+    "native",
+];
+
+fn is_compound_adjective(lower: &str) -> bool {
+    lower
+        .rsplit_once('-')
+        .is_some_and(|(_, tail)| COMPOUND_TAILS.contains(&tail))
 }
 
 const OPENING_QUOTES: &[char] = &['"', '“', '‘', '«', '('];
@@ -108,7 +167,7 @@ pub(crate) fn tokenize(text: &str) -> Vec<Token<'_>> {
             }
             tokens.push(Token {
                 text: word,
-                lower: word.to_lowercase(),
+                lower: word.to_lowercase().replace('’', "'"),
                 start: pos,
                 end: pos + word.len(),
                 word: true,
