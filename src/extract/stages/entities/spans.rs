@@ -273,12 +273,12 @@ fn clean_segment(
     let rest_is_name = |r: usize| {
         tokens[r].is_cap()
             && !tokens[r..=e].iter().any(is_head)
-            && !lookup(span_text(text, tokens, r, e)).is_some_and(|k| !k.city)
+            && lookup(span_text(text, tokens, r, e)).is_none_or(|k| k.city)
     };
     match last_title {
         Some(t) if rest_is_name(t + 1) => {
-            for k in s..=t {
-                let l = tokens[k].lower.as_str();
+            for tok in &tokens[s..=t] {
+                let l = tok.lower.as_str();
                 if TITLES.contains(l) {
                     titles.push(l.trim_end_matches('.').to_owned());
                     gender = gender.or_else(|| honorific_gender(l));
@@ -351,8 +351,7 @@ fn emit_prefix(text: &str, tokens: &[Token<'_>], s: usize, t: usize, out: &mut V
             from = first_title;
         }
     }
-    for k in from..t {
-        let tok = &tokens[k];
+    for (k, tok) in tokens.iter().enumerate().take(t).skip(from) {
         let known = lookup(tok.text).is_some() || tok.is_acronym();
         if tok.is_cap() && known && !TITLES.contains(tok.lower.as_str()) && !is_demonym(tok.text) {
             push(out, k, k, Vec::new(), None);
