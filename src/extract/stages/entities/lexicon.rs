@@ -219,7 +219,8 @@ pub(crate) static PLACE_NOUNS_AFTER: LazyLock<HashSet<&'static str>> = LazyLock:
     set(
         "river basin mosque cathedral temple valley province region county district airport \
          station stadium bridge square mountains mountain lake desert peninsula coast \
-         coastline border neighbourhood neighborhood suburb delta plateau reservoir dam",
+         coastline border neighbourhood neighborhood suburb delta plateau reservoir dam city \
+         town council municipality residents authorities",
     )
 });
 

@@ -226,9 +226,14 @@ fn clean_segment(
     usage: &Usage,
     out: &mut Vec<Candidate>,
 ) {
-    let initial = tokens[s].sent_start;
+    let mut initial = tokens[s].sent_start;
     // Sentence words in front: "The", "However", "After".
     while s <= e && lookup(span_text(text, tokens, s, e)).is_none() {
+        // After "The", a capital is a name's ("The Millbrook council").
+        if s > 0 && matches!(tokens[s - 1].lower.as_str(), "the" | "a" | "an") && tokens[s].is_cap()
+        {
+            initial = false;
+        }
         let t = &tokens[s];
         let function = FUNCTION.contains(t.lower.as_str());
         // "US officials", "the WHO": capitals make these names, not words.
@@ -300,7 +305,8 @@ fn clean_segment(
         if NEVER_ALONE.contains(t.lower.as_str()) || is_demonym(t.text) {
             return;
         }
-        let starts_sentence = t.sent_start || (initial && titles.is_empty());
+        let determiner = s > 0 && matches!(tokens[s - 1].lower.as_str(), "the" | "a" | "an");
+        let starts_sentence = t.sent_start || (initial && titles.is_empty() && !determiner);
         let known = lookup(t.text).is_some() || t.is_acronym();
         if starts_sentence
             && titles.is_empty()

@@ -119,3 +119,9 @@ fn other_languages_are_skipped() {
     });
     assert!(!is_english(&record));
 }
+
+#[test]
+fn capital_after_the_is_a_name_even_at_a_sentence_start() {
+    let a = analyze("The Millbrook city council voted on Monday.");
+    assert_eq!(find(&a, "Millbrook").kind, Kind::Location);
+}
