@@ -182,3 +182,11 @@ pub(crate) fn before(
         cue: ws[v].lower.clone(),
     })
 }
+
+/// True when `text[a..b]` holds a speaking verb (`she said,` between the two
+/// halves of a split quotation).
+pub(crate) fn has_cue_verb(text: &str, a: usize, b: usize) -> bool {
+    words(text, a, b)
+        .iter()
+        .any(|w| is_cue_verb(&w.lower, false))
+}

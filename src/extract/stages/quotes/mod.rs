@@ -54,7 +54,8 @@ pub fn extract(text: &str, analysis: &Analysis) -> Vec<Quote> {
         let continues = qi > 0
             && start == floor
             && !text[floor..p.open].contains('\n')
-            && passages[qi - 1].text(text).ends_with([',', '—', '–']);
+            && passages[qi - 1].text(text).ends_with([',', '—', '–'])
+            && cues::has_cue_verb(text, floor, p.open);
         let introduced = lead.is_empty() || lead.ends_with([':', ',', '—', '–']);
         let lower_start = quoted.chars().next().is_some_and(char::is_lowercase);
         let partial = !continues && (lower_start || !introduced);
@@ -74,7 +75,9 @@ pub fn extract(text: &str, analysis: &Analysis) -> Vec<Quote> {
             None if !partial => inherited(text, prev.as_ref(), p.open),
             None => (None, None),
         };
-        if partial && speaker.is_none() || n_words == 1 && (partial || speaker.is_none()) {
+        // Unattributed fragments and short unattributed phrases are scare
+        // quotes or titles, not quotations.
+        if speaker.is_none() && (partial || n_words <= 3) || n_words == 1 && partial {
             continue;
         }
         prev = Some((p.end, speaker, cue.clone()));

@@ -127,3 +127,12 @@ fn a_one_megabyte_article_is_handled() {
     assert_eq!(q.len(), 2 * (1024 * 1024 / para.len() + 1));
     assert!(q.iter().all(|q| q.speaker.is_some()));
 }
+
+#[test]
+fn list_of_scare_quotes_is_dropped() {
+    let text = "A logic of “outcomes,” “assessment,” and “the bottom-line” is eroding values.";
+    assert!(quotes(text).is_empty(), "{:?}", quotes(text));
+    let q = quotes("Senator Ada Obi said the plan was \"too little, too late\" at best.");
+    assert_eq!(q.len(), 1);
+    assert!(q[0].partial);
+}
