@@ -61,6 +61,7 @@ pub(crate) fn passages(text: &str) -> Vec<Passage> {
     let mut out = Vec::new();
     let mut open: Option<Passage> = None;
     let mut skip_before = 0;
+    let mut nested = false;
     for (pi, &(ps, pe)) in paras.iter().enumerate() {
         let para = &text[ps..pe];
         let mut chars = para.char_indices().peekable();
@@ -82,6 +83,21 @@ pub(crate) fn passages(text: &str) -> Vec<Passage> {
                 }
                 Some(p) => {
                     let start = p.parts.last().map_or(at, |x| x.0);
+                    let prev = para[..i].chars().next_back();
+                    // `"… fee ("seat") to use …"`: a straight mark after a space or
+                    // bracket and before a letter opens a quotation inside this one.
+                    if c == '"'
+                        && !nested
+                        && prev.is_some_and(|p| p.is_whitespace() || p == '(')
+                        && next.is_some_and(char::is_alphanumeric)
+                    {
+                        nested = true;
+                        continue;
+                    }
+                    if c == '"' && nested {
+                        nested = false;
+                        continue;
+                    }
                     if c == '”' || c == '"' {
                         if let Some(last) = p.parts.last_mut() {
                             last.1 = at;
@@ -105,6 +121,7 @@ pub(crate) fn passages(text: &str) -> Vec<Passage> {
                 }
             }
         }
+        nested = false;
         if let Some(mut p) = open.take() {
             if let Some(last) = p.parts.last_mut() {
                 last.1 = pe;
@@ -156,6 +173,12 @@ mod tests {
     fn straight_quote_over_paragraphs() {
         let t = "\"One.\n\n\"Two,\" he said.";
         assert_eq!(texts(t), ["One. Two,"]);
+    }
+
+    #[test]
+    fn straight_quote_inside_a_quotation() {
+        let t = "\"We pay per user (\"seat\") each month,\" she said.";
+        assert_eq!(texts(t), ["We pay per user (\"seat\") each month,"]);
     }
 
     #[test]
