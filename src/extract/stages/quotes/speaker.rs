@@ -117,11 +117,19 @@ impl<'a> Resolver<'a> {
             .map(|(_, m)| m)
     }
 
-    /// "he" / "she" before `pos`: the nearest person of fitting gender.
+    /// "he" / "she" before `pos`: the nearest person of fitting gender;
+    /// "it": the nearest organization.
     pub(crate) fn pronoun(&self, pos: usize, word: &str) -> Option<usize> {
         let want = match word {
             "he" | "him" => Gender::Male,
             "she" | "her" => Gender::Female,
+            // `"…," it said`: an organization speaks of itself as "it".
+            "it" => {
+                return self
+                    .preceding(pos)
+                    .find(|m| self.kind(m) == Kind::Organization)
+                    .map(|m| m.entity);
+            }
             _ => return None,
         };
         self.preceding(pos)

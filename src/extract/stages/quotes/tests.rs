@@ -136,3 +136,9 @@ fn list_of_scare_quotes_is_dropped() {
     assert_eq!(q.len(), 1);
     assert!(q[0].partial);
 }
+
+#[test]
+fn it_said_is_the_nearest_organization() {
+    let text = "Mr Lars Eriksen left Nordic Air in May. \"We regret his departure,\" it said.";
+    assert_eq!(one(text).speaker.as_deref(), Some("Nordic Air"));
+}
