@@ -63,6 +63,9 @@ pub(crate) struct Evidence {
     pub person: f32,
     pub org: f32,
     pub loc: f32,
+    /// "X said": counts for a person only with a name of two words or more,
+    /// since companies say things too.
+    pub said: f32,
     pub known: Option<Known>,
 }
 
@@ -72,6 +75,7 @@ impl Evidence {
         self.person += other.person;
         self.org += other.org;
         self.loc += other.loc;
+        self.said += other.said;
         if self.known.is_none() {
             self.known = other.known;
         }
@@ -87,14 +91,19 @@ impl Evidence {
         {
             return Some(k.kind);
         }
-        let best = self.person.max(self.org).max(self.loc);
+        let person = if tokens_in_name > 1 {
+            self.person + self.said
+        } else {
+            self.person
+        };
+        let best = person.max(self.org).max(self.loc);
         let needed = if tokens_in_name > 1 { 0.0 } else { 1.0 };
         if best < needed || best <= 0.0 {
             return (tokens_in_name > 1).then_some(Kind::Person);
         }
         Some(if self.org == best {
             Kind::Organization
-        } else if self.person == best {
+        } else if person == best {
             Kind::Person
         } else {
             Kind::Location
@@ -228,7 +237,7 @@ pub(crate) fn evidence(text: &str, tokens: &[Token<'_>], c: &Candidate) -> Evide
         ev.org += 1.0;
     }
     if speech(after(1)) || speech(before(1)) {
-        ev.person += if words.len() == 1 { 0.5 } else { 1.0 };
+        ev.said += 1.0;
     }
     ev
 }

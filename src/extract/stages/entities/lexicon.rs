@@ -254,3 +254,14 @@ pub(crate) static RUN_BREAKERS: LazyLock<HashSet<&'static str>> = LazyLock::new(
          how why when where our your my their his her its this that these those",
     )
 });
+
+/// Job titles that end a phrase naming a post, not a person ("Chief Product
+/// Officer", "Senior News Editor"); never surnames.
+pub(crate) static JOB_HEADS: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
+    set(
+        "officer director editor executive manager secretary minister spokesman spokeswoman \
+         spokesperson administrator commissioner coordinator correspondent reporter analyst \
+         adviser advisor consultant chairman chairwoman founder co-founder president \
+         vice-president ceo cfo coo cto ciso cio cmo",
+    )
+});

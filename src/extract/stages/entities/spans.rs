@@ -12,8 +12,8 @@ use std::collections::HashSet;
 use super::Gender;
 use super::gazetteer::{first_name, is_demonym, lookup};
 use super::lexicon::{
-    CONNECTORS, EVENT_HEADS, FUNCTION, HEAD_CONNECTORS, LOC_HEADS, NAME_POSSESSIVES, NEVER_ALONE,
-    RUN_BREAKERS, TITLE_QUALIFIERS, TITLES, honorific_gender, org_like,
+    CONNECTORS, EVENT_HEADS, FUNCTION, HEAD_CONNECTORS, JOB_HEADS, LOC_HEADS, NAME_POSSESSIVES,
+    NEVER_ALONE, RUN_BREAKERS, TITLE_QUALIFIERS, TITLES, honorific_gender, org_like,
 };
 use super::tokens::Token;
 
@@ -270,6 +270,12 @@ fn clean_segment(
     {
         return;
     }
+    // A post without a name ("Chief Product Officer", "Bank of England
+    // Governor"): only what stands before the title can be a name.
+    if e > s && JOB_HEADS.contains(tokens[e].lower.as_str()) {
+        emit_prefix(text, tokens, s, e, out);
+        return;
+    }
     // Titles: everything up to the last title word in front of the name
     // ("Finance Minister", "Cyber Security Minister", "NASA Administrator").
     let mut titles = Vec::new();
@@ -504,6 +510,15 @@ mod tests {
             just_names("It was General Electric again."),
             ["General Electric"]
         );
+    }
+
+    #[test]
+    fn a_post_without_a_name_is_not_a_name() {
+        assert_eq!(
+            just_names("Ramy Haddad, Chief Cyber Solutions Officer at Kelda Labs, spoke."),
+            ["Ramy Haddad", "Kelda Labs"]
+        );
+        assert_eq!(just_names("The NASA Administrator spoke."), ["NASA"]);
     }
 
     #[test]
