@@ -7,8 +7,8 @@
 use super::Kind;
 use super::gazetteer::{Known, first_name, lookup};
 use super::lexicon::{
-    COMPASS, LOC_HEADS, LOC_PREPOSITIONS, ORG_NOUNS, PERSON_ROLES, PLACE_NOUNS, PLACE_NOUNS_AFTER,
-    org_like,
+    COMPASS, FUNCTION, LOC_HEADS, LOC_PREPOSITIONS, ORG_NOUNS, PERSON_ROLES, PLACE_NOUNS,
+    PLACE_NOUNS_AFTER, org_like,
 };
 use super::spans::Candidate;
 use super::tokens::Token;
@@ -174,6 +174,8 @@ pub(crate) fn evidence(text: &str, tokens: &[Token<'_>], c: &Candidate) -> Evide
     let before = |k: usize| c.first.checked_sub(k).and_then(|i| word_at(tokens, i));
     let after = |k: usize| word_at(tokens, c.last + k);
     // Left context: "economist Ruth Gregory", "the charity Shelter", "in Lagos".
+    // The word right before, or the one before that across a lower-case
+    // modifier ("the energy company LEAG"), but not across "at" or "of".
     for k in 1..=2 {
         match before(k) {
             Some(w) if PERSON_ROLES.contains(w) => {
@@ -186,7 +188,12 @@ pub(crate) fn evidence(text: &str, tokens: &[Token<'_>], c: &Candidate) -> Evide
             }
             _ => {}
         }
-        if before(k).is_some_and(|w| w.chars().next().is_some_and(char::is_uppercase)) {
+        let modifier = c
+            .first
+            .checked_sub(k)
+            .map(|i| &tokens[i])
+            .is_some_and(|t| t.word && !t.is_cap() && !FUNCTION.contains(t.lower.as_str()));
+        if !modifier {
             break;
         }
     }
@@ -223,8 +230,14 @@ pub(crate) fn evidence(text: &str, tokens: &[Token<'_>], c: &Candidate) -> Evide
             _ => {}
         }
     }
-    if before(1) == Some(",") && before(2).is_some_and(|w| PERSON_ROLES.contains(w)) {
-        ev.person += 2.0;
+    // Apposition after the noun: "its director, Polly Goodwin,", "the pilots'
+    // association, Dansk Pilotforening,".
+    if before(1) == Some(",") {
+        match before(2) {
+            Some(w) if PERSON_ROLES.contains(w) => ev.person += 2.0,
+            Some(w) if ORG_NOUNS.contains(w) => ev.org += 2.0,
+            _ => {}
+        }
     }
     if before(1).is_some_and(|w| COMPASS.contains(w))
         || after(1).is_some_and(|w| PLACE_NOUNS_AFTER.contains(w))

@@ -125,3 +125,13 @@ fn capital_after_the_is_a_name_even_at_a_sentence_start() {
     let a = analyze("The Millbrook city council voted on Monday.");
     assert_eq!(find(&a, "Millbrook").kind, Kind::Location);
 }
+
+#[test]
+fn role_before_a_preposition_does_not_type_the_next_name() {
+    // "officer at Zentrix": Zentrix is where the officer works, not a person.
+    let a = analyze(
+        "Mara Lind, chief security officer at Zentrix, said it grew. The firm Zentrix said so.",
+    );
+    assert_eq!(find(&a, "Zentrix").kind, Kind::Organization);
+    assert_eq!(find(&a, "Mara Lind").kind, Kind::Person);
+}
