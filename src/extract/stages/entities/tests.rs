@@ -135,3 +135,22 @@ fn role_before_a_preposition_does_not_type_the_next_name() {
     assert_eq!(find(&a, "Zentrix").kind, Kind::Organization);
     assert_eq!(find(&a, "Mara Lind").kind, Kind::Person);
 }
+
+#[test]
+fn stage_fills_english_records_and_skips_others_silently() {
+    let text = "Finance Minister Amara Okafor spoke in Lagos.";
+    let mut record = Article::new(chrono::Utc::now());
+    record.text = text.to_owned();
+    let mut doc = crate::extract::Doc::parse("<p></p>", None, record.clone());
+    run(&mut doc).unwrap();
+    assert_eq!(doc.record.entities.len(), 2);
+
+    record.language = Some(crate::record::Language {
+        code: "fr".into(),
+        confidence: 0.9,
+    });
+    let mut doc = crate::extract::Doc::parse("<p></p>", None, record);
+    run(&mut doc).unwrap();
+    assert!(doc.record.entities.is_empty());
+    assert!(doc.record.warnings.is_empty());
+}

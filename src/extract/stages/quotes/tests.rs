@@ -142,3 +142,17 @@ fn it_said_is_the_nearest_organization() {
     let text = "Mr Lars Eriksen left Nordic Air in May. \"We regret his departure,\" it said.";
     assert_eq!(one(text).speaker.as_deref(), Some("Nordic Air"));
 }
+
+#[test]
+fn stage_fills_quotes_from_the_record_text() {
+    let mut record = crate::record::Article::new(chrono::Utc::now());
+    record.text = "\"We will win,\" said Amara Okafor.".to_owned();
+    let mut doc = crate::extract::Doc::parse("<p></p>", None, record);
+    entities::run(&mut doc).unwrap();
+    run(&mut doc).unwrap();
+    assert_eq!(doc.record.quotes.len(), 1);
+    assert_eq!(
+        doc.record.quotes[0].speaker.as_deref(),
+        Some("Amara Okafor")
+    );
+}
