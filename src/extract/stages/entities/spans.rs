@@ -246,10 +246,11 @@ fn clean_segment(
         }
     }
     // Dates at either end: "Ends January", "Monday Okafor".
-    while s < e && NEVER_ALONE.contains(tokens[e].lower.as_str()) {
+    let date = |t: &Token<'_>| NEVER_ALONE.contains(t.lower.as_str()) && !t.is_acronym();
+    while s < e && date(&tokens[e]) {
         e -= 1;
     }
-    while s < e && NEVER_ALONE.contains(tokens[s].lower.as_str()) {
+    while s < e && date(&tokens[s]) {
         s += 1;
     }
     if s > e {

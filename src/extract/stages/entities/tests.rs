@@ -154,3 +154,9 @@ fn stage_fills_english_records_and_skips_others_silently() {
     assert!(doc.record.entities.is_empty());
     assert!(doc.record.warnings.is_empty());
 }
+
+#[test]
+fn acronym_at_the_start_of_a_name_is_kept() {
+    let a = analyze("Crews from the BC Wildfire Service arrived on Monday.");
+    assert_eq!(find(&a, "BC Wildfire Service").kind, Kind::Organization);
+}

@@ -186,6 +186,14 @@ impl<'a> Resolver<'a> {
             return Some(e);
         }
         let ends_mention = self.mentions_in(a, verb).any(|m| m.end == last.end);
+        // "a spokesman said": someone new and unnamed, not an earlier name.
+        if !ends_mention
+            && k >= 2
+            && matches!(ws[k - 2].lower.as_str(), "a" | "an")
+            && PERSON_ROLES.contains(last.lower.as_str())
+        {
+            return None;
+        }
         if !ends_mention
             && k >= 2
             && matches!(

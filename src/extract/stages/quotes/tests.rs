@@ -156,3 +156,9 @@ fn stage_fills_quotes_from_the_record_text() {
         Some("Amara Okafor")
     );
 }
+
+#[test]
+fn an_unnamed_spokesman_is_no_earlier_speaker() {
+    let text = "Amara Okafor criticised the firm. A spokesman said: \"We regret the delay.\"";
+    assert_eq!(one(text).speaker, None);
+}
