@@ -136,9 +136,10 @@ pub(crate) fn evidence(text: &str, tokens: &[Token<'_>], c: &Candidate) -> Evide
     if !c.titles.is_empty() {
         ev.person += 3.0;
     }
-    if words.len() > 1 && !has_thing && first_name(words[0].text).is_some() {
+    let first_is_name = words.first().is_some_and(|w| first_name(w.text).is_some());
+    if words.len() > 1 && !has_thing && first_is_name {
         ev.person += 2.0;
-    } else if words.len() == 1 && first_name(words[0].text).is_some() {
+    } else if words.len() == 1 && first_is_name {
         ev.person += 0.5;
     }
     if words.len() > 1 {
@@ -165,10 +166,10 @@ pub(crate) fn evidence(text: &str, tokens: &[Token<'_>], c: &Candidate) -> Evide
         } else if c.common {
             ev.org += 0.5;
         }
-    } else if is_org_head(&words[0]) {
+    } else if words.first().is_some_and(|w| is_org_head(w)) {
         ev.org += 0.5;
     }
-    if words.len() == 1 && words[0].is_acronym() {
+    if words.len() == 1 && words.first().is_some_and(|w| w.is_acronym()) {
         ev.org += 1.0;
     }
     let before = |k: usize| c.first.checked_sub(k).and_then(|i| word_at(tokens, i));

@@ -87,7 +87,11 @@ pub(crate) fn resolve(text: &str, tokens: &[Token<'_>], cands: &[Candidate]) -> 
     //    Parents are indexed by first and last word, so this stays linear.
     let full: Vec<Vec<String>> = groups
         .iter()
-        .map(|g| longest(&all, g).words.clone())
+        .map(|g| {
+            longest(&all, g)
+                .map(|m| m.words.clone())
+                .unwrap_or_default()
+        })
         .collect();
     let prelim: Vec<Option<Kind>> = groups.iter().map(|g| group_kind(&all, g)).collect();
     let mut by_end: HashMap<&str, Vec<usize>> = HashMap::new();
@@ -162,11 +166,10 @@ pub(crate) fn resolve(text: &str, tokens: &[Token<'_>], cands: &[Candidate]) -> 
     // 3. Acronyms join the organization whose initials they spell.
     let mut by_initials: HashMap<String, usize> = HashMap::new();
     for (p, members) in groups.iter().enumerate() {
-        if !members.is_empty() {
-            let w = &longest(&all, members).words;
-            if w.len() > 1 {
-                by_initials.entry(initials(w)).or_insert(p);
-            }
+        if let Some(m) = longest(&all, members)
+            && m.words.len() > 1
+        {
+            by_initials.entry(initials(&m.words)).or_insert(p);
         }
     }
     for g in 0..groups.len() {
@@ -226,13 +229,10 @@ fn build(all: &[M], groups: Vec<Vec<usize>>) -> Analysis {
             .filter(|&i| !all[i].headline)
             .collect();
         let naming = if body.is_empty() { &members } else { &body };
-        if naming.is_empty() {
-            continue;
-        }
-        let Some(kind) = group_kind(all, naming) else {
+        let (Some(kind), Some(fullest)) = (group_kind(all, naming), longest(all, naming)) else {
             continue;
         };
-        let name = longest(all, naming).surface.clone();
+        let name = fullest.surface.clone();
         let mut aliases: Vec<String> = Vec::new();
         for &i in &members {
             let s = &all[i].surface;
@@ -284,12 +284,12 @@ fn build(all: &[M], groups: Vec<Vec<usize>>) -> Analysis {
     Analysis { entities, mentions }
 }
 
-fn longest<'a>(all: &'a [M], members: &[usize]) -> &'a M {
+/// The mention with the most words (then the longest, then the first).
+fn longest<'a>(all: &'a [M], members: &[usize]) -> Option<&'a M> {
     members
         .iter()
         .map(|&i| &all[i])
         .max_by_key(|m| (m.words.len(), m.surface.len(), std::cmp::Reverse(m.start)))
-        .unwrap_or(&all[members[0]])
 }
 
 fn group_kind(all: &[M], members: &[usize]) -> Option<Kind> {

@@ -162,3 +162,25 @@ fn an_unnamed_spokesman_is_no_earlier_speaker() {
     let text = "Amara Okafor criticised the firm. A spokesman said: \"We regret the delay.\"";
     assert_eq!(one(text).speaker, None);
 }
+
+#[test]
+fn odd_text_never_panics() {
+    let texts = [
+        "",
+        "\"",
+        "“”",
+        "\"\n\n\"",
+        "“Unclosed\n\n“still open",
+        "Mr. . . U.S. A. B. C.",
+        "’s 's ' Z’s al- el- -",
+        "\"\"\"\" said said: said, according to",
+        "ÉCOLE Ünïcödé Ωμέγα 東京 said \"こんにちは\" 🙂 Okafor said.",
+        "He said: \"x\" she said \"y\" it said \"z z\"",
+        "The The The Of Of And & & Bank of",
+        "Mrs\u{301}. Smith\u{0301} said \"ok ok ok ok\"",
+    ];
+    for t in texts {
+        let a = entities::analyze(t);
+        let _ = extract(t, &a);
+    }
+}
