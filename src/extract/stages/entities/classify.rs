@@ -166,7 +166,7 @@ pub(crate) fn evidence(text: &str, tokens: &[Token<'_>], c: &Candidate) -> Evide
         } else if c.common {
             ev.org += 0.5;
         }
-    } else if words.first().is_some_and(|w| is_org_head(w)) {
+    } else if words.first().is_some_and(is_org_head) {
         ev.org += 0.5;
     }
     if words.len() == 1 && words.first().is_some_and(|w| w.is_acronym()) {
