@@ -198,8 +198,13 @@ pub(crate) fn evidence(text: &str, tokens: &[Token<'_>], c: &Candidate) -> Evide
             break;
         }
     }
-    if before(1).is_some_and(|w| LOC_PREPOSITIONS.contains(w)) {
-        ev.loc += 1.0;
+    // "in Kasese"; "to"/"from" also precede people ("wrote to Ada Obi"), so
+    // they count only for one-word names.
+    match before(1) {
+        Some("to" | "from" | "via" | "towards" | "toward") if words.len() == 1 => ev.loc += 1.0,
+        Some("to" | "from" | "via" | "towards" | "toward") => {}
+        Some(w) if LOC_PREPOSITIONS.contains(w) => ev.loc += 1.0,
+        _ => {}
     }
     if before(1) == Some("of") && before(2).is_some_and(|w| PLACE_NOUNS.contains(w)) {
         ev.loc += 3.0;

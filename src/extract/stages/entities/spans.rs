@@ -111,6 +111,7 @@ fn run_end(tokens: &[Token<'_>], i: usize, connectors: bool) -> usize {
         if t.text == "."
             && tokens[j].text.chars().count() == 1
             && j > i
+            && first_name(tokens[j - 1].text).is_some()
             && tokens
                 .get(k + 1)
                 .is_some_and(|n| n.is_cap() && same(i, k + 1))

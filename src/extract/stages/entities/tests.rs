@@ -160,3 +160,14 @@ fn acronym_at_the_start_of_a_name_is_kept() {
     let a = analyze("Crews from the BC Wildfire Service arrived on Monday.");
     assert_eq!(find(&a, "BC Wildfire Service").kind, Kind::Organization);
 }
+
+#[test]
+fn to_and_from_do_not_make_a_two_word_name_a_place() {
+    let a = analyze("The award went to Genaveve Bradshaw. The model Y. Together they won.");
+    assert_eq!(find(&a, "Genaveve Bradshaw").kind, Kind::Person);
+    assert!(
+        a.entities.iter().all(|e| !e.name.contains("Together")),
+        "{:?}",
+        a.entities
+    );
+}
