@@ -884,3 +884,33 @@ fn near_duplicate_inputs_are_marked_across_one_run() {
     assert!(recs[0]["keywords"].as_array().unwrap().len() >= 3);
     assert!(recs[0]["reading_time_minutes"].as_u64().unwrap() >= 1);
 }
+
+#[test]
+fn extract_fills_entities_and_quotes() {
+    let out = newswire()
+        .arg("extract")
+        .arg(fixture("article.html"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
+    let rec = &records(&out.stdout)[0];
+    let entities = rec["entities"].as_array().unwrap();
+    let delaney = entities
+        .iter()
+        .find(|e| e["name"] == "Ruth Delaney")
+        .unwrap_or_else(|| panic!("no Ruth Delaney in {entities:?}"));
+    assert_eq!(delaney["type"], "person");
+    assert!(
+        entities
+            .iter()
+            .any(|e| e["name"] == "Millbrook" && e["type"] == "location"),
+        "{entities:?}"
+    );
+    let quotes = rec["quotes"].as_array().unwrap();
+    assert_eq!(quotes.len(), 2, "{quotes:?}");
+    assert!(
+        quotes
+            .iter()
+            .all(|q| q["speaker"] == "Ruth Delaney" && q["cue"] == "told")
+    );
+}

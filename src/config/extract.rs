@@ -74,6 +74,10 @@ pub enum StageName {
     Metadata,
     /// Language of the main text (declared language when the text is short).
     Language,
+    /// People, organizations and places named in the text (English only).
+    Entities,
+    /// Direct quotations with their speakers (English only).
+    Quotes,
     /// Key phrases of the main text (English only).
     Keywords,
     /// SimHash of the main text and the earlier near-duplicate, if any.
@@ -87,6 +91,8 @@ impl StageName {
         StageName::Content,
         StageName::Metadata,
         StageName::Language,
+        StageName::Entities,
+        StageName::Quotes,
         StageName::Keywords,
         StageName::Dedup,
     ];
@@ -98,6 +104,8 @@ impl StageName {
             StageName::Content => "content",
             StageName::Metadata => "metadata",
             StageName::Language => "language",
+            StageName::Entities => "entities",
+            StageName::Quotes => "quotes",
             StageName::Keywords => "keywords",
             StageName::Dedup => "dedup",
         }

@@ -10,7 +10,8 @@
 //! - [`input`]: bytes → text (gzip, size cap, binary check, charset).
 //! - [`doc`]: the parsed document shared by the stages.
 //! - [`clean`], [`content`], [`metadata`]: the stages over the page.
-//! - [`stages`]: the stages over the main text (language, keywords, dedup).
+//! - [`stages`]: the stages over the main text (language, entities, quotes,
+//!   keywords, dedup).
 //! - [`text`]: small text utilities shared by the stages.
 
 pub mod clean;
@@ -214,6 +215,8 @@ fn stage_fn(name: StageName) -> StageFn {
         StageName::Content => content::run,
         StageName::Metadata => metadata::run,
         StageName::Language => stages::language::run,
+        StageName::Entities => stages::entities::run,
+        StageName::Quotes => stages::quotes::run,
         StageName::Keywords => stages::keywords::run,
         StageName::Dedup => stages::dedup::run,
     }

@@ -1,7 +1,10 @@
 //! Stages over the main text: they turn a page's words into data an
-//! analyst can count (language, key phrases, near-duplicate fingerprints).
+//! analyst can count (language, who is named, who said what, key phrases,
+//! near-duplicate fingerprints).
 //!
 //! - [`language`]: ISO 639-1 code and confidence of the main text.
+//! - [`entities`]: people, organizations and places, once per article (English only).
+//! - [`quotes`]: direct quotations with their speakers (English only).
 //! - [`keywords`]: key phrases with scores (English only).
 //! - [`dedup`]: SimHash of the text and the bounded index that finds an
 //!   earlier near-duplicate.
@@ -10,8 +13,10 @@
 //! [`reading_time_minutes`], the cheap reading figure every record gets.
 
 pub mod dedup;
+pub mod entities;
 pub mod keywords;
 pub mod language;
+pub mod quotes;
 
 use crate::record::Article;
 
