@@ -4,10 +4,13 @@
 //!   streamed body-size cap that also bounds decompressed size.
 //! - [`charset`]: bytes → text, never assuming UTF-8.
 //! - [`guard`]: refuses loopback and private addresses unless allowed.
+//! - [`hosts`]: per-host concurrency, spacing and `Retry-After` pauses.
+//! - [`retry`]: which failures are transient, and the backoff.
 
 pub mod charset;
 pub mod client;
 pub mod guard;
+pub mod hosts;
 pub mod retry;
 
 pub use client::{FetchError, FetchedPage, Fetcher, Request};

@@ -1,8 +1,11 @@
 //! Sinks: where finished records go.
 //!
-//! - [`ndjson`]: one JSON object per line to any writer (stdout today; the
-//!   file sink and JetStream build on it).
+//! - [`ndjson`]: one JSON object per line to any writer (stdout).
+//! - [`file`]: rotating, optionally compressed NDJSON files, fsync'd per
+//!   flush, written under a `.part` name and renamed when complete.
 
+pub mod file;
 pub mod ndjson;
 
+pub use file::{FileSink, FileSinkError};
 pub use ndjson::{NdjsonWriter, SinkError};
