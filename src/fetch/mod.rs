@@ -6,11 +6,13 @@
 //! - [`guard`]: refuses loopback and private addresses unless allowed.
 //! - [`hosts`]: per-host concurrency, spacing and `Retry-After` pauses.
 //! - [`retry`]: which failures are transient, and the backoff.
+//! - [`robots`]: the robots.txt cache consulted before article fetches.
 
 pub mod charset;
 pub mod client;
 pub mod guard;
 pub mod hosts;
 pub mod retry;
+pub mod robots;
 
 pub use client::{FetchError, FetchedPage, Fetcher, Request};

@@ -1,0 +1,192 @@
+//! robots.txt: fetched once per origin, cached, consulted before every
+//! article fetch.
+//!
+//! Rules follow RFC 9309 as robotxt implements it: the group of our product
+//! token (the user agent up to the first `/`) or else `*`. A missing file
+//! (4xx) allows everything; a server error or an unreachable host disallows
+//! everything until the entry expires, as the RFC asks. `Crawl-delay` is
+//! reported so the caller can space requests further.
+
+use std::collections::HashMap;
+use std::sync::Mutex;
+use std::time::Duration;
+
+use robotxt::Robots;
+use tokio::time::Instant;
+use url::Url;
+
+use super::{FetchError, Fetcher};
+
+/// Cached entries are dropped (oldest first) past this many origins.
+const MAX_ORIGINS: usize = 10_000;
+
+/// The verdict for one URL.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Verdict {
+    /// Whether the URL may be fetched.
+    pub allowed: bool,
+    /// The origin's `Crawl-delay`, when it has one for us.
+    pub crawl_delay: Option<Duration>,
+}
+
+#[derive(Debug)]
+struct Entry {
+    robots: Robots,
+    fetched: Instant,
+}
+
+/// A cache of parsed robots.txt files by origin.
+#[derive(Debug)]
+pub struct RobotsCache {
+    agent: String,
+    ttl: Duration,
+    entries: Mutex<HashMap<String, Entry>>,
+}
+
+impl RobotsCache {
+    /// A cache for `user_agent` (its product token is matched), keeping
+    /// entries for `ttl`.
+    pub fn new(user_agent: &str, ttl: Duration) -> RobotsCache {
+        let agent = user_agent
+            .split(['/', ' '])
+            .next()
+            .unwrap_or(user_agent)
+            .to_ascii_lowercase();
+        RobotsCache {
+            agent,
+            ttl,
+            entries: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// May `url` be fetched? Fetches the origin's robots.txt when it is not
+    /// cached or has expired.
+    pub async fn check(&self, fetcher: &Fetcher, url: &Url) -> Verdict {
+        let origin = url.origin().ascii_serialization();
+        if let Some(v) = self.cached(&origin, url) {
+            return v;
+        }
+        let robots = match robotxt::robots_url(url) {
+            Ok(robots_url) => self.fetch(fetcher, &robots_url).await,
+            // URLs that cannot have a robots.txt (no host) are not ours to judge.
+            Err(_) => Robots::allow_all(),
+        };
+        let verdict = verdict(&robots, url);
+        let mut entries = lock(&self.entries);
+        if entries.len() >= MAX_ORIGINS
+            && let Some(oldest) = entries
+                .iter()
+                .min_by_key(|(_, e)| e.fetched)
+                .map(|(k, _)| k.clone())
+        {
+            entries.remove(&oldest);
+        }
+        entries.insert(
+            origin,
+            Entry {
+                robots,
+                fetched: Instant::now(),
+            },
+        );
+        verdict
+    }
+
+    fn cached(&self, origin: &str, url: &Url) -> Option<Verdict> {
+        let entries = lock(&self.entries);
+        let entry = entries.get(origin)?;
+        (entry.fetched.elapsed() < self.ttl).then(|| verdict(&entry.robots, url))
+    }
+
+    async fn fetch(&self, fetcher: &Fetcher, robots_url: &Url) -> Robots {
+        match fetcher.get(robots_url).await {
+            Ok(page) => Robots::parse(&page.body, self.agent.as_str()),
+            Err(FetchError::Status { status, .. }) if (400..500).contains(&status) => {
+                Robots::allow_all()
+            }
+            Err(e) => {
+                tracing::info!(url = %robots_url, "robots.txt unavailable, host treated as disallowed for now: {e}");
+                Robots::disallow_all()
+            }
+        }
+    }
+}
+
+fn verdict(robots: &Robots, url: &Url) -> Verdict {
+    Verdict {
+        allowed: robots.is_url_allowed(url),
+        crawl_delay: robots.crawl_delay(),
+    }
+}
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::FetchConfig;
+    use std::io::{Read, Write};
+    use std::net::TcpListener;
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    /// A loopback server answering every request with `status` and `body`,
+    /// counting requests.
+    fn serve(status: u16, body: &'static str) -> (String, Arc<AtomicUsize>) {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let base = format!("http://{}", listener.local_addr().unwrap());
+        let hits = Arc::new(AtomicUsize::new(0));
+        let counter = Arc::clone(&hits);
+        std::thread::spawn(move || {
+            for stream in listener.incoming() {
+                let Ok(mut s) = stream else { continue };
+                let mut buf = [0u8; 4096];
+                let _ = s.read(&mut buf);
+                counter.fetch_add(1, Ordering::SeqCst);
+                let _ = write!(
+                    s,
+                    "HTTP/1.1 {status} X\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+                    body.len()
+                );
+            }
+        });
+        (base, hits)
+    }
+
+    fn fetcher() -> Fetcher {
+        Fetcher::new(&FetchConfig {
+            allow_private_addresses: true,
+            ..FetchConfig::default()
+        })
+        .unwrap()
+    }
+
+    #[tokio::test]
+    async fn disallow_rules_apply_to_our_token_and_are_cached() {
+        let (base, hits) = serve(
+            200,
+            "User-agent: newswire\nDisallow: /private/\nCrawl-delay: 3\n\nUser-agent: *\nDisallow: /\n",
+        );
+        let cache = RobotsCache::new("newswire/0.1 (+x)", Duration::from_secs(60));
+        let f = fetcher();
+        let open = Url::parse(&format!("{base}/news/a")).unwrap();
+        let closed = Url::parse(&format!("{base}/private/b")).unwrap();
+        let v = cache.check(&f, &open).await;
+        assert!(v.allowed);
+        assert_eq!(v.crawl_delay, Some(Duration::from_secs(3)));
+        assert!(!cache.check(&f, &closed).await.allowed);
+        assert_eq!(hits.load(Ordering::SeqCst), 1, "robots.txt fetched once");
+    }
+
+    #[tokio::test]
+    async fn missing_robots_allows_and_server_error_disallows() {
+        let (base, _) = serve(404, "");
+        let cache = RobotsCache::new("newswire", Duration::from_secs(60));
+        let url = Url::parse(&format!("{base}/a")).unwrap();
+        assert!(cache.check(&fetcher(), &url).await.allowed);
+        let (base, _) = serve(503, "");
+        let url = Url::parse(&format!("{base}/a")).unwrap();
+        assert!(!cache.check(&fetcher(), &url).await.allowed);
+    }
+}
