@@ -26,6 +26,7 @@ pub mod ops;
 pub mod record;
 pub mod sinks;
 pub mod state;
+pub mod worker;
 
 pub use config::Config;
 pub use extract::{Page, Pipeline};

@@ -2,6 +2,7 @@
 
 mod check_config;
 mod extract;
+mod once;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -42,6 +43,8 @@ enum Command {
     Extract(extract::ExtractArgs),
     /// Validate the configuration and print it, resolved.
     CheckConfig,
+    /// Poll every feed once, write every new article, print a summary.
+    Once,
 }
 
 /// Parses arguments, runs the subcommand, maps errors to exit codes.
@@ -67,6 +70,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Command::Extract(args) => extract::run(&config, args),
         Command::CheckConfig => check_config::run(&config),
+        Command::Once => once::run(&config),
     }
 }
 

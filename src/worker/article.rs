@@ -1,0 +1,102 @@
+//! One article: robots.txt, polite fetch, extraction.
+
+use chrono::Utc;
+use url::Url;
+
+use super::{Shared, WorkerError, polite_get};
+use crate::extract::Page;
+use crate::fetch::Request;
+use crate::record::{Article, HttpInfo};
+use crate::state::ArticleJob;
+
+/// How one article ended.
+#[derive(Debug)]
+pub enum ArticleOutcome {
+    /// A record to write; `ids` are the ids to mark delivered (the feed
+    /// link's and, when the page names another canonical URL, the record's).
+    Record {
+        /// The record.
+        record: Box<Article>,
+        /// Ids to mark delivered once written.
+        ids: Vec<String>,
+    },
+    /// The page's canonical article was already delivered under another
+    /// link: nothing to write, the link is done.
+    Duplicate {
+        /// The job.
+        job: ArticleJob,
+    },
+    /// No record can be produced.
+    Dead {
+        /// The job.
+        job: ArticleJob,
+        /// Why.
+        reason: String,
+    },
+}
+
+/// Fetches and extracts one article.
+pub async fn process(shared: &Shared, job: ArticleJob) -> Result<ArticleOutcome, WorkerError> {
+    let url = match Url::parse(&job.url) {
+        Ok(u) => u,
+        Err(e) => {
+            return Ok(ArticleOutcome::Dead {
+                reason: format!("bad article URL {}: {e}", job.url),
+                job,
+            });
+        }
+    };
+    if let Some(robots) = &shared.robots {
+        let verdict = robots.check(&shared.fetcher, &url).await;
+        if !verdict.allowed {
+            return Ok(ArticleOutcome::Dead {
+                reason: format!("robots.txt disallows {url}"),
+                job,
+            });
+        }
+        if let Some(delay) = verdict.crawl_delay {
+            let host = url.host_str().unwrap_or_default();
+            shared
+                .hosts
+                .pause(host, delay.min(std::time::Duration::from_secs(60)));
+        }
+    }
+    let page = match polite_get(shared, &url, &Request::default()).await {
+        Ok(page) => page,
+        Err(e) => {
+            return Ok(ArticleOutcome::Dead {
+                reason: e.to_string(),
+                job,
+            });
+        }
+    };
+    let input = Page {
+        http: Some(HttpInfo {
+            status: page.status,
+            content_type: page.content_type.clone(),
+            charset: None,
+            bytes: page.body.len() as u64,
+            elapsed_ms: u64::try_from(page.elapsed.as_millis()).unwrap_or(u64::MAX),
+        }),
+        bytes: page.body,
+        url: Some(url),
+        final_url: Some(page.final_url),
+        fetched_at: Utc::now(),
+    };
+    let pipeline = shared.pipeline.clone();
+    let feed = job.feed.clone();
+    let mut record = tokio::task::spawn_blocking(move || pipeline.run(input)).await?;
+    record.feed = Some(feed);
+    let mut ids = vec![job.id.clone()];
+    if record.id != job.id {
+        let id = record.id.clone();
+        if shared.blocking(move |s| s.is_done(&id)).await? {
+            return Ok(ArticleOutcome::Duplicate { job });
+        }
+        ids.push(record.id.clone());
+    }
+    Ok(ArticleOutcome::Record {
+        record: Box::new(record),
+        ids,
+    })
+}

@@ -1,0 +1,128 @@
+//! The worker: feeds → polite fetcher → pipeline → sinks, with the state
+//! store deciding what is new and recording what was delivered.
+//!
+//! - [`poll`]: one feed poll (conditional GET, parse, claim new entries,
+//!   next due time).
+//! - [`article`]: one article (robots.txt, per-host limits, retries,
+//!   extraction on the blocking pool).
+//! - [`output`]: the sinks and the dead letter; durable flush, then the
+//!   articles are marked done.
+//! - [`once`]: `newswire once`, one pass over every feed.
+
+pub mod article;
+pub mod once;
+pub mod output;
+pub mod poll;
+
+use std::sync::Arc;
+
+use crate::config::Config;
+use crate::extract::Pipeline;
+use crate::fetch::hosts::HostLimits;
+use crate::fetch::robots::RobotsCache;
+use crate::fetch::{FetchError, Fetcher};
+use crate::state::Store;
+
+pub use once::{Summary, run_once};
+
+/// Why the worker could not start or had to stop.
+#[derive(Debug, thiserror::Error)]
+pub enum WorkerError {
+    /// The state store failed.
+    #[error(transparent)]
+    State(#[from] crate::state::StateError),
+    /// The feed list could not be read.
+    #[error(transparent)]
+    Opml(#[from] crate::feeds::opml::OpmlError),
+    /// The HTTP client could not be built.
+    #[error(transparent)]
+    Fetch(#[from] FetchError),
+    /// A sink failed; records are not lost (they stay pending).
+    #[error(transparent)]
+    Sink(#[from] output::OutputError),
+    /// A blocking task could not be joined (a bug or shutdown).
+    #[error("internal task failed: {0}")]
+    Join(#[from] tokio::task::JoinError),
+}
+
+/// What every task of the worker shares.
+#[derive(Debug, Clone)]
+pub struct Shared {
+    /// The configuration.
+    pub config: Arc<Config>,
+    /// The state store.
+    pub store: Arc<Store>,
+    /// The HTTP client.
+    pub fetcher: Fetcher,
+    /// Per-host limits.
+    pub hosts: Arc<HostLimits>,
+    /// robots.txt rules, when honoured.
+    pub robots: Option<Arc<RobotsCache>>,
+    /// The extraction pipeline.
+    pub pipeline: Pipeline,
+}
+
+impl Shared {
+    /// Opens the state store and builds the client and pipeline.
+    pub fn new(config: &Config) -> Result<Shared, WorkerError> {
+        let store = Arc::new(Store::open(&config.state.dir)?);
+        let fetcher = Fetcher::new(&config.fetch)?;
+        let robots = config.fetch.robots.then(|| {
+            Arc::new(RobotsCache::new(
+                &config.fetch.user_agent,
+                config.fetch.robots_ttl,
+            ))
+        });
+        Ok(Shared {
+            config: Arc::new(config.clone()),
+            store,
+            fetcher,
+            hosts: Arc::new(HostLimits::new(
+                config.fetch.per_host_concurrency,
+                config.fetch.per_host_interval,
+            )),
+            robots,
+            pipeline: Pipeline::new(&config.extract),
+        })
+    }
+
+    /// Runs a blocking state-store call off the async threads.
+    pub async fn blocking<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&Store) -> Result<T, crate::state::StateError> + Send + 'static,
+    ) -> Result<T, WorkerError> {
+        let store = Arc::clone(&self.store);
+        Ok(tokio::task::spawn_blocking(move || f(&store)).await??)
+    }
+}
+
+/// GETs `url` under the host limits, retrying transient failures.
+pub async fn polite_get(
+    shared: &Shared,
+    url: &url::Url,
+    req: &crate::fetch::Request,
+) -> Result<crate::fetch::FetchedPage, FetchError> {
+    use crate::fetch::retry;
+    let host = url.host_str().unwrap_or_default().to_owned();
+    let mut attempt = 0;
+    loop {
+        let result = {
+            let _permit = shared.hosts.acquire(&host).await;
+            shared.fetcher.request(url, req).await
+        };
+        match result {
+            Err(e) if attempt < shared.config.fetch.retries && retry::is_transient(&e) => {
+                let wait = retry::retry_after(&e)
+                    .unwrap_or_default()
+                    .max(retry::backoff(shared.config.fetch.retry_backoff, attempt));
+                if wait > shared.config.schedule.max_interval {
+                    return Err(e);
+                }
+                shared.hosts.pause(&host, wait);
+                tracing::debug!(%url, attempt, ?wait, "transient failure, retrying: {e}");
+                attempt += 1;
+            }
+            other => return other,
+        }
+    }
+}

@@ -1,0 +1,153 @@
+//! Record outputs: the configured sinks plus the dead letter.
+//!
+//! Writes are buffered; [`Output::flush`] makes every sink durable, and only
+//! after it returns may the caller mark the flushed articles done.
+
+use std::fs::{File, OpenOptions};
+use std::io::{self, Stdout, Write};
+use std::path::PathBuf;
+
+use chrono::Utc;
+use serde_json::json;
+
+use crate::config::{Config, SinkConfig};
+use crate::record::Article;
+use crate::sinks::{FileSink, FileSinkError, NdjsonWriter, SinkError};
+use crate::state::ArticleJob;
+
+/// Why an output failed.
+#[derive(Debug, thiserror::Error)]
+pub enum OutputError {
+    /// stdout failed.
+    #[error(transparent)]
+    Stdout(#[from] SinkError),
+    /// A file sink failed.
+    #[error(transparent)]
+    File(#[from] FileSinkError),
+    /// The dead-letter file failed.
+    #[error("dead letter {path}: {source}")]
+    DeadLetter {
+        /// The file.
+        path: PathBuf,
+        /// The I/O error.
+        #[source]
+        source: io::Error,
+    },
+}
+
+enum Sink {
+    Stdout(NdjsonWriter<Stdout>),
+    File(FileSink),
+}
+
+/// All outputs of the worker.
+pub struct Output {
+    sinks: Vec<Sink>,
+    dead_letter: Option<(PathBuf, File)>,
+}
+
+impl std::fmt::Debug for Output {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Output")
+            .field("sinks", &self.sinks.len())
+            .finish()
+    }
+}
+
+impl Output {
+    /// Opens every configured sink (finishing files left by a crash).
+    pub fn open(config: &Config) -> Result<Output, OutputError> {
+        let mut sinks = Vec::new();
+        for sink in &config.sinks {
+            match sink {
+                SinkConfig::Stdout => {
+                    sinks.push(Sink::Stdout(NdjsonWriter::new(io::stdout(), "stdout")))
+                }
+                SinkConfig::File(cfg) => {
+                    let (file, recovered) = FileSink::open(cfg)?;
+                    for path in recovered {
+                        tracing::warn!(file = %path.display(), "finished an output file left by an interrupted run");
+                    }
+                    sinks.push(Sink::File(file));
+                }
+            }
+        }
+        let dead_letter = match &config.dead_letter.path {
+            None => None,
+            Some(path) => {
+                if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+                    std::fs::create_dir_all(parent).map_err(|source| OutputError::DeadLetter {
+                        path: path.clone(),
+                        source,
+                    })?;
+                }
+                let file = OpenOptions::new()
+                    .create(true)
+                    .append(true)
+                    .open(path)
+                    .map_err(|source| OutputError::DeadLetter {
+                        path: path.clone(),
+                        source,
+                    })?;
+                Some((path.clone(), file))
+            }
+        };
+        Ok(Output { sinks, dead_letter })
+    }
+
+    /// Buffers one record in every sink.
+    pub fn write(&mut self, record: &Article) -> Result<(), OutputError> {
+        for sink in &mut self.sinks {
+            match sink {
+                Sink::Stdout(w) => w.write(record)?,
+                Sink::File(f) => f.write(record)?,
+            }
+        }
+        Ok(())
+    }
+
+    /// Appends a dead letter (durably) and logs it.
+    pub fn dead_letter(&mut self, job: &ArticleJob, reason: &str) -> Result<(), OutputError> {
+        tracing::warn!(url = %job.url, feed = %job.feed.url, "article dead-lettered: {reason}");
+        if let Some((path, file)) = &mut self.dead_letter {
+            let line = json!({
+                "id": job.id,
+                "url": job.url,
+                "feed": job.feed,
+                "reason": reason,
+                "at": Utc::now(),
+            });
+            let mut bytes = line.to_string().into_bytes();
+            bytes.push(b'\n');
+            file.write_all(&bytes)
+                .and_then(|()| file.sync_data())
+                .map_err(|source| OutputError::DeadLetter {
+                    path: path.clone(),
+                    source,
+                })?;
+        }
+        Ok(())
+    }
+
+    /// Makes everything written so far durable in every sink.
+    pub fn flush(&mut self) -> Result<(), OutputError> {
+        for sink in &mut self.sinks {
+            match sink {
+                Sink::Stdout(w) => w.flush()?,
+                Sink::File(f) => f.flush()?,
+            }
+        }
+        Ok(())
+    }
+
+    /// Flushes and completes every sink (shutdown).
+    pub fn close(&mut self) -> Result<(), OutputError> {
+        for sink in &mut self.sinks {
+            match sink {
+                Sink::Stdout(w) => w.flush()?,
+                Sink::File(f) => f.close()?,
+            }
+        }
+        Ok(())
+    }
+}
