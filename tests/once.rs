@@ -80,12 +80,18 @@ impl Site {
 }
 
 fn article(title: &str, words: &str) -> Vec<u8> {
-    let para = format!(
-        "<p>{words} The council met on Tuesday to discuss the harbour plan, and residents asked many questions about costs, dates and the noise of the works.</p>"
-    );
+    let paras = [
+        "The council met on Tuesday to discuss the harbour plan, and residents asked many questions about costs, dates and the noise of the works.",
+        "Engineers said the first phase would begin in the spring and last about eighteen months, with night work kept to a minimum near the houses.",
+        "A local shop owner told the meeting that trade had already fallen since the car park closed, and asked the council for help with rents.",
+    ];
+    let body: String = paras
+        .iter()
+        .map(|p| format!("<p>{words} {p}</p>"))
+        .collect();
     format!(
         "<html><head><title>{title}</title></head><body><nav><a href=/>Home</a></nav>\
-         <article><h1>{title}</h1>{para}{para}</article></body></html>"
+         <article><h1>{title}</h1>{body}</article></body></html>"
     )
     .into_bytes()
 }
@@ -244,4 +250,31 @@ fn broken_feed_is_counted_as_failed_and_named() {
     assert!(recs.is_empty());
     assert!(stderr.contains("1 failed"), "{stderr}");
     assert!(stderr.contains("feed.xml"), "{stderr}");
+}
+
+#[test]
+fn near_duplicate_of_an_article_from_an_earlier_run_is_marked() {
+    let site = Site::start();
+    let dir = tempfile::tempdir().unwrap();
+    let story = article("Harbour plan approved", "Alpha.");
+    site.set("/first", 200, &[], &story);
+    site.set("/feed.xml", 200, &[], &rss(&site.base, &["/first"]));
+    let cfg = config(dir.path(), &site);
+    let (first, _) = once(&cfg);
+    assert_eq!(first.len(), 1);
+    // The same story syndicated under another URL, found by a later run.
+    site.set("/copy", 200, &[], &story);
+    site.set(
+        "/feed.xml",
+        200,
+        &[],
+        &rss(&site.base, &["/copy", "/first"]),
+    );
+    let (second, stderr) = once(&cfg);
+    assert_eq!(second.len(), 1, "{stderr}");
+    assert_eq!(
+        second[0]["duplicate_of"], first[0]["id"],
+        "{} {} {}",
+        first[0]["word_count"], first[0]["status"], first[0]["simhash"]
+    );
 }

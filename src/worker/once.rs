@@ -16,8 +16,12 @@ use super::output::Output;
 use super::poll::poll_feed;
 use super::{Shared, WorkerError};
 use crate::config::Config;
+use crate::extract::stages::dedup::DedupEntry;
 use crate::feeds::list::feed_list;
 use crate::state::{FeedStatus, Outcome};
+
+/// State-store key of the near-duplicate index snapshot.
+const DEDUP_KEY: &str = "dedup_index";
 
 /// What one pass did, printed by `once`.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
@@ -42,6 +46,14 @@ pub async fn run_once(config: &Config) -> Result<Summary, WorkerError> {
     let shared = Shared::new(config)?;
     let mut output = Output::open(config)?;
     let mut summary = Summary::default();
+
+    // The near-duplicate index outlives the run: earlier runs' articles count.
+    let remembered = shared
+        .blocking(|s| s.meta::<Vec<DedupEntry>>(DEDUP_KEY))
+        .await?;
+    if let Some(entries) = remembered {
+        shared.pipeline.restore_dedup(entries);
+    }
 
     let mut jobs = shared.blocking(|s| s.pending()).await?;
     if !jobs.is_empty() {
@@ -99,6 +111,10 @@ pub async fn run_once(config: &Config) -> Result<Summary, WorkerError> {
     }
     output.close()?;
     commit(&shared, &mut output, &mut done).await?;
+    let entries = shared.pipeline.dedup_entries();
+    shared
+        .blocking(move |s| s.put_meta(DEDUP_KEY, &entries))
+        .await?;
     let cutoff = Utc::now()
         - chrono::Duration::from_std(config.state.horizon).unwrap_or(chrono::Duration::days(90));
     let expired = shared.blocking(move |s| s.expire(cutoff)).await?;
