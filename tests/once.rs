@@ -250,6 +250,19 @@ fn broken_feed_is_counted_as_failed_and_named() {
     assert!(recs.is_empty());
     assert!(stderr.contains("1 failed"), "{stderr}");
     assert!(stderr.contains("feed.xml"), "{stderr}");
+    // The state store says why, for `newswire status`.
+    let out = Command::cargo_bin("newswire")
+        .unwrap()
+        .env_remove("NEWSWIRE_CONFIG")
+        .arg("-c")
+        .arg(&cfg)
+        .arg("status")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("last: Failed (cannot parse feed"), "{text}");
+    assert!(text.contains("error streak: 1"), "{text}");
 }
 
 #[test]

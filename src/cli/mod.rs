@@ -3,6 +3,7 @@
 mod check_config;
 mod extract;
 mod once;
+mod status;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -45,6 +46,8 @@ enum Command {
     CheckConfig,
     /// Poll every feed once, write every new article, print a summary.
     Once,
+    /// Show what the state store knows: feeds, last results, next due times, counts.
+    Status,
 }
 
 /// Parses arguments, runs the subcommand, maps errors to exit codes.
@@ -71,6 +74,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Extract(args) => extract::run(&config, args),
         Command::CheckConfig => check_config::run(&config),
         Command::Once => once::run(&config),
+        Command::Status => status::run(&config),
     }
 }
 
