@@ -103,11 +103,11 @@ pub fn content_id(bytes: &[u8]) -> String {
 
 fn digest_id(bytes: &[u8]) -> String {
     let digest = Sha256::digest(bytes);
-    hex16(&digest[..16])
+    hex(&digest[..16])
 }
 
 /// Lower-case hex of `bytes`.
-fn hex16(bytes: &[u8]) -> String {
+pub(crate) fn hex(bytes: &[u8]) -> String {
     use std::fmt::Write;
     let mut s = String::with_capacity(bytes.len() * 2);
     for b in bytes {

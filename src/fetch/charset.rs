@@ -43,14 +43,7 @@ pub struct Decoded {
 /// HTTP `Content-Type`, if any; `tld` (e.g. `b"ru"`) hints the detector.
 pub fn decode_html(bytes: &[u8], header_charset: Option<&str>, tld: Option<&[u8]>) -> Decoded {
     let (encoding, source) = choose_encoding(bytes, header_charset, tld);
-    // `decode` strips a BOM of the chosen encoding and replaces bad sequences.
-    let (text, _, had_errors) = encoding.decode(bytes);
-    Decoded {
-        text: text.into_owned(),
-        encoding,
-        source,
-        had_errors,
-    }
+    decode_as(bytes, encoding, source)
 }
 
 /// Decodes an XML document (a feed): BOM → HTTP header → the XML
@@ -66,6 +59,12 @@ pub fn decode_xml(bytes: &[u8], header_charset: Option<&str>) -> Decoded {
     } else {
         choose_encoding(bytes, None, None)
     };
+    decode_as(bytes, encoding, source)
+}
+
+/// Decodes `bytes` with the chosen encoding. `decode` strips a BOM of that
+/// encoding and replaces bad sequences.
+fn decode_as(bytes: &[u8], encoding: &'static Encoding, source: CharsetSource) -> Decoded {
     let (text, _, had_errors) = encoding.decode(bytes);
     Decoded {
         text: text.into_owned(),

@@ -13,6 +13,8 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
+
+use super::lock;
 use tokio::time::Instant;
 
 /// Idle slots are pruned once the table holds this many.
@@ -107,12 +109,6 @@ impl HostLimits {
             })
         }))
     }
-}
-
-/// Locks a mutex, recovering the data if a holder panicked: the values
-/// guarded here (a table of slots, a timestamp) stay valid either way.
-fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
 #[cfg(test)]

@@ -15,7 +15,7 @@ use robotxt::Robots;
 use tokio::time::Instant;
 use url::Url;
 
-use super::{FetchError, Fetcher};
+use super::{FetchError, Fetcher, lock};
 
 /// Cached entries are dropped (oldest first) past this many origins.
 const MAX_ORIGINS: usize = 10_000;
@@ -116,10 +116,6 @@ fn verdict(robots: &Robots, url: &Url) -> Verdict {
         allowed: robots.is_url_allowed(url),
         crawl_delay: robots.crawl_delay(),
     }
-}
-
-fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
 #[cfg(test)]

@@ -11,7 +11,7 @@ use crate::canonical;
 use crate::config::{FeedConfig, ScheduleConfig};
 use crate::feeds::parse_feed;
 use crate::fetch::client::ACCEPT_FEED;
-use crate::fetch::{FetchError, Request, retry};
+use crate::fetch::{Request, retry};
 use crate::record::FeedInfo;
 use crate::state::{ArticleJob, FeedState, FeedStatus};
 
@@ -56,7 +56,7 @@ pub async fn poll_feed(shared: &Shared, feed: &FeedConfig) -> Result<PollResult,
                     state.etag = header(reqwest::header::ETAG);
                     state.last_modified = header(reqwest::header::LAST_MODIFIED);
                     server_wait = max_age(&page.headers);
-                    let hash = hex(&Sha256::digest(&page.body));
+                    let hash = canonical::hex(&Sha256::digest(&page.body));
                     if state.body_hash.as_deref() == Some(hash.as_str()) {
                         Ok(FeedStatus::NotModified)
                     } else {
@@ -80,7 +80,7 @@ pub async fn poll_feed(shared: &Shared, feed: &FeedConfig) -> Result<PollResult,
                 }
                 Err(e) => {
                     server_wait = retry::retry_after(&e);
-                    Err(describe(&e))
+                    Err(e.to_string())
                 }
             }
         }
@@ -193,12 +193,4 @@ fn unit_random() -> f64 {
         .build_hasher()
         .finish();
     (h >> 11) as f64 / (1u64 << 53) as f64
-}
-
-fn describe(e: &FetchError) -> String {
-    e.to_string()
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
