@@ -3,6 +3,7 @@
 mod check_config;
 mod extract;
 mod once;
+mod run;
 mod status;
 
 use std::path::PathBuf;
@@ -45,7 +46,9 @@ enum Command {
     /// Validate the configuration and print it, resolved.
     CheckConfig,
     /// Poll every feed once, write every new article, print a summary.
-    Once,
+    Once(once::OnceArgs),
+    /// Run the worker: poll feeds when due until SIGINT/SIGTERM.
+    Run,
     /// Show what the state store knows: feeds, last results, next due times, counts.
     Status,
 }
@@ -73,7 +76,8 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Command::Extract(args) => extract::run(&config, args),
         Command::CheckConfig => check_config::run(&config),
-        Command::Once => once::run(&config),
+        Command::Once(args) => once::run(&config, args),
+        Command::Run => run::run(&config),
         Command::Status => status::run(&config),
     }
 }

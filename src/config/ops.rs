@@ -20,6 +20,11 @@ impl Default for OpsConfig {
 }
 
 impl OpsConfig {
+    /// The listen address, or `None` when the endpoint is off.
+    pub fn listen_addr(&self) -> Option<std::net::SocketAddr> {
+        self.listen.parse().ok()
+    }
+
     /// Adds every problem with these settings to `problems`.
     pub(crate) fn validate(&self, problems: &mut Vec<String>) {
         if !self.listen.is_empty() && self.listen.parse::<std::net::SocketAddr>().is_err() {

@@ -177,7 +177,10 @@ impl Pipeline {
 
         let mut doc = Doc::parse(&text.decoded.text, base, record);
         for (name, stage) in &self.stages {
+            let started = std::time::Instant::now();
             let outcome = catch_unwind(AssertUnwindSafe(|| stage(&mut doc)));
+            metrics::histogram!(crate::ops::metrics::STAGE_SECONDS, "stage" => name.as_str())
+                .record(started.elapsed().as_secs_f64());
             match outcome {
                 Ok(Ok(())) => {}
                 Ok(Err(e)) => doc.record.warnings.push(e.to_string()),

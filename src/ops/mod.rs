@@ -1,3 +1,5 @@
-//! Operating newswire: logging (and, with the daemon, metrics and health).
+//! Operating newswire: logging, Prometheus metrics and the health endpoint.
 
 pub mod logging;
+pub mod metrics;
+pub mod server;

@@ -120,6 +120,16 @@ impl Store {
         std::fs::metadata(&self.path).map_or(0, |m| m.len())
     }
 
+    /// Checks that the store still answers reads (the readiness probe).
+    pub fn ping(&self) -> Result<(), StateError> {
+        (|| -> Result<(), redb::Error> {
+            let txn = self.db.begin_read()?;
+            txn.open_table(META)?;
+            Ok(())
+        })()
+        .map_err(|e| self.db_err(e))
+    }
+
     /// Runs `f` in one write transaction and commits it durably.
     fn write<T>(
         &self,

@@ -6,6 +6,7 @@ use url::Url;
 use super::{Shared, WorkerError, polite_get};
 use crate::extract::Page;
 use crate::fetch::Request;
+use crate::ops::metrics;
 use crate::record::{Article, HttpInfo};
 use crate::state::ArticleJob;
 
@@ -83,9 +84,18 @@ pub async fn process(shared: &Shared, job: ArticleJob) -> Result<ArticleOutcome,
         final_url: Some(page.final_url),
         fetched_at: Utc::now(),
     };
+    metrics::count(metrics::ARTICLES_FETCHED);
     let pipeline = shared.pipeline.clone();
     let feed = job.feed.clone();
-    let mut record = tokio::task::spawn_blocking(move || pipeline.run(input)).await?;
+    let mut record = {
+        // A closed semaphore only happens at shutdown: extract anyway.
+        let _permit = shared.extract_permits.acquire().await.ok();
+        let started = std::time::Instant::now();
+        let record = tokio::task::spawn_blocking(move || pipeline.run(input)).await?;
+        metrics::step("extract", started.elapsed());
+        record
+    };
+    metrics::count(metrics::ARTICLES_EXTRACTED);
     record.feed = Some(feed);
     let mut ids = vec![job.id.clone()];
     if record.id != job.id {

@@ -7,12 +7,19 @@
 //!   extraction on the blocking pool).
 //! - [`output`]: the sinks and the dead letter; durable flush, then the
 //!   articles are marked done.
+//! - [`writer`]: outcomes into the sinks; durable flush, then the
+//!   articles are marked done.
 //! - [`once`]: `newswire once`, one pass over every feed.
+//! - [`run`]: `newswire run`, the daemon; [`scheduler`] decides which
+//!   feed is due.
 
 pub mod article;
 pub mod once;
 pub mod output;
 pub mod poll;
+pub mod run;
+pub mod scheduler;
+pub mod writer;
 
 use std::sync::Arc;
 
@@ -23,7 +30,9 @@ use crate::fetch::robots::RobotsCache;
 use crate::fetch::{FetchError, Fetcher};
 use crate::state::Store;
 
-pub use once::{Summary, run_once};
+pub use once::{Progress, run_once};
+pub use run::run;
+pub use writer::Summary;
 
 /// Why the worker could not start or had to stop.
 #[derive(Debug, thiserror::Error)]
@@ -40,6 +49,9 @@ pub enum WorkerError {
     /// A sink failed; records are not lost (they stay pending).
     #[error(transparent)]
     Sink(#[from] output::OutputError),
+    /// The ops endpoint could not start.
+    #[error(transparent)]
+    Ops(#[from] crate::ops::server::ServerError),
     /// A blocking task could not be joined (a bug or shutdown).
     #[error("internal task failed: {0}")]
     Join(#[from] tokio::task::JoinError),
@@ -60,6 +72,9 @@ pub struct Shared {
     pub robots: Option<Arc<RobotsCache>>,
     /// The extraction pipeline.
     pub pipeline: Pipeline,
+    /// Bounds extractions running at once to `worker.extract_threads`, so
+    /// that many fetched pages queue as bytes rather than as parsed trees.
+    pub extract_permits: Arc<tokio::sync::Semaphore>,
 }
 
 impl Shared {
@@ -83,6 +98,7 @@ impl Shared {
             )),
             robots,
             pipeline: Pipeline::new(&config.extract),
+            extract_permits: Arc::new(tokio::sync::Semaphore::new(config.worker.extract_threads())),
         })
     }
 
@@ -108,7 +124,10 @@ pub async fn polite_get(
     loop {
         let result = {
             let _permit = shared.hosts.acquire(&host).await;
-            shared.fetcher.request(url, req).await
+            let started = std::time::Instant::now();
+            let result = shared.fetcher.request(url, req).await;
+            crate::ops::metrics::step("fetch", started.elapsed());
+            result
         };
         match result {
             Err(e) if attempt < shared.config.fetch.retries && retry::is_transient(&e) => {

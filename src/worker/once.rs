@@ -6,54 +6,59 @@
 //! running `once` twice writes no record twice.
 
 use std::collections::HashSet;
+use std::net::SocketAddr;
+use std::sync::Arc;
 
-use chrono::Utc;
 use futures_util::StreamExt;
-use serde::Serialize;
+use tokio_util::sync::CancellationToken;
 
-use super::article::{ArticleOutcome, process};
-use super::output::Output;
+use super::article::process;
 use super::poll::poll_feed;
+use super::writer::{self, Summary, Writer};
 use super::{Shared, WorkerError};
 use crate::config::Config;
-use crate::extract::stages::dedup::DedupEntry;
 use crate::feeds::list::feed_list;
-use crate::state::{FeedStatus, Outcome};
+use crate::ops::server::{self, Health};
+use crate::state::FeedStatus;
 
-/// State-store key of the near-duplicate index snapshot.
-const DEDUP_KEY: &str = "dedup_index";
-
-/// What one pass did, printed by `once`.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
-pub struct Summary {
-    /// Feeds fetched and parsed.
-    pub feeds_ok: u64,
-    /// Feeds that answered 304 or sent the same body.
-    pub feeds_not_modified: u64,
-    /// Feeds that failed.
-    pub feeds_failed: u64,
-    /// Records written to every sink.
-    pub articles_written: u64,
-    /// Articles that went to the dead letter.
-    pub articles_failed: u64,
-    /// Links whose canonical article was already delivered.
-    pub articles_duplicate: u64,
+/// Hooks for showing how far a pass is; `once` draws a progress bar with
+/// them when stderr is a terminal. Every method defaults to doing nothing.
+pub trait Progress: Send + Sync {
+    /// The pass will poll `total` feeds.
+    fn feeds(&self, _total: u64) {}
+    /// One feed poll finished.
+    fn feed_done(&self) {}
+    /// `n` more articles are queued.
+    fn articles(&self, _n: u64) {}
+    /// One article was written, dead-lettered or skipped.
+    fn article_done(&self) {}
 }
 
-/// Runs one pass over every feed.
-pub async fn run_once(config: &Config) -> Result<Summary, WorkerError> {
+/// No progress display.
+impl Progress for () {}
+
+/// Runs one pass over every feed. With `listen`, the ops endpoint serves
+/// `/metrics` for the length of the pass.
+pub async fn run_once(
+    config: &Config,
+    listen: Option<SocketAddr>,
+    progress: &dyn Progress,
+) -> Result<Summary, WorkerError> {
     let feeds = feed_list(config)?;
     let shared = Shared::new(config)?;
-    let mut output = Output::open(config)?;
-    let mut summary = Summary::default();
-
-    // The near-duplicate index outlives the run: earlier runs' articles count.
-    let remembered = shared
-        .blocking(|s| s.meta::<Vec<DedupEntry>>(DEDUP_KEY))
-        .await?;
-    if let Some(entries) = remembered {
-        shared.pipeline.restore_dedup(entries);
-    }
+    let stop_ops = CancellationToken::new();
+    let _stop_ops_on_return = stop_ops.clone().drop_guard();
+    let health = match listen {
+        None => None,
+        Some(addr) => {
+            let health = Arc::new(Health::new(Arc::clone(&shared.store)));
+            server::serve(addr, Arc::clone(&health), stop_ops.clone()).await?;
+            health.set_accepting(true);
+            Some(health)
+        }
+    };
+    let mut writer = Writer::open(&shared, health)?;
+    writer::restore_dedup(&shared).await?;
 
     let mut jobs = shared.blocking(|s| s.pending()).await?;
     if !jobs.is_empty() {
@@ -62,21 +67,25 @@ pub async fn run_once(config: &Config) -> Result<Summary, WorkerError> {
             "resuming articles left pending by an earlier run"
         );
     }
-    let polls = futures_util::stream::iter(feeds.iter())
+    progress.feeds(feeds.len() as u64);
+    let mut feed_counts = Summary::default();
+    let mut polls = futures_util::stream::iter(feeds.iter())
         .map(|feed| poll_feed(&shared, feed))
         .buffer_unordered(config.worker.feed_concurrency);
-    let results: Vec<_> = polls.collect().await;
-    for result in results {
+    while let Some(result) = polls.next().await {
         let result = result?;
         match result.status {
-            FeedStatus::Ok => summary.feeds_ok += 1,
-            FeedStatus::NotModified => summary.feeds_not_modified += 1,
-            FeedStatus::Failed | FeedStatus::New => summary.feeds_failed += 1,
+            FeedStatus::Ok => feed_counts.feeds_ok += 1,
+            FeedStatus::NotModified => feed_counts.feeds_not_modified += 1,
+            FeedStatus::Failed | FeedStatus::New => feed_counts.feeds_failed += 1,
         }
         jobs.extend(result.new_jobs);
+        progress.feed_done();
     }
+    drop(polls);
     let mut seen = HashSet::new();
     jobs.retain(|j| seen.insert(j.id.clone()));
+    progress.articles(jobs.len() as u64);
 
     let mut outcomes = futures_util::stream::iter(jobs)
         .map(|job| {
@@ -84,53 +93,14 @@ pub async fn run_once(config: &Config) -> Result<Summary, WorkerError> {
             async move { process(&shared, job).await }
         })
         .buffer_unordered(config.worker.fetch_concurrency);
-    let mut done: Vec<(String, Outcome)> = Vec::new();
-    let mut unflushed = 0usize;
     while let Some(outcome) = outcomes.next().await {
-        match outcome? {
-            ArticleOutcome::Record { record, ids } => {
-                output.write(&record)?;
-                summary.articles_written += 1;
-                unflushed += 1;
-                done.extend(ids.into_iter().map(|id| (id, Outcome::Delivered)));
-            }
-            ArticleOutcome::Duplicate { job } => {
-                summary.articles_duplicate += 1;
-                done.push((job.id, Outcome::Delivered));
-            }
-            ArticleOutcome::Dead { job, reason } => {
-                output.dead_letter(&job, &reason)?;
-                summary.articles_failed += 1;
-                done.push((job.id, Outcome::DeadLettered));
-            }
-        }
-        if unflushed >= config.worker.batch_size {
-            commit(&shared, &mut output, &mut done).await?;
-            unflushed = 0;
-        }
+        writer.accept(outcome?).await?;
+        progress.article_done();
     }
-    output.close()?;
-    commit(&shared, &mut output, &mut done).await?;
-    let entries = shared.pipeline.dedup_entries();
-    shared
-        .blocking(move |s| s.put_meta(DEDUP_KEY, &entries))
-        .await?;
-    let cutoff = Utc::now()
-        - chrono::Duration::from_std(config.state.horizon).unwrap_or(chrono::Duration::days(90));
-    let expired = shared.blocking(move |s| s.expire(cutoff)).await?;
-    if expired > 0 {
-        tracing::info!(expired, "forgot article ids past state.horizon");
-    }
+    let mut summary = writer.close().await?;
+    writer::expire_old_ids(&shared).await?;
+    summary.feeds_ok = feed_counts.feeds_ok;
+    summary.feeds_not_modified = feed_counts.feeds_not_modified;
+    summary.feeds_failed = feed_counts.feeds_failed;
     Ok(summary)
-}
-
-/// Flushes every sink durably, then marks the flushed articles done.
-async fn commit(
-    shared: &Shared,
-    output: &mut Output,
-    done: &mut Vec<(String, Outcome)>,
-) -> Result<(), WorkerError> {
-    output.flush()?;
-    let batch = std::mem::take(done);
-    shared.blocking(move |s| s.finish(&batch, Utc::now())).await
 }

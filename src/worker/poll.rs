@@ -12,6 +12,7 @@ use crate::config::{FeedConfig, ScheduleConfig};
 use crate::feeds::parse_feed;
 use crate::fetch::client::ACCEPT_FEED;
 use crate::fetch::{Request, retry};
+use crate::ops::metrics;
 use crate::record::FeedInfo;
 use crate::state::{ArticleJob, FeedState, FeedStatus};
 
@@ -22,6 +23,8 @@ pub struct PollResult {
     pub status: FeedStatus,
     /// Entries never seen before, now pending.
     pub new_jobs: Vec<ArticleJob>,
+    /// When the feed should be polled next.
+    pub next_due: chrono::DateTime<Utc>,
 }
 
 /// Polls one feed and saves its state.
@@ -32,6 +35,7 @@ pub async fn poll_feed(shared: &Shared, feed: &FeedConfig) -> Result<PollResult,
         .await?
         .unwrap_or_else(|| FeedState::new(&feed.url));
     let now = Utc::now();
+    let started = std::time::Instant::now();
     state.polls += 1;
     state.last_polled = Some(now);
     let mut new_jobs = Vec::new();
@@ -112,10 +116,24 @@ pub async fn poll_feed(shared: &Shared, feed: &FeedConfig) -> Result<PollResult,
         server_wait,
     );
     state.interval_secs = interval.as_secs();
-    state.next_due = chrono::Duration::from_std(interval).ok().map(|d| now + d);
+    let next_due = chrono::Duration::from_std(interval)
+        .ok()
+        .and_then(|d| now.checked_add_signed(d))
+        .unwrap_or(chrono::DateTime::<Utc>::MAX_UTC);
+    state.next_due = Some(next_due);
     let saved = state.clone();
     shared.blocking(move |s| s.put_feed(&saved)).await?;
-    Ok(PollResult { status, new_jobs })
+    metrics::step("poll", started.elapsed());
+    metrics::feed_polled(match status {
+        FeedStatus::Ok => "ok",
+        FeedStatus::NotModified => "not_modified",
+        FeedStatus::Failed | FeedStatus::New => "failed",
+    });
+    Ok(PollResult {
+        status,
+        new_jobs,
+        next_due,
+    })
 }
 
 /// Turns feed entries into jobs keyed by the canonical link's id.
@@ -170,20 +188,29 @@ fn next_interval(
     if state.error_streak > 0 {
         interval = cfg
             .min_interval
-            .saturating_mul(1u32 << state.error_streak.min(16));
+            .saturating_mul(1u32 << state.error_streak.min(16))
+            .max(server_wait.unwrap_or_default());
     }
     let interval = interval.clamp(cfg.min_interval, cfg.max_interval);
     let spread = 1.0 + cfg.jitter * (unit_random() * 2.0 - 1.0);
     interval.mul_f64(spread.max(0.0))
 }
 
-/// `Cache-Control: max-age` as a lower bound for the next poll.
+/// How long the server says the feed stays fresh: `Cache-Control: max-age`,
+/// else `Expires` (relative to now). A lower bound for the next poll.
 fn max_age(headers: &reqwest::header::HeaderMap) -> Option<Duration> {
-    let cc = headers.get(reqwest::header::CACHE_CONTROL)?.to_str().ok()?;
-    cc.split(',').find_map(|d| {
-        let secs = d.trim().strip_prefix("max-age=")?.parse::<u64>().ok()?;
-        Some(Duration::from_secs(secs))
-    })
+    let header = |name| headers.get(name).and_then(|v| v.to_str().ok());
+    if let Some(cc) = header(reqwest::header::CACHE_CONTROL) {
+        let max_age = cc.split(',').find_map(|d| {
+            let secs = d.trim().strip_prefix("max-age=")?.parse::<u64>().ok()?;
+            Some(Duration::from_secs(secs))
+        });
+        if max_age.is_some() {
+            return max_age;
+        }
+    }
+    let expires = chrono::DateTime::parse_from_rfc2822(header(reqwest::header::EXPIRES)?).ok()?;
+    (expires.with_timezone(&Utc) - Utc::now()).to_std().ok()
 }
 
 /// A number in [0, 1) that differs per call: enough for jitter.

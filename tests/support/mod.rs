@@ -20,6 +20,8 @@ type Route = (u16, Vec<(String, String)>, Vec<u8>);
 pub struct Site {
     pub base: String,
     routes: Arc<Mutex<HashMap<String, Route>>>,
+    /// Milliseconds every response waits before it is sent.
+    delay_ms: Arc<std::sync::atomic::AtomicU64>,
 }
 
 impl Site {
@@ -28,11 +30,15 @@ impl Site {
         let base = format!("http://{}", listener.local_addr().unwrap());
         let routes: Arc<Mutex<HashMap<String, Route>>> = Arc::default();
         let shared = Arc::clone(&routes);
+        let delay_ms: Arc<std::sync::atomic::AtomicU64> = Arc::default();
+        let delay = Arc::clone(&delay_ms);
         std::thread::spawn(move || {
             for stream in listener.incoming() {
                 let Ok(mut s) = stream else { continue };
                 let routes = Arc::clone(&shared);
+                let wait = delay.load(std::sync::atomic::Ordering::Relaxed);
                 std::thread::spawn(move || {
+                    std::thread::sleep(std::time::Duration::from_millis(wait));
                     let mut buf = vec![0u8; 8192];
                     let n = s.read(&mut buf).unwrap_or(0);
                     let req = String::from_utf8_lossy(&buf[..n]).to_string();
@@ -67,7 +73,17 @@ impl Site {
                 });
             }
         });
-        Site { base, routes }
+        Site {
+            base,
+            routes,
+            delay_ms,
+        }
+    }
+
+    /// Makes every later response wait `ms` milliseconds.
+    pub fn set_delay_ms(&self, ms: u64) {
+        self.delay_ms
+            .store(ms, std::sync::atomic::Ordering::Relaxed);
     }
 
     pub fn set(&self, path: &str, status: u16, headers: &[(&str, &str)], body: &[u8]) {
