@@ -4,12 +4,15 @@
 use std::io::IsTerminal;
 use std::net::SocketAddr;
 use std::process::ExitCode;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use anyhow::Context;
 use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
 use newswire::Config;
 use newswire::worker::Progress;
+use tokio_util::sync::CancellationToken;
 
 /// Options of `once`.
 #[derive(Debug, Args)]
@@ -29,14 +32,18 @@ pub fn run(config: &Config, args: OnceArgs) -> anyhow::Result<ExitCode> {
         .enable_all()
         .build()
         .context("cannot start the async runtime")?;
-    let bar = (!args.no_progress && std::io::stderr().is_terminal()).then(Bar::new);
-    let progress: &dyn Progress = match &bar {
-        Some(bar) => bar,
-        None => &(),
+    let bar = (!args.no_progress && std::io::stderr().is_terminal()).then(|| Arc::new(Bar::new()));
+    let progress: Arc<dyn Progress> = match &bar {
+        Some(bar) => Arc::clone(bar) as Arc<dyn Progress>,
+        None => Arc::new(()),
     };
-    let summary = runtime.block_on(newswire::worker::run_once(config, args.listen, progress));
+    let summary = runtime.block_on(async {
+        let shutdown = CancellationToken::new();
+        tokio::spawn(super::run::watch_signals(shutdown.clone()));
+        newswire::worker::run_once(config, args.listen, progress, shutdown).await
+    });
     if let Some(bar) = &bar {
-        bar.0.finish_and_clear();
+        bar.bar.finish_and_clear();
     }
     let summary = summary?;
     eprintln!(
@@ -59,34 +66,63 @@ pub fn require_feeds(config: &Config) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// A progress bar on stderr: feeds first, then articles.
-struct Bar(ProgressBar);
+/// A progress bar on stderr over feeds and articles together; the message
+/// gives each count.
+struct Bar {
+    bar: ProgressBar,
+    feeds: AtomicU64,
+    feeds_done: AtomicU64,
+    articles: AtomicU64,
+    articles_done: AtomicU64,
+}
 
 impl Bar {
     fn new() -> Bar {
         let bar = ProgressBar::new(0);
-        let style = ProgressStyle::with_template("{prefix:>8} [{bar:30}] {pos}/{len} {elapsed}")
+        let style = ProgressStyle::with_template("[{bar:30}] {msg} ({elapsed})")
             .map(|s| s.progress_chars("=> "))
             .unwrap_or_else(|_| ProgressStyle::default_bar());
         bar.set_style(style);
-        Bar(bar)
+        Bar {
+            bar,
+            feeds: AtomicU64::new(0),
+            feeds_done: AtomicU64::new(0),
+            articles: AtomicU64::new(0),
+            articles_done: AtomicU64::new(0),
+        }
+    }
+
+    fn redraw(&self) {
+        let n = |a: &AtomicU64| a.load(Ordering::Relaxed);
+        self.bar.set_message(format!(
+            "feeds {}/{} · articles {}/{}",
+            n(&self.feeds_done),
+            n(&self.feeds),
+            n(&self.articles_done),
+            n(&self.articles)
+        ));
     }
 }
 
 impl Progress for Bar {
     fn feeds(&self, total: u64) {
-        self.0.set_prefix("feeds");
-        self.0.set_length(total);
+        self.feeds.fetch_add(total, Ordering::Relaxed);
+        self.bar.inc_length(total);
+        self.redraw();
     }
     fn feed_done(&self) {
-        self.0.inc(1);
+        self.feeds_done.fetch_add(1, Ordering::Relaxed);
+        self.bar.inc(1);
+        self.redraw();
     }
     fn articles(&self, n: u64) {
-        self.0.set_prefix("articles");
-        self.0.set_position(0);
-        self.0.set_length(n);
+        self.articles.fetch_add(n, Ordering::Relaxed);
+        self.bar.inc_length(n);
+        self.redraw();
     }
     fn article_done(&self) {
-        self.0.inc(1);
+        self.articles_done.fetch_add(1, Ordering::Relaxed);
+        self.bar.inc(1);
+        self.redraw();
     }
 }

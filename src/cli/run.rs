@@ -36,7 +36,7 @@ pub fn run(config: &Config) -> anyhow::Result<ExitCode> {
 }
 
 /// Cancels `shutdown` on the first SIGINT/SIGTERM; exits on the second.
-async fn watch_signals(shutdown: CancellationToken) {
+pub(super) async fn watch_signals(shutdown: CancellationToken) {
     #[cfg(unix)]
     let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).ok();
     for count in 0.. {

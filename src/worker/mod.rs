@@ -10,8 +10,9 @@
 //! - [`writer`]: outcomes into the sinks; durable flush, then the
 //!   articles are marked done.
 //! - [`once`]: `newswire once`, one pass over every feed.
-//! - [`run`]: `newswire run`, the daemon; [`scheduler`] decides which
-//!   feed is due.
+//! - [`run`]: the topology of `newswire run` (and `once`): bounded
+//!   channels between the [`tasks`]; [`scheduler`] decides which feed is
+//!   due.
 
 pub mod article;
 pub mod once;
@@ -19,6 +20,7 @@ pub mod output;
 pub mod poll;
 pub mod run;
 pub mod scheduler;
+pub mod tasks;
 pub mod writer;
 
 use std::sync::Arc;

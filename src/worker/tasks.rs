@@ -1,0 +1,306 @@
+//! The tasks of the worker's topology (see [`super::run`]): each one loops
+//! over its input channel and ends when the input closes or shutdown fires.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use tokio::sync::{Mutex, mpsc};
+use tokio::time::Instant;
+use tokio_util::sync::CancellationToken;
+
+use super::article::{ArticleOutcome, process};
+use super::once::Progress;
+use super::poll::poll_feed;
+use super::scheduler::Schedule;
+use super::writer::{self, Summary, Writer};
+use super::{Shared, WorkerError};
+use crate::config::FeedConfig;
+use crate::ops::metrics;
+use crate::ops::server::Health;
+use crate::state::{ArticleJob, FeedStatus};
+
+/// How often the writer saves the near-duplicate index and forgets ids past
+/// the horizon.
+const HOUSEKEEPING: Duration = Duration::from_secs(10 * 60);
+
+/// Feed poll results over the worker's life, for the summary.
+#[derive(Debug, Default)]
+pub struct FeedTally {
+    /// Feeds fetched and parsed.
+    pub ok: AtomicU64,
+    /// Feeds unchanged since the last poll.
+    pub not_modified: AtomicU64,
+    /// Feeds that failed.
+    pub failed: AtomicU64,
+}
+
+/// Every feed's first due time: the one saved by the last run, or now.
+pub async fn initial_schedule(
+    shared: &Shared,
+    feeds: &[FeedConfig],
+) -> Result<Schedule, WorkerError> {
+    let saved: std::collections::HashMap<String, Option<DateTime<Utc>>> = shared
+        .blocking(|s| s.feeds())
+        .await?
+        .into_iter()
+        .map(|f| (f.url, f.next_due))
+        .collect();
+    let now = Utc::now();
+    let latest = now
+        + chrono::Duration::from_std(shared.config.schedule.max_interval)
+            .unwrap_or(chrono::Duration::days(1));
+    let mut schedule = Schedule::default();
+    for (i, feed) in feeds.iter().enumerate() {
+        let due = saved.get(&feed.url).copied().flatten().unwrap_or(now);
+        // A shorter max_interval than last time takes effect at once.
+        schedule.insert(i, due.min(latest));
+    }
+    Ok(schedule)
+}
+
+/// Hands due feeds to the pollers and takes them back with their next due
+/// time. Without a way back (`once`), it hands out every feed once and
+/// ends, which closes the pollers' input. Ends at shutdown.
+pub async fn scheduler(
+    mut schedule: Schedule,
+    due: mpsc::Sender<usize>,
+    mut back: Option<mpsc::Receiver<(usize, DateTime<Utc>)>>,
+    shutdown: CancellationToken,
+) {
+    loop {
+        // In `once`, every feed is due now.
+        let now = if back.is_some() {
+            Utc::now()
+        } else {
+            DateTime::<Utc>::MAX_UTC
+        };
+        while let Some(i) = schedule.pop_due(now) {
+            tokio::select! {
+                biased;
+                () = shutdown.cancelled() => return,
+                sent = due.send(i) => if sent.is_err() { return },
+            }
+        }
+        let Some(back) = back.as_mut() else { return };
+        // Sleep at most a minute: the wall clock may jump (suspend, NTP).
+        let wait = schedule
+            .wait(Utc::now())
+            .unwrap_or(Duration::MAX)
+            .min(Duration::from_secs(60));
+        tokio::select! {
+            biased;
+            () = shutdown.cancelled() => return,
+            returned = back.recv() => match returned {
+                Some((i, next)) => schedule.insert(i, next),
+                None => return,
+            },
+            () = tokio::time::sleep(wait) => {}
+        }
+    }
+}
+
+/// Queues the articles an earlier run left pending.
+pub async fn resume(
+    jobs: Vec<ArticleJob>,
+    out: mpsc::Sender<ArticleJob>,
+    shutdown: CancellationToken,
+) {
+    if !jobs.is_empty() {
+        tracing::info!(
+            count = jobs.len(),
+            "resuming articles left pending by an earlier run"
+        );
+    }
+    for job in jobs {
+        tokio::select! {
+            biased;
+            () = shutdown.cancelled() => return,
+            sent = out.send(job) => if sent.is_err() { return },
+        }
+    }
+}
+
+/// What a poller task needs.
+pub struct Poller {
+    /// Client, store, pipeline.
+    pub shared: Shared,
+    /// The feed list; the channels carry indexes into it.
+    pub feeds: Arc<Vec<FeedConfig>>,
+    /// Due feeds, shared by every poller.
+    pub due: Arc<Mutex<mpsc::Receiver<usize>>>,
+    /// Polled feeds and their next due time (daemon only).
+    pub back: Option<mpsc::Sender<(usize, DateTime<Utc>)>>,
+    /// New articles for the fetchers.
+    pub jobs: mpsc::Sender<ArticleJob>,
+    /// Poll results.
+    pub tally: Arc<FeedTally>,
+    /// Progress display.
+    pub progress: Arc<dyn Progress>,
+    /// Stop taking feeds.
+    pub shutdown: CancellationToken,
+}
+
+/// Polls due feeds and queues their new entries. A poll cut short by
+/// shutdown loses nothing: claimed entries are pending in the store.
+pub async fn poller(p: Poller) {
+    loop {
+        let next = async { p.due.lock().await.recv().await };
+        let i = tokio::select! {
+            biased;
+            () = p.shutdown.cancelled() => return,
+            i = next => match i { Some(i) => i, None => return },
+        };
+        let Some(feed) = p.feeds.get(i) else { continue };
+        let polled = tokio::select! {
+            biased;
+            () = p.shutdown.cancelled() => return,
+            polled = poll_feed(&p.shared, feed) => polled,
+        };
+        let next_due = match polled {
+            Ok(result) => {
+                let counter = match result.status {
+                    FeedStatus::Ok => &p.tally.ok,
+                    FeedStatus::NotModified => &p.tally.not_modified,
+                    FeedStatus::Failed | FeedStatus::New => &p.tally.failed,
+                };
+                counter.fetch_add(1, Ordering::Relaxed);
+                p.progress.articles(result.new_jobs.len() as u64);
+                for job in result.new_jobs {
+                    tokio::select! {
+                        biased;
+                        () = p.shutdown.cancelled() => return,
+                        sent = p.jobs.send(job) => if sent.is_err() { return },
+                    }
+                }
+                result.next_due
+            }
+            Err(e) => {
+                // The store failed under this poll; try the feed again later.
+                tracing::error!(feed = %feed.url, "poll failed: {e}");
+                p.tally.failed.fetch_add(1, Ordering::Relaxed);
+                Utc::now()
+                    + chrono::Duration::from_std(p.shared.config.schedule.min_interval)
+                        .unwrap_or(chrono::Duration::minutes(5))
+            }
+        };
+        p.progress.feed_done();
+        if let Some(back) = &p.back
+            && back.send((i, next_due)).await.is_err()
+        {
+            return;
+        }
+    }
+}
+
+/// Fetches and extracts queued articles. Stops taking jobs at shutdown and
+/// drops the one in hand when the grace period is over.
+pub async fn fetcher(
+    shared: Shared,
+    jobs: Arc<Mutex<mpsc::Receiver<ArticleJob>>>,
+    out: mpsc::Sender<ArticleOutcome>,
+    shutdown: CancellationToken,
+    abandon: CancellationToken,
+) {
+    loop {
+        let next = async { jobs.lock().await.recv().await };
+        let job = tokio::select! {
+            biased;
+            () = shutdown.cancelled() => return,
+            job = next => match job { Some(job) => job, None => return },
+        };
+        metrics::gauge_add(metrics::ARTICLES_IN_FLIGHT, 1.0);
+        let url = job.url.clone();
+        let outcome = tokio::select! {
+            biased;
+            () = abandon.cancelled() => return,
+            outcome = process(&shared, job) => outcome,
+        };
+        match outcome {
+            Ok(outcome) => {
+                if out.send(outcome).await.is_err() {
+                    return;
+                }
+            }
+            Err(e) => {
+                // Only the store or the runtime fail here; the article
+                // stays pending and is retried at the next start.
+                metrics::gauge_add(metrics::ARTICLES_IN_FLIGHT, -1.0);
+                tracing::error!(%url, "article failed: {e}");
+            }
+        }
+    }
+}
+
+/// After shutdown, waits out the grace period, then abandons what is left.
+pub async fn grace_timer(
+    grace: Duration,
+    health: Arc<Health>,
+    shutdown: CancellationToken,
+    abandon: CancellationToken,
+) {
+    tokio::select! {
+        () = shutdown.cancelled() => {}
+        () = abandon.cancelled() => return,
+    }
+    health.set_accepting(false);
+    tracing::info!(
+        ?grace,
+        "shutting down: finishing articles in flight, then flushing"
+    );
+    tokio::select! {
+        () = abandon.cancelled() => {}
+        () = tokio::time::sleep(grace) => {
+            tracing::warn!(
+                "grace period over: abandoning articles still in flight; they stay pending and are fetched at the next start"
+            );
+            abandon.cancel();
+        }
+    }
+}
+
+/// Writes outcomes as they come, commits every `worker.flush_interval` (or
+/// full batch), and keeps the dedup index and id horizon up to date.
+pub async fn write_loop(
+    mut writer: Writer,
+    mut outcomes: mpsc::Receiver<ArticleOutcome>,
+    shared: &Shared,
+    progress: &dyn Progress,
+) -> Result<Summary, WorkerError> {
+    let flush_every = shared.config.worker.flush_interval;
+    let mut flush_at: Option<Instant> = None;
+    let mut housekeeping = tokio::time::interval_at(Instant::now() + HOUSEKEEPING, HOUSEKEEPING);
+    loop {
+        tokio::select! {
+            outcome = outcomes.recv() => {
+                let Some(outcome) = outcome else { break };
+                writer.accept(outcome).await?;
+                metrics::gauge_add(metrics::ARTICLES_IN_FLIGHT, -1.0);
+                progress.article_done();
+                if writer.has_uncommitted() {
+                    flush_at.get_or_insert_with(|| Instant::now() + flush_every);
+                } else {
+                    flush_at = None;
+                }
+            }
+            () = sleep_until(flush_at) => {
+                writer.commit().await?;
+                flush_at = None;
+            }
+            _ = housekeeping.tick() => {
+                writer::save_dedup(shared).await?;
+                writer::expire_old_ids(shared).await?;
+            }
+        }
+    }
+    writer.close().await
+}
+
+/// Sleeps until `at`, or forever when there is nothing to wait for.
+async fn sleep_until(at: Option<Instant>) {
+    match at {
+        Some(at) => tokio::time::sleep_until(at).await,
+        None => std::future::pending().await,
+    }
+}
