@@ -221,3 +221,123 @@ fn unit_random() -> f64 {
         .finish();
     (h >> 11) as f64 / (1u64 << 53) as f64
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cfg() -> ScheduleConfig {
+        ScheduleConfig {
+            jitter: 0.0,
+            ..ScheduleConfig::default()
+        }
+    }
+
+    fn feed(interval: Option<Duration>) -> FeedConfig {
+        FeedConfig {
+            url: "http://example.com/feed".to_owned(),
+            interval,
+            tags: Vec::new(),
+        }
+    }
+
+    fn state(interval_secs: u64, error_streak: u32) -> FeedState {
+        let mut s = FeedState::new("http://example.com/feed");
+        s.interval_secs = interval_secs;
+        s.error_streak = error_streak;
+        s
+    }
+
+    const MIN: u64 = 60;
+
+    #[test]
+    fn first_poll_uses_the_initial_interval() {
+        let got = next_interval(&cfg(), &feed(None), &state(0, 0), false, None);
+        assert_eq!(got, cfg().initial_interval);
+    }
+
+    #[test]
+    fn adaptive_interval_shrinks_on_news_and_grows_on_silence() {
+        let s = state(40 * MIN, 0);
+        let faster = next_interval(&cfg(), &feed(None), &s, true, None);
+        let slower = next_interval(&cfg(), &feed(None), &s, false, None);
+        assert_eq!(faster, Duration::from_secs(30 * MIN));
+        assert_eq!(slower, Duration::from_secs(60 * MIN));
+    }
+
+    #[test]
+    fn interval_stays_within_min_and_max() {
+        let fast = next_interval(&cfg(), &feed(None), &state(6 * MIN, 0), true, None);
+        assert_eq!(fast, cfg().min_interval);
+        let slow = next_interval(&cfg(), &feed(None), &state(20 * 3600, 0), false, None);
+        assert_eq!(slow, cfg().max_interval);
+        let fixed = next_interval(
+            &cfg(),
+            &feed(Some(Duration::from_secs(1))),
+            &state(0, 0),
+            false,
+            None,
+        );
+        assert_eq!(fixed, cfg().min_interval, "a fixed interval is clamped too");
+    }
+
+    #[test]
+    fn server_hints_are_a_lower_bound() {
+        let hint = Some(Duration::from_secs(3 * 3600));
+        let got = next_interval(&cfg(), &feed(None), &state(10 * MIN, 0), true, hint);
+        assert_eq!(got, Duration::from_secs(3 * 3600));
+    }
+
+    #[test]
+    fn errors_back_off_exponentially_but_never_past_max_or_below_retry_after() {
+        let s = |streak| state(10 * MIN, streak);
+        let one = next_interval(&cfg(), &feed(None), &s(1), false, None);
+        let three = next_interval(&cfg(), &feed(None), &s(3), false, None);
+        assert_eq!(one, cfg().min_interval * 2);
+        assert_eq!(three, cfg().min_interval * 8);
+        let many = next_interval(&cfg(), &feed(None), &s(30), false, None);
+        assert_eq!(many, cfg().max_interval, "a failing feed is still polled");
+        let retry_after = Some(Duration::from_secs(2 * 3600));
+        let got = next_interval(&cfg(), &feed(None), &s(1), false, retry_after);
+        assert_eq!(got, Duration::from_secs(2 * 3600));
+    }
+
+    #[test]
+    fn jitter_spreads_within_its_fraction() {
+        let c = ScheduleConfig {
+            jitter: 0.1,
+            ..ScheduleConfig::default()
+        };
+        for _ in 0..50 {
+            let got = next_interval(&c, &feed(None), &state(0, 0), false, None);
+            let base = c.initial_interval.as_secs_f64();
+            assert!(
+                (base * 0.9..=base * 1.1).contains(&got.as_secs_f64()),
+                "{got:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn freshness_comes_from_max_age_else_expires() {
+        use reqwest::header::{CACHE_CONTROL, EXPIRES, HeaderMap, HeaderValue};
+        let mut h = HeaderMap::new();
+        h.insert(
+            CACHE_CONTROL,
+            HeaderValue::from_static("public, max-age=900"),
+        );
+        assert_eq!(max_age(&h), Some(Duration::from_secs(900)));
+        let mut h = HeaderMap::new();
+        let later = (Utc::now() + chrono::Duration::hours(2)).to_rfc2822();
+        h.insert(EXPIRES, HeaderValue::from_str(&later).unwrap());
+        let got = max_age(&h).unwrap();
+        assert!(
+            got > Duration::from_secs(7000) && got <= Duration::from_secs(7200),
+            "{got:?}"
+        );
+        let mut h = HeaderMap::new();
+        h.insert(EXPIRES, HeaderValue::from_static("0"));
+        assert_eq!(max_age(&h), None, "an invalid Expires means already stale");
+        assert_eq!(max_age(&HeaderMap::new()), None);
+    }
+}
