@@ -20,6 +20,6 @@ pub use client::{FetchError, FetchedPage, Fetcher, Request};
 /// Locks a mutex, recovering the data if a holder panicked: the values the
 /// fetcher guards (host slots, timestamps, cached robots rules) stay valid
 /// either way.
-fn lock<T>(m: &std::sync::Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+pub(crate) fn lock<T>(m: &std::sync::Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
 }

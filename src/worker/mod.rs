@@ -5,6 +5,7 @@
 //!   next due time).
 //! - [`article`]: one article (robots.txt, per-host limits, retries,
 //!   extraction on the blocking pool).
+//! - [`queue`]: the fetchers' per-host, round-robin job queue.
 //! - [`output`]: the sinks and the dead letter; durable flush, then the
 //!   articles are marked done.
 //! - [`writer`]: outcomes into the sinks; durable flush, then the
@@ -18,6 +19,7 @@ pub mod article;
 pub mod once;
 pub mod output;
 pub mod poll;
+pub mod queue;
 pub mod run;
 pub mod scheduler;
 pub mod tasks;

@@ -6,6 +6,8 @@
 //!     └──── next due ───────┘ (run only)
 //! ```
 //!
+//! Between the pollers and the fetchers sits a [`JobQueue`] with a line per
+//! host, so fetchers are not stuck behind one host's politeness limits.
 //! Every arrow is a bounded channel (`worker.queue_capacity`), so a slow
 //! sink slows the fetchers, which slow the pollers, and memory stays flat
 //! however many feeds there are. There are `worker.feed_concurrency`
@@ -33,6 +35,7 @@ use tokio::task::JoinSet;
 use tokio_util::sync::CancellationToken;
 
 use super::once::Progress;
+use super::queue::JobQueue;
 use super::tasks::{self, FeedTally, Poller};
 use super::writer::{self, Summary, Writer};
 use super::{Shared, WorkerError};
@@ -126,11 +129,18 @@ pub async fn run_mode(
         }));
     }
     drop((job_tx, back_tx));
-    let job_rx = Arc::new(Mutex::new(job_rx));
+    // Up to 16 channel-fulls wait in per-host lines, so that the fetchers
+    // find work on other hosts while one host is at its politeness limit.
+    let queue = JobQueue::new(cap.saturating_mul(16), config.fetch.per_host_concurrency);
+    tasks.spawn(tasks::fill_queue(
+        job_rx,
+        Arc::clone(&queue),
+        shutdown.clone(),
+    ));
     for _ in 0..config.worker.fetch_concurrency {
         tasks.spawn(tasks::fetcher(
             shared.clone(),
-            Arc::clone(&job_rx),
+            Arc::clone(&queue),
             out_tx.clone(),
             shutdown.clone(),
             abandon.clone(),

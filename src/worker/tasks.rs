@@ -13,6 +13,7 @@ use tokio_util::sync::CancellationToken;
 use super::article::{ArticleOutcome, process};
 use super::once::Progress;
 use super::poll::poll_feed;
+use super::queue::JobQueue;
 use super::scheduler::Schedule;
 use super::writer::{self, Summary, Writer};
 use super::{Shared, WorkerError};
@@ -194,21 +195,42 @@ pub async fn poller(p: Poller) {
     }
 }
 
+/// Moves jobs from the pollers' channel into the per-host queue; closes
+/// the queue when every poller has finished (or at shutdown).
+pub async fn fill_queue(
+    mut jobs: mpsc::Receiver<ArticleJob>,
+    queue: Arc<JobQueue>,
+    shutdown: CancellationToken,
+) {
+    loop {
+        let job = tokio::select! {
+            biased;
+            () = shutdown.cancelled() => break,
+            job = jobs.recv() => match job { Some(job) => job, None => break },
+        };
+        tokio::select! {
+            biased;
+            () = shutdown.cancelled() => break,
+            () = queue.push(job) => {}
+        }
+    }
+    queue.close();
+}
+
 /// Fetches and extracts queued articles. Stops taking jobs at shutdown and
 /// drops the one in hand when the grace period is over.
 pub async fn fetcher(
     shared: Shared,
-    jobs: Arc<Mutex<mpsc::Receiver<ArticleJob>>>,
+    queue: Arc<JobQueue>,
     out: mpsc::Sender<ArticleOutcome>,
     shutdown: CancellationToken,
     abandon: CancellationToken,
 ) {
     loop {
-        let next = async { jobs.lock().await.recv().await };
-        let job = tokio::select! {
+        let (job, _host_slot) = tokio::select! {
             biased;
             () = shutdown.cancelled() => return,
-            job = next => match job { Some(job) => job, None => return },
+            next = queue.next() => match next { Some(next) => next, None => return },
         };
         metrics::gauge_add(metrics::ARTICLES_IN_FLIGHT, 1.0);
         let url = job.url.clone();
