@@ -25,9 +25,17 @@ COPY --from=build /src/target/release/newswire /usr/local/bin/newswire
 COPY config/newswire.toml /etc/newswire/newswire.toml
 COPY schema/article.schema.json /usr/share/newswire/article.schema.json
 ENV NEWSWIRE_CONFIG=/etc/newswire/newswire.toml \
-    NEWSWIRE_LOG__FORMAT=json
+    NEWSWIRE_LOG__FORMAT=json \
+    NEWSWIRE_OPS__LISTEN=0.0.0.0:9464
 VOLUME ["/var/lib/newswire/state", "/var/lib/newswire/output"]
 WORKDIR /var/lib/newswire
 USER newswire
+EXPOSE 9464
+# Ready = state store answering, sinks writable, taking work. bash's
+# /dev/tcp keeps curl out of the image.
+HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
+    CMD ["bash", "-c", "exec 3<>/dev/tcp/127.0.0.1/9464 && printf 'GET /readyz HTTP/1.0\\r\\n\\r\\n' >&3 && head -n1 <&3 | grep -q ' 200 '"]
+# `run` stops cleanly on SIGTERM (docker stop): give it the grace period.
+STOPSIGNAL SIGTERM
 ENTRYPOINT ["newswire"]
-CMD ["--help"]
+CMD ["run"]
