@@ -16,6 +16,9 @@ pub struct StateConfig {
     /// keeps the store bounded.
     #[serde(with = "humantime_serde")]
     pub horizon: Duration,
+    /// Memory the store may use to cache its pages. Reads of hot feed state
+    /// and recent ids come from here; the rest is read from disk.
+    pub cache_bytes: usize,
 }
 
 impl Default for StateConfig {
@@ -23,6 +26,7 @@ impl Default for StateConfig {
         StateConfig {
             dir: PathBuf::from("state"),
             horizon: Duration::from_secs(90 * 24 * 3600),
+            cache_bytes: 32 * 1024 * 1024,
         }
     }
 }
@@ -35,6 +39,9 @@ impl StateConfig {
         }
         if self.horizon < Duration::from_secs(3600) {
             problems.push("state.horizon must be at least 1h".to_owned());
+        }
+        if self.cache_bytes < 1024 * 1024 {
+            problems.push("state.cache_bytes must be at least 1048576 (1 MiB)".to_owned());
         }
     }
 }

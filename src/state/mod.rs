@@ -80,14 +80,24 @@ pub struct Store {
 }
 
 impl Store {
-    /// Opens (or creates) the store in `dir`.
+    /// Opens (or creates) the store in `dir` with the default page cache.
     pub fn open(dir: &Path) -> Result<Store, StateError> {
+        Store::open_with_cache(dir, crate::config::StateConfig::default().cache_bytes)
+    }
+
+    /// Opens (or creates) the store in `dir`, caching at most `cache_bytes`
+    /// of pages (redb's own default, 1 GiB, would dominate the worker's
+    /// memory).
+    pub fn open_with_cache(dir: &Path, cache_bytes: usize) -> Result<Store, StateError> {
         std::fs::create_dir_all(dir).map_err(|source| StateError::Dir {
             path: dir.to_path_buf(),
             source,
         })?;
         let path = dir.join(FILE_NAME);
-        let db = match Database::create(&path) {
+        let db = match redb::Builder::new()
+            .set_cache_size(cache_bytes)
+            .create(&path)
+        {
             Ok(db) => db,
             Err(redb::DatabaseError::DatabaseAlreadyOpen) => {
                 return Err(StateError::Locked { path });

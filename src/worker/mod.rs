@@ -84,7 +84,10 @@ pub struct Shared {
 impl Shared {
     /// Opens the state store and builds the client and pipeline.
     pub fn new(config: &Config) -> Result<Shared, WorkerError> {
-        let store = Arc::new(Store::open(&config.state.dir)?);
+        let store = Arc::new(Store::open_with_cache(
+            &config.state.dir,
+            config.state.cache_bytes,
+        )?);
         let fetcher = Fetcher::new(&config.fetch)?;
         let robots = config.fetch.robots.then(|| {
             Arc::new(RobotsCache::new(
