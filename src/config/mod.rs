@@ -37,7 +37,7 @@ pub use fetch::FetchConfig;
 pub use log::{LogConfig, LogFormat};
 pub use ops::OpsConfig;
 pub use schedule::ScheduleConfig;
-pub use sinks::{Compression, DeadLetterConfig, FileSinkConfig, SinkConfig};
+pub use sinks::{Compression, DeadLetterConfig, FileSinkConfig, NatsSinkConfig, SinkConfig};
 pub use state::StateConfig;
 pub use worker::WorkerConfig;
 

@@ -13,6 +13,63 @@ pub enum SinkConfig {
     Stdout,
     /// NDJSON files in a directory, rotated, optionally compressed.
     File(FileSinkConfig),
+    /// One message per record on a NATS JetStream stream.
+    Nats(NatsSinkConfig),
+}
+
+/// A NATS JetStream sink.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NatsSinkConfig {
+    /// Server URL, e.g. `nats://127.0.0.1:4222` (several: comma-separated).
+    pub url: String,
+    /// Subject every record is published on.
+    #[serde(default = "default_subject")]
+    pub subject: String,
+    /// The stream that stores `subject`.
+    #[serde(default = "default_stream")]
+    pub stream: String,
+    /// Create the stream (file storage) when it does not exist; when false,
+    /// a missing stream is a startup error.
+    #[serde(default = "default_true")]
+    pub create_stream: bool,
+    /// Window in which the server drops a record re-published with the same
+    /// id (only used when newswire creates the stream).
+    #[serde(default = "default_duplicate_window", with = "humantime_serde")]
+    pub duplicate_window: Duration,
+    /// A `.creds` file for servers that require authentication.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub credentials: Option<PathBuf>,
+    /// How long to wait for the connection at start.
+    #[serde(default = "default_nats_connect_timeout", with = "humantime_serde")]
+    pub connect_timeout: Duration,
+    /// How long a flush waits for the stream to acknowledge a record.
+    #[serde(default = "default_ack_timeout", with = "humantime_serde")]
+    pub ack_timeout: Duration,
+}
+
+fn default_subject() -> String {
+    "newswire.articles".to_owned()
+}
+
+fn default_stream() -> String {
+    "NEWSWIRE".to_owned()
+}
+
+fn default_true() -> bool {
+    true
+}
+
+fn default_duplicate_window() -> Duration {
+    Duration::from_secs(24 * 3600)
+}
+
+fn default_nats_connect_timeout() -> Duration {
+    Duration::from_secs(10)
+}
+
+fn default_ack_timeout() -> Duration {
+    Duration::from_secs(10)
 }
 
 /// A rotating NDJSON file sink.
@@ -63,6 +120,24 @@ pub enum Compression {
 impl SinkConfig {
     /// Adds every problem with this sink to `problems`; `index` locates it.
     pub(crate) fn validate(&self, index: usize, problems: &mut Vec<String>) {
+        if let SinkConfig::Nats(n) = self {
+            if n.url.trim().is_empty() {
+                problems.push(format!("sinks[{index}].url must name a NATS server"));
+            }
+            if n.subject.is_empty() || n.subject.contains([' ', '*', '>']) {
+                problems.push(format!(
+                    "sinks[{index}].subject must be a literal subject (no spaces or wildcards)"
+                ));
+            }
+            if n.stream.is_empty() || n.stream.contains(['.', ' ', '*', '>']) {
+                problems.push(format!(
+                    "sinks[{index}].stream must be a stream name (no dots, spaces or wildcards)"
+                ));
+            }
+            if n.ack_timeout.is_zero() {
+                problems.push(format!("sinks[{index}].ack_timeout must be greater than 0"));
+            }
+        }
         if let SinkConfig::File(f) = self {
             if f.dir.as_os_str().is_empty() {
                 problems.push(format!("sinks[{index}].dir must not be empty"));

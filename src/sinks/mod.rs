@@ -3,9 +3,12 @@
 //! - [`ndjson`]: one JSON object per line to any writer (stdout).
 //! - [`file`]: rotating, optionally compressed NDJSON files, fsync'd per
 //!   flush, written under a `.part` name and renamed when complete.
+//! - [`nats`]: NATS JetStream, one message per record, deduplicated by id.
 
 pub mod file;
+pub mod nats;
 pub mod ndjson;
 
 pub use file::{FileSink, FileSinkError};
+pub use nats::{NatsSink, NatsSinkError};
 pub use ndjson::{NdjsonWriter, SinkError};

@@ -12,7 +12,7 @@ use serde_json::json;
 
 use crate::config::{Config, SinkConfig};
 use crate::record::Article;
-use crate::sinks::{FileSink, FileSinkError, NdjsonWriter, SinkError};
+use crate::sinks::{FileSink, FileSinkError, NatsSink, NatsSinkError, NdjsonWriter, SinkError};
 use crate::state::ArticleJob;
 
 /// Why an output failed.
@@ -24,6 +24,9 @@ pub enum OutputError {
     /// A file sink failed.
     #[error(transparent)]
     File(#[from] FileSinkError),
+    /// The NATS sink failed.
+    #[error(transparent)]
+    Nats(#[from] NatsSinkError),
     /// The dead-letter file failed.
     #[error("dead letter {path}: {source}")]
     DeadLetter {
@@ -38,6 +41,7 @@ pub enum OutputError {
 enum Sink {
     Stdout(NdjsonWriter<Stdout>),
     File(FileSink),
+    Nats(Box<NatsSink>),
 }
 
 /// All outputs of the worker.
@@ -56,7 +60,7 @@ impl std::fmt::Debug for Output {
 
 impl Output {
     /// Opens every configured sink (finishing files left by a crash).
-    pub fn open(config: &Config) -> Result<Output, OutputError> {
+    pub async fn open(config: &Config) -> Result<Output, OutputError> {
         let mut sinks = Vec::new();
         for sink in &config.sinks {
             match sink {
@@ -69,6 +73,9 @@ impl Output {
                         tracing::warn!(file = %path.display(), "finished an output file left by an interrupted run");
                     }
                     sinks.push(Sink::File(file));
+                }
+                SinkConfig::Nats(cfg) => {
+                    sinks.push(Sink::Nats(Box::new(NatsSink::connect(cfg).await?)));
                 }
             }
         }
@@ -96,11 +103,12 @@ impl Output {
     }
 
     /// Buffers one record in every sink.
-    pub fn write(&mut self, record: &Article) -> Result<(), OutputError> {
+    pub async fn write(&mut self, record: &Article) -> Result<(), OutputError> {
         for sink in &mut self.sinks {
             match sink {
                 Sink::Stdout(w) => w.write(record)?,
                 Sink::File(f) => f.write(record)?,
+                Sink::Nats(n) => n.write(record).await?,
             }
         }
         Ok(())
@@ -130,22 +138,24 @@ impl Output {
     }
 
     /// Makes everything written so far durable in every sink.
-    pub fn flush(&mut self) -> Result<(), OutputError> {
+    pub async fn flush(&mut self) -> Result<(), OutputError> {
         for sink in &mut self.sinks {
             match sink {
                 Sink::Stdout(w) => w.flush()?,
                 Sink::File(f) => f.flush()?,
+                Sink::Nats(n) => n.flush().await?,
             }
         }
         Ok(())
     }
 
     /// Flushes and completes every sink (shutdown).
-    pub fn close(&mut self) -> Result<(), OutputError> {
+    pub async fn close(&mut self) -> Result<(), OutputError> {
         for sink in &mut self.sinks {
             match sink {
                 Sink::Stdout(w) => w.flush()?,
                 Sink::File(f) => f.close()?,
+                Sink::Nats(n) => n.flush().await?,
             }
         }
         Ok(())

@@ -84,7 +84,7 @@ pub async fn run_mode(
     if let Some(addr) = listen {
         server::serve(addr, Arc::clone(&health), stop_ops.clone()).await?;
     }
-    let writer = Writer::open(&shared, Some(Arc::clone(&health)))?;
+    let writer = Writer::open(&shared, Some(Arc::clone(&health))).await?;
     writer::restore_dedup(&shared).await?;
     writer::expire_old_ids(&shared).await?;
     let pending = shared.blocking(|s| s.pending()).await?;

@@ -54,10 +54,10 @@ pub struct Writer {
 
 impl Writer {
     /// Opens every sink (finishing files a crash left behind).
-    pub fn open(shared: &Shared, health: Option<Arc<Health>>) -> Result<Writer, WorkerError> {
+    pub async fn open(shared: &Shared, health: Option<Arc<Health>>) -> Result<Writer, WorkerError> {
         Ok(Writer {
             shared: shared.clone(),
-            output: Output::open(&shared.config)?,
+            output: Output::open(&shared.config).await?,
             done: Vec::new(),
             unflushed: 0,
             health,
@@ -69,7 +69,7 @@ impl Writer {
     pub async fn accept(&mut self, outcome: ArticleOutcome) -> Result<(), WorkerError> {
         match outcome {
             ArticleOutcome::Record { record, ids } => {
-                self.output.write(&record)?;
+                self.output.write(&record).await?;
                 self.unflushed += 1;
                 self.done
                     .extend(ids.into_iter().map(|id| (id, Outcome::Delivered)));
@@ -103,7 +103,7 @@ impl Writer {
             return Ok(());
         }
         let started = Instant::now();
-        let flushed = self.output.flush();
+        let flushed = self.output.flush().await;
         if let Some(health) = &self.health {
             health.set_sinks_ok(flushed.is_ok());
         }
@@ -121,7 +121,7 @@ impl Writer {
     /// Commits, completes every sink and saves the near-duplicate index.
     pub async fn close(mut self) -> Result<Summary, WorkerError> {
         self.commit().await?;
-        self.output.close()?;
+        self.output.close().await?;
         save_dedup(&self.shared).await?;
         Ok(self.summary)
     }
