@@ -5,10 +5,12 @@
 //! token (the user agent up to the first `/`) or else `*`. A missing file
 //! (4xx) allows everything; a server error or an unreachable host disallows
 //! everything until the entry expires, as the RFC asks. `Crawl-delay` is
-//! reported so the caller can space requests further.
+//! reported so the caller can space requests further. Concurrent checks of
+//! one origin share a single fetch: a burst of articles from a new host
+//! costs that host one robots.txt request, not one per article.
 
 use std::collections::HashMap;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use robotxt::Robots;
@@ -41,6 +43,9 @@ pub struct RobotsCache {
     agent: String,
     ttl: Duration,
     entries: Mutex<HashMap<String, Entry>>,
+    /// Origins whose robots.txt is being fetched; later checks wait on the
+    /// lock, then find the entry cached.
+    inflight: Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>,
 }
 
 impl RobotsCache {
@@ -56,6 +61,7 @@ impl RobotsCache {
             agent,
             ttl,
             entries: Mutex::new(HashMap::new()),
+            inflight: Mutex::new(HashMap::new()),
         }
     }
 
@@ -63,6 +69,11 @@ impl RobotsCache {
     /// cached or has expired.
     pub async fn check(&self, fetcher: &Fetcher, url: &Url) -> Verdict {
         let origin = url.origin().ascii_serialization();
+        if let Some(v) = self.cached(&origin, url) {
+            return v;
+        }
+        let flight = Arc::clone(lock(&self.inflight).entry(origin.clone()).or_default());
+        let _fetching = flight.lock().await;
         if let Some(v) = self.cached(&origin, url) {
             return v;
         }
@@ -82,12 +93,15 @@ impl RobotsCache {
             entries.remove(&oldest);
         }
         entries.insert(
-            origin,
+            origin.clone(),
             Entry {
                 robots,
                 fetched: Instant::now(),
             },
         );
+        drop(entries);
+        // Waiters hold their own handle; newcomers find the entry cached.
+        lock(&self.inflight).remove(&origin);
         verdict
     }
 
@@ -124,7 +138,6 @@ mod tests {
     use crate::config::FetchConfig;
     use std::io::{Read, Write};
     use std::net::TcpListener;
-    use std::sync::Arc;
     use std::sync::atomic::{AtomicUsize, Ordering};
 
     /// A loopback server answering every request with `status` and `body`,
@@ -173,6 +186,22 @@ mod tests {
         assert_eq!(v.crawl_delay, Some(Duration::from_secs(3)));
         assert!(!cache.check(&f, &closed).await.allowed);
         assert_eq!(hits.load(Ordering::SeqCst), 1, "robots.txt fetched once");
+    }
+
+    #[tokio::test]
+    async fn concurrent_checks_of_one_origin_fetch_once() {
+        let (base, hits) = serve(200, "User-agent: *\nDisallow: /private/\n");
+        let cache = Arc::new(RobotsCache::new("newswire", Duration::from_secs(60)));
+        let f = fetcher();
+        let checks = (0..8).map(|i| {
+            let (cache, f) = (Arc::clone(&cache), f.clone());
+            let url = Url::parse(&format!("{base}/news/{i}")).unwrap();
+            tokio::spawn(async move { cache.check(&f, &url).await.allowed })
+        });
+        for check in checks.collect::<Vec<_>>() {
+            assert!(check.await.unwrap());
+        }
+        assert_eq!(hits.load(Ordering::SeqCst), 1);
     }
 
     #[tokio::test]
