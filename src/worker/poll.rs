@@ -166,13 +166,16 @@ fn next_interval(
     } else {
         previous.mul_f64(1.5)
     };
-    let mut interval = base.max(server_wait.unwrap_or_default());
-    if state.error_streak > 0 {
-        interval = cfg
-            .min_interval
-            .saturating_mul(1u32 << state.error_streak.min(16));
-    }
-    let interval = interval.clamp(cfg.min_interval, cfg.max_interval);
+    let interval = if state.error_streak > 0 {
+        cfg.min_interval
+            .saturating_mul(1u32 << state.error_streak.min(16))
+    } else {
+        base
+    };
+    // The server's wish (Retry-After on a 503, max-age) holds on errors too.
+    let interval = interval
+        .max(server_wait.unwrap_or_default())
+        .clamp(cfg.min_interval, cfg.max_interval);
     let spread = 1.0 + cfg.jitter * (unit_random() * 2.0 - 1.0);
     interval.mul_f64(spread.max(0.0))
 }
@@ -193,4 +196,30 @@ fn unit_random() -> f64 {
         .build_hasher()
         .finish();
     (h >> 11) as f64 / (1u64 << 53) as f64
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn retry_after_holds_while_the_feed_is_failing() {
+        let cfg = ScheduleConfig::default();
+        let feed = FeedConfig {
+            url: "http://x/feed".to_owned(),
+            interval: None,
+            tags: Vec::new(),
+        };
+        let mut state = FeedState::new(&feed.url);
+        state.error_streak = 1;
+        let asked = Duration::from_secs(7200);
+        let next = next_interval(&cfg, &feed, &state, false, Some(asked));
+        assert!(next >= asked.mul_f64(1.0 - cfg.jitter), "{next:?}");
+        // Without a server wish, the error backoff applies.
+        let next = next_interval(&cfg, &feed, &state, false, None);
+        assert!(
+            next <= (cfg.min_interval * 2).mul_f64(1.0 + cfg.jitter),
+            "{next:?}"
+        );
+    }
 }
