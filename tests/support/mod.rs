@@ -38,6 +38,8 @@ pub enum Behaviour {
     },
     /// No `Content-Length`: the body ends when the connection closes.
     NoLength,
+    /// Silence for this long before anything is sent.
+    Silent(Duration),
 }
 
 /// One response of the simulated server.
@@ -203,6 +205,11 @@ fn serve(mut s: TcpStream, routes: &Mutex<Routes>) {
     }
     head.push_str("\r\n");
     match response.behaviour {
+        Behaviour::Silent(pause) => {
+            std::thread::sleep(pause);
+            let _ = s.write_all(head.as_bytes());
+            let _ = s.write_all(&body);
+        }
         Behaviour::Normal | Behaviour::NoLength => {
             let _ = s.write_all(head.as_bytes());
             let _ = s.write_all(&body);
@@ -311,7 +318,7 @@ pub fn config(dir: &Path, site: &Site) -> PathBuf {
 
 /// Writes a test config into `dir`: the `[fetch]` keys of [`config`] with
 /// `fetch` overriding or adding keys (values in TOML syntax), one feed per
-/// path in `feeds`, a stdout sink and a dead letter at `dir/dead.ndjson`.
+/// path (or absolute URL) in `feeds`, a stdout sink and a dead letter at `dir/dead.ndjson`.
 pub fn config_with(dir: &Path, site: &Site, fetch: &[(&str, &str)], feeds: &[&str]) -> PathBuf {
     let mut keys: Vec<(&str, &str)> = vec![
         ("allow_private_addresses", "true"),
@@ -327,7 +334,14 @@ pub fn config_with(dir: &Path, site: &Site, fetch: &[(&str, &str)], feeds: &[&st
     let fetch: String = keys.iter().map(|(k, v)| format!("{k} = {v}\n")).collect();
     let feeds: String = feeds
         .iter()
-        .map(|p| format!("[[feeds]]\nurl = \"{}\"\ntags = [\"test\"]\n", site.url(p)))
+        .map(|p| {
+            let url = if p.starts_with('/') {
+                site.url(p)
+            } else {
+                (*p).to_owned()
+            };
+            format!("[[feeds]]\nurl = \"{url}\"\ntags = [\"test\"]\n")
+        })
         .collect();
     let path = dir.join("newswire.toml");
     std::fs::write(

@@ -12,12 +12,13 @@ fn slow_bodies_fail_on_the_timeouts_and_the_run_completes() {
     let site = Site::start();
     let dir = tempfile::tempdir().unwrap();
     let page = article("Harbour plan approved", "Alpha.");
-    // Trickles steadily (never silent for long) but would take ~8 s in all.
+    // Timeouts: read 1 s, total 3 s. Trickles steadily (never silent for
+    // long) but would take ~6 s in all.
     site.respond(
         "/trickle",
         Response::new(200, &[], &page).with(Behaviour::Slow {
             chunk: page.len() / 20,
-            pause: Duration::from_millis(400),
+            pause: Duration::from_millis(300),
         }),
     );
     // Goes silent longer than the read timeout.
@@ -25,8 +26,13 @@ fn slow_bodies_fail_on_the_timeouts_and_the_run_completes() {
         "/stall",
         Response::new(200, &[], &page).with(Behaviour::Slow {
             chunk: page.len() / 2,
-            pause: Duration::from_secs(3),
+            pause: Duration::from_secs(5),
         }),
+    );
+    // Sends nothing at all, not even headers, for longer than the read timeout.
+    site.respond(
+        "/silent",
+        Response::new(200, &[], &page).with(Behaviour::Silent(Duration::from_secs(5))),
     );
     site.set(
         "/fine",
@@ -38,33 +44,35 @@ fn slow_bodies_fail_on_the_timeouts_and_the_run_completes() {
         "/feed.xml",
         200,
         &[],
-        &rss(&site.base, &["/trickle", "/stall", "/fine"]),
+        &rss(&site.base, &["/trickle", "/stall", "/silent", "/fine"]),
     );
     let cfg = config_with(
         dir.path(),
         &site,
         &[
-            ("timeout", "\"2s\""),
+            ("timeout", "\"3s\""),
             ("read_timeout", "\"1s\""),
-            ("per_host_concurrency", "4"),
+            ("per_host_concurrency", "5"),
         ],
         &["/feed.xml"],
     );
     let (recs, stderr) = once(&cfg);
     assert_eq!(recs.len(), 1, "{stderr}");
     record(&recs, "/fine");
-    assert!(stderr.contains("1 written, 2 failed"), "{stderr}");
+    assert!(stderr.contains("1 written, 3 failed"), "{stderr}");
     let dead = dead_letters(dir.path());
-    for path in ["/trickle", "/stall"] {
+    for path in ["/trickle", "/stall", "/silent"] {
         let why = reason(&dead, path);
         assert!(why.contains(&site.url(path)), "{why}");
         assert!(why.contains("timed out"), "{why}");
     }
     let total = reason(&dead, "/trickle");
     assert!(total.contains("fetch.timeout"), "{total}");
-    let read = reason(&dead, "/stall");
-    assert!(read.contains("fetch.read_timeout"), "{read}");
-    assert!(status(&cfg).contains("1 delivered, 2 dead-lettered, 0 pending"));
+    for path in ["/stall", "/silent"] {
+        let read = reason(&dead, path);
+        assert!(read.contains("fetch.read_timeout"), "{read}");
+    }
+    assert!(status(&cfg).contains("1 delivered, 3 dead-lettered, 0 pending"));
 }
 
 #[test]
@@ -126,7 +134,7 @@ fn huge_bodies_and_compression_bombs_are_aborted_at_the_cap() {
 }
 
 #[test]
-fn gzip_encoded_feed_and_pages_are_decoded() {
+fn compressed_feed_and_pages_are_decoded() {
     let site = Site::start();
     let dir = tempfile::tempdir().unwrap();
     site.set(
@@ -141,18 +149,40 @@ fn gzip_encoded_feed_and_pages_are_decoded() {
         &[("Content-Encoding", "gzip"), ("ETag", "\"z1\"")],
         &gzip(&rss(&site.base, &["/a"])),
     );
-    let cfg = config_with(dir.path(), &site, &[], &["/feed.xml"]);
+    site.set(
+        "/z",
+        200,
+        &[("Content-Encoding", "zstd")],
+        &zstd::encode_all(&article("Bridge closes for repairs", "Bravo.")[..], 3).unwrap(),
+    );
+    site.set(
+        "/news.json",
+        200,
+        &[("Content-Encoding", "zstd"), ("Content-Type", "application/feed+json")],
+        &zstd::encode_all(
+            format!(r#"{{"version":"https://jsonfeed.org/version/1","title":"Z","items":[{{"id":"z","url":"{}"}}]}}"#, site.url("/z")).as_bytes(),
+            3,
+        )
+        .unwrap(),
+    );
+    let cfg = config_with(dir.path(), &site, &[], &["/feed.xml", "/news.json"]);
     let (recs, stderr) = once(&cfg);
-    assert_eq!(recs.len(), 1, "{stderr}");
-    assert_eq!(recs[0]["title"], "Harbour plan approved");
-    assert!(recs[0]["text"].as_str().unwrap().contains("harbour plan"));
-    assert_eq!(recs[0]["feed"]["title"], "Test feed");
+    assert_eq!(recs.len(), 2, "{stderr}");
+    assert_eq!(record(&recs, "/z")["title"], "Bridge closes for repairs");
+    let a = record(&recs, "/a");
+    assert_eq!(a["title"], "Harbour plan approved");
+    assert!(a["text"].as_str().unwrap().contains("harbour plan"));
+    assert_eq!(a["feed"]["title"], "Test feed");
     let asked = site.requests("/a");
     let accept = asked[0].get("accept-encoding").cloned().unwrap_or_default();
-    assert!(accept.contains("gzip"), "{accept}");
+    assert!(
+        accept.contains("gzip") && accept.contains("zstd"),
+        "{accept}"
+    );
     let (recs, stderr) = once(&cfg);
     assert!(recs.is_empty());
-    assert!(stderr.contains("1 not modified"), "{stderr}");
+    assert!(stderr.contains("2 not modified"), "{stderr}");
+    assert!(status(&cfg).contains("2 delivered, 0 dead-lettered"));
 }
 
 #[test]

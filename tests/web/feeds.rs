@@ -228,6 +228,65 @@ fn atom_and_json_feeds_are_read() {
 }
 
 #[test]
+fn malformed_atom_and_json_feeds_fail_with_reasons() {
+    let site = Site::start();
+    let dir = tempfile::tempdir().unwrap();
+    site.set(
+        "/atom.xml",
+        200,
+        &[("Content-Type", "application/atom+xml")],
+        b"<?xml version=\"1.0\"?><feed xmlns=\"http://www.w3.org/2005/Atom\"><title>A</title><entry><title>x</entry>",
+    );
+    site.set(
+        "/feed.json",
+        200,
+        &[("Content-Type", "application/feed+json")],
+        br#"{"version":"https://jsonfeed.org/version/1.1","title":"J","items":[{"id":"#,
+    );
+    let cfg = config_with(dir.path(), &site, &[], &["/atom.xml", "/feed.json"]);
+    let (recs, stderr) = once(&cfg);
+    assert!(recs.is_empty());
+    assert!(
+        stderr.contains("0 ok, 0 not modified, 2 failed"),
+        "{stderr}"
+    );
+    let text = status(&cfg);
+    assert!(
+        text.contains(&format!("cannot parse feed {}", site.url("/atom.xml"))),
+        "{text}"
+    );
+    assert!(
+        text.contains(&format!("cannot parse feed {}", site.url("/feed.json"))),
+        "{text}"
+    );
+    assert_eq!(text.matches("error streak: 1").count(), 2, "{text}");
+}
+
+#[test]
+fn private_addresses_are_refused_unless_allowed() {
+    let site = Site::start();
+    let dir = tempfile::tempdir().unwrap();
+    site.set("/feed.xml", 200, &[], &rss(&site.base, &["/a"]));
+    let port = site.base.rsplit(':').next().unwrap();
+    let cfg = config_with(
+        dir.path(),
+        &site,
+        &[("allow_private_addresses", "false")],
+        &["/feed.xml", &format!("http://localhost:{port}/feed.xml")],
+    );
+    let (recs, stderr) = once(&cfg);
+    assert!(recs.is_empty());
+    assert!(stderr.contains("2 failed"), "{stderr}");
+    assert_eq!(site.hits("/feed.xml"), 0, "nothing reached the server");
+    let text = status(&cfg);
+    assert!(text.contains("refused"), "{text}");
+    assert!(
+        text.contains("localhost resolves to no public address"),
+        "{text}"
+    );
+}
+
+#[test]
 fn feed_answering_503_fails_says_why_and_is_next_due_after_retry_after() {
     let site = Site::start();
     let dir = tempfile::tempdir().unwrap();
