@@ -49,10 +49,11 @@ pub async fn process(shared: &Shared, job: ArticleJob) -> Result<ArticleOutcome,
     if let Some(robots) = &shared.robots {
         let verdict = robots.check(&shared.fetcher, &url).await;
         if !verdict.allowed {
-            return Ok(ArticleOutcome::Dead {
-                reason: format!("robots.txt disallows {url}"),
-                job,
-            });
+            let reason = match verdict.unavailable {
+                Some(why) => format!("robots.txt could not be read ({why}); {url} not fetched"),
+                None => format!("robots.txt disallows {url}"),
+            };
+            return Ok(ArticleOutcome::Dead { reason, job });
         }
         if let Some(delay) = verdict.crawl_delay {
             let host = url.host_str().unwrap_or_default();
