@@ -305,7 +305,7 @@ fn feed_answering_503_fails_says_why_and_is_next_due_after_retry_after() {
     assert!(text.contains("last: Failed ("), "{text}");
     assert!(text.contains("HTTP 503"), "{text}");
     assert!(text.contains("error streak: 1"), "{text}");
-    let due = next_due(&text);
+    let due = next_due(&text, &site.url("/feed.xml"));
     // 7200 s less the 10 % jitter: well past the 10-minute error backoff.
     assert!(
         due - before >= chrono::Duration::seconds(6400),
@@ -348,6 +348,37 @@ fn feed_with_a_reset_connection_fails_and_is_retried_next_run() {
 }
 
 #[test]
+fn server_cache_hints_set_the_next_poll() {
+    let site = Site::start();
+    let dir = tempfile::tempdir().unwrap();
+    let body = rss(&site.base, &["/a"]);
+    site.set("/a", 200, &[], &article("Harbour plan approved", "Alpha."));
+    site.set(
+        "/cached.xml",
+        200,
+        &[("Cache-Control", "public, max-age=10800")],
+        &body,
+    );
+    let later = (Utc::now() + chrono::Duration::hours(4)).to_rfc2822();
+    site.set("/date.xml", 503, &[("Retry-After", &later)], b"maintenance");
+    let cfg = config_with(dir.path(), &site, &[], &["/cached.xml", "/date.xml"]);
+    let before = Utc::now();
+    let (recs, stderr) = once(&cfg);
+    assert_eq!(recs.len(), 1, "{stderr}");
+    assert!(
+        stderr.contains("1 ok, 0 not modified, 1 failed"),
+        "{stderr}"
+    );
+    let text = status(&cfg);
+    // Both well past the defaults (30 min first interval, 10 min backoff),
+    // allowing for the 10 % jitter.
+    let cached = next_due(&text, &site.url("/cached.xml")) - before;
+    assert!(cached >= chrono::Duration::minutes(160), "{cached} {text}");
+    let dated = next_due(&text, &site.url("/date.xml")) - before;
+    assert!(dated >= chrono::Duration::minutes(210), "{dated} {text}");
+}
+
+#[test]
 #[ignore = "needs polite_get (src/worker/mod.rs) to ask fetch::retry::retry_wait"]
 fn long_retry_after_is_not_slept_through_when_retries_are_on() {
     let site = Site::start();
@@ -376,10 +407,11 @@ fn long_retry_after_is_not_slept_through_when_retries_are_on() {
     assert!(text.contains("HTTP 503"), "{text}");
 }
 
-/// The `next due:` time printed by `newswire status` (one feed).
-fn next_due(status: &str) -> DateTime<Utc> {
-    let at = status.find("next due: ").unwrap() + "next due: ".len();
-    let value = status[at..].split_whitespace().next().unwrap();
+/// The `next due:` time `newswire status` printed for `feed`.
+fn next_due(status: &str, feed: &str) -> DateTime<Utc> {
+    let block = &status[status.find(&format!("{feed}\n")).unwrap()..];
+    let at = block.find("next due: ").unwrap() + "next due: ".len();
+    let value = block[at..].split_whitespace().next().unwrap();
     DateTime::parse_from_rfc3339(value)
         .unwrap()
         .with_timezone(&Utc)

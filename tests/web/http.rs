@@ -229,3 +229,30 @@ fn connection_resets_are_retried_and_named() {
     }
     assert!(status(&cfg).contains("1 delivered, 2 dead-lettered, 0 pending"));
 }
+
+#[test]
+fn unreadable_robots_txt_is_named_as_the_reason() {
+    let site = Site::start();
+    let dir = tempfile::tempdir().unwrap();
+    site.set("/robots.txt", 503, &[], b"busy");
+    site.set("/a", 200, &[], &article("Harbour plan approved", "Alpha."));
+    site.set(
+        "/b",
+        200,
+        &[],
+        &article("Bridge closes for repairs", "Bravo."),
+    );
+    site.set("/feed.xml", 200, &[], &rss(&site.base, &["/a", "/b"]));
+    let cfg = config_with(dir.path(), &site, &[], &["/feed.xml"]);
+    let (recs, stderr) = once(&cfg);
+    assert!(recs.is_empty(), "{stderr}");
+    // RFC 9309: an unreachable robots.txt means "disallow everything"; the
+    // articles are not fetched, and the reason says robots.txt was unreadable.
+    assert_eq!((site.hits("/a"), site.hits("/b")), (0, 0));
+    assert_eq!(site.hits("/robots.txt"), 1);
+    let dead = dead_letters(dir.path());
+    let why = reason(&dead, "/a");
+    assert!(why.contains("robots.txt could not be read"), "{why}");
+    assert!(why.contains("HTTP 503"), "{why}");
+    assert!(status(&cfg).contains("0 delivered, 2 dead-lettered"));
+}
