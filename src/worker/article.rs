@@ -6,7 +6,7 @@ use url::Url;
 use super::{Shared, WorkerError, polite_get};
 use crate::extract::Page;
 use crate::fetch::Request;
-use crate::record::{Article, HttpInfo};
+use crate::record::{Article, HttpInfo, Status};
 use crate::state::ArticleJob;
 
 /// How one article ended.
@@ -87,6 +87,13 @@ pub async fn process(shared: &Shared, job: ArticleJob) -> Result<ArticleOutcome,
     let pipeline = shared.pipeline.clone();
     let feed = job.feed.clone();
     let mut record = tokio::task::spawn_blocking(move || pipeline.run(input)).await?;
+    // Bytes that are not a readable page (empty, binary) make no record.
+    if record.status == Status::Error {
+        return Ok(ArticleOutcome::Dead {
+            reason: format!("cannot read {}: {}", job.url, record.warnings.join("; ")),
+            job,
+        });
+    }
     record.feed = Some(feed);
     let mut ids = vec![job.id.clone()];
     if record.id != job.id {
