@@ -269,3 +269,31 @@ fn encode(encoding: &'static encoding_rs::Encoding, text: &str) -> Vec<u8> {
     assert!(!unmappable, "{text} in {}", encoding.name());
     bytes.into_owned()
 }
+
+#[test]
+fn pages_that_cannot_be_read_go_to_the_dead_letter() {
+    let site = Site::start();
+    let dir = tempfile::tempdir().unwrap();
+    site.set("/empty", 200, &[("Content-Type", "text/html")], b"");
+    let mut png = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR".to_vec();
+    png.resize(2048, 0);
+    site.set("/image", 200, &[("Content-Type", "image/png")], &png);
+    site.set("/ok", 200, &[], &article("Harbour plan approved", "Alpha."));
+    site.set(
+        "/feed.xml",
+        200,
+        &[],
+        &rss(&site.base, &["/empty", "/image", "/ok"]),
+    );
+    let cfg = config_with(dir.path(), &site, &[], &["/feed.xml"]);
+    let (recs, stderr) = once(&cfg);
+    assert_eq!(recs.len(), 1, "{stderr}");
+    assert_eq!(record(&recs, "/ok")["status"], "ok");
+    let dead = dead_letters(dir.path());
+    let empty = reason(&dead, "/empty");
+    assert!(empty.contains("input is empty"), "{empty}");
+    let image = reason(&dead, "/image");
+    assert!(image.contains("binary"), "{image}");
+    assert!(image.contains(&site.url("/image")), "{image}");
+    assert!(status(&cfg).contains("1 delivered, 2 dead-lettered, 0 pending"));
+}
