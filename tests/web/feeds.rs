@@ -379,6 +379,49 @@ fn server_cache_hints_set_the_next_poll() {
 }
 
 #[test]
+fn moved_feeds_are_followed_and_oversized_feeds_fail() {
+    let site = Site::start();
+    let dir = tempfile::tempdir().unwrap();
+    site.redirect("/old.xml", 301, "/news/feed.xml");
+    // Relative links resolve against where the feed really is.
+    site.set(
+        "/news/feed.xml",
+        200,
+        &[],
+        b"<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>Moved</title>\
+          <item><title>A</title><link>a</link></item></channel></rss>",
+    );
+    site.set(
+        "/news/a",
+        200,
+        &[],
+        &article("Harbour plan approved", "Alpha."),
+    );
+    let mut big = rss(&site.base, &["/news/a"]);
+    big.resize(300_000, b' ');
+    site.set("/big.xml", 200, &[], &big);
+    let cfg = config_with(
+        dir.path(),
+        &site,
+        &[("max_body_bytes", "200000")],
+        &["/old.xml", "/big.xml"],
+    );
+    let (recs, stderr) = once(&cfg);
+    assert_eq!(recs.len(), 1, "{stderr}");
+    assert_eq!(recs[0]["url"], site.url("/news/a"));
+    assert_eq!(recs[0]["feed"]["url"], site.url("/old.xml"));
+    assert!(
+        stderr.contains("1 ok, 0 not modified, 1 failed"),
+        "{stderr}"
+    );
+    let text = status(&cfg);
+    assert!(
+        text.contains("exceeds the 200000-byte limit (fetch.max_body_bytes)"),
+        "{text}"
+    );
+}
+
+#[test]
 #[ignore = "needs polite_get (src/worker/mod.rs) to ask fetch::retry::retry_wait"]
 fn long_retry_after_is_not_slept_through_when_retries_are_on() {
     let site = Site::start();
