@@ -3,6 +3,10 @@
 //! reqwest decompresses gzip, brotli, zstd and deflate transparently; the body
 //! is streamed and abandoned as soon as it passes `max_body_bytes`, so a
 //! compression bomb or an endless response costs at most that much memory.
+//! Redirects are capped and loops are named as such. Timeouts come back as
+//! [`FetchError::Timeout`] naming the limit that passed (connect, read, or
+//! the whole-request `fetch.timeout`, which is enforced here around headers
+//! and body together).
 
 use std::time::{Duration, Instant};
 
@@ -43,6 +47,17 @@ pub enum FetchError {
     Refused {
         /// Why, naming the URL and address.
         reason: String,
+    },
+    /// A timeout passed. Named apart from [`FetchError::Request`] so the
+    /// reason says which limit (and which config key) was hit.
+    #[error("{url}: timed out after {after:?} ({key})")]
+    Timeout {
+        /// The URL requested.
+        url: Url,
+        /// The limit that passed.
+        after: Duration,
+        /// The config key of that limit.
+        key: &'static str,
     },
     /// The body was larger than `fetch.max_body_bytes`.
     #[error("{url}: body exceeds the {limit}-byte limit (fetch.max_body_bytes)")]
@@ -111,6 +126,13 @@ pub struct Request {
 pub struct Fetcher {
     client: reqwest::Client,
     max_body_bytes: u64,
+    /// `fetch.timeout`, enforced here rather than by reqwest so that a total
+    /// timeout can be told apart from a read timeout.
+    timeout: Duration,
+    /// `fetch.read_timeout`, for naming a read timeout reqwest reports.
+    read_timeout: Duration,
+    /// `fetch.connect_timeout`, for naming a connect timeout.
+    connect_timeout: Duration,
     /// True unless `fetch.allow_private_addresses` is set.
     guard: bool,
 }
@@ -121,6 +143,10 @@ impl Fetcher {
         let guard = !config.allow_private_addresses;
         let max_redirects = config.max_redirects;
         let redirects = reqwest::redirect::Policy::custom(move |attempt| {
+            if attempt.previous().contains(attempt.url()) {
+                let to = attempt.url().to_string();
+                return attempt.error(format!("redirect loop: back to {to}"));
+            }
             if attempt.previous().len() > max_redirects {
                 return attempt.error(format!(
                     "more than {max_redirects} redirects (fetch.max_redirects)"
@@ -135,7 +161,6 @@ impl Fetcher {
             .user_agent(config.user_agent.clone())
             .connect_timeout(config.connect_timeout)
             .read_timeout(config.read_timeout)
-            .timeout(config.timeout)
             .redirect(redirects);
         if guard {
             builder = builder.dns_resolver(guard::GuardedResolver);
@@ -144,6 +169,9 @@ impl Fetcher {
         Ok(Fetcher {
             client,
             max_body_bytes: config.max_body_bytes,
+            timeout: config.timeout,
+            read_timeout: config.read_timeout,
+            connect_timeout: config.connect_timeout,
             guard,
         })
     }
@@ -155,16 +183,43 @@ impl Fetcher {
 
     /// GETs `url` as described by `req`. A `304 Not Modified` answer to a
     /// conditional request is a success with status 304 and an empty body.
+    /// The whole exchange, body included, is bounded by `fetch.timeout`.
     pub async fn request(&self, url: &Url, req: &Request) -> Result<FetchedPage, FetchError> {
         if self.guard
             && let Err(reason) = guard::check_url(url)
         {
             return Err(FetchError::Refused { reason });
         }
+        match tokio::time::timeout(self.timeout, self.exchange(url, req)).await {
+            Ok(result) => result,
+            Err(_) => Err(FetchError::Timeout {
+                url: url.clone(),
+                after: self.timeout,
+                key: "fetch.timeout",
+            }),
+        }
+    }
+
+    /// One request and its body, without the total deadline.
+    async fn exchange(&self, url: &Url, req: &Request) -> Result<FetchedPage, FetchError> {
         let started = Instant::now();
-        let request_err = |source| FetchError::Request {
-            url: url.clone(),
-            source,
+        let request_err = |source: reqwest::Error| {
+            if source.is_timeout() {
+                let (after, key) = if source.is_connect() {
+                    (self.connect_timeout, "fetch.connect_timeout")
+                } else {
+                    (self.read_timeout, "fetch.read_timeout")
+                };
+                return FetchError::Timeout {
+                    url: url.clone(),
+                    after,
+                    key,
+                };
+            }
+            FetchError::Request {
+                url: url.clone(),
+                source,
+            }
         };
         let mut builder = self
             .client

@@ -4,11 +4,15 @@
 //! Rules follow RFC 9309 as robotxt implements it: the group of our product
 //! token (the user agent up to the first `/`) or else `*`. A missing file
 //! (4xx) allows everything; a server error or an unreachable host disallows
-//! everything until the entry expires, as the RFC asks. `Crawl-delay` is
-//! reported so the caller can space requests further.
+//! everything, as the RFC asks, but only for [`UNAVAILABLE_TTL`] (not the
+//! full `fetch.robots_ttl`), and the verdict says why so the caller can tell
+//! "disallowed" from "could not ask". `Crawl-delay` is
+//! reported so the caller can space requests further. Concurrent checks of
+//! one origin share a single fetch: a burst of articles from a new host
+//! costs that host one robots.txt request, not one per article.
 
 use std::collections::HashMap;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use robotxt::Robots;
@@ -20,19 +24,39 @@ use super::{FetchError, Fetcher, lock};
 /// Cached entries are dropped (oldest first) past this many origins.
 const MAX_ORIGINS: usize = 10_000;
 
+/// How long an unreadable robots.txt (5xx, timeout, reset) is remembered:
+/// long enough not to hammer a struggling host, short enough that a blip
+/// does not close the host for a day.
+pub const UNAVAILABLE_TTL: Duration = Duration::from_secs(600);
+
 /// The verdict for one URL.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Verdict {
     /// Whether the URL may be fetched.
     pub allowed: bool,
     /// The origin's `Crawl-delay`, when it has one for us.
     pub crawl_delay: Option<Duration>,
+    /// Why robots.txt could not be read, when that is the reason for a
+    /// disallow.
+    pub unavailable: Option<String>,
 }
 
 #[derive(Debug)]
 struct Entry {
     robots: Robots,
     fetched: Instant,
+    /// The fetch error, for a robots.txt that could not be read.
+    unavailable: Option<String>,
+}
+
+impl Entry {
+    fn verdict(&self, url: &Url) -> Verdict {
+        Verdict {
+            allowed: self.robots.is_url_allowed(url),
+            crawl_delay: self.robots.crawl_delay(),
+            unavailable: self.unavailable.clone(),
+        }
+    }
 }
 
 /// A cache of parsed robots.txt files by origin.
@@ -41,6 +65,9 @@ pub struct RobotsCache {
     agent: String,
     ttl: Duration,
     entries: Mutex<HashMap<String, Entry>>,
+    /// Origins whose robots.txt is being fetched; later checks wait on the
+    /// lock, then find the entry cached.
+    inflight: Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>,
 }
 
 impl RobotsCache {
@@ -56,6 +83,7 @@ impl RobotsCache {
             agent,
             ttl,
             entries: Mutex::new(HashMap::new()),
+            inflight: Mutex::new(HashMap::new()),
         }
     }
 
@@ -66,12 +94,22 @@ impl RobotsCache {
         if let Some(v) = self.cached(&origin, url) {
             return v;
         }
-        let robots = match robotxt::robots_url(url) {
+        let flight = Arc::clone(lock(&self.inflight).entry(origin.clone()).or_default());
+        let _fetching = flight.lock().await;
+        if let Some(v) = self.cached(&origin, url) {
+            return v;
+        }
+        let (robots, unavailable) = match robotxt::robots_url(url) {
             Ok(robots_url) => self.fetch(fetcher, &robots_url).await,
             // URLs that cannot have a robots.txt (no host) are not ours to judge.
-            Err(_) => Robots::allow_all(),
+            Err(_) => (Robots::allow_all(), None),
         };
-        let verdict = verdict(&robots, url);
+        let entry = Entry {
+            robots,
+            fetched: Instant::now(),
+            unavailable,
+        };
+        let verdict = entry.verdict(url);
         let mut entries = lock(&self.entries);
         if entries.len() >= MAX_ORIGINS
             && let Some(oldest) = entries
@@ -81,40 +119,35 @@ impl RobotsCache {
         {
             entries.remove(&oldest);
         }
-        entries.insert(
-            origin,
-            Entry {
-                robots,
-                fetched: Instant::now(),
-            },
-        );
+        entries.insert(origin.clone(), entry);
+        drop(entries);
+        // Waiters hold their own handle; newcomers find the entry cached.
+        lock(&self.inflight).remove(&origin);
         verdict
     }
 
     fn cached(&self, origin: &str, url: &Url) -> Option<Verdict> {
         let entries = lock(&self.entries);
         let entry = entries.get(origin)?;
-        (entry.fetched.elapsed() < self.ttl).then(|| verdict(&entry.robots, url))
+        let ttl = match entry.unavailable {
+            Some(_) => self.ttl.min(UNAVAILABLE_TTL),
+            None => self.ttl,
+        };
+        (entry.fetched.elapsed() < ttl).then(|| entry.verdict(url))
     }
 
-    async fn fetch(&self, fetcher: &Fetcher, robots_url: &Url) -> Robots {
+    /// The parsed file, and the error when it could not be read.
+    async fn fetch(&self, fetcher: &Fetcher, robots_url: &Url) -> (Robots, Option<String>) {
         match fetcher.get(robots_url).await {
-            Ok(page) => Robots::parse(&page.body, self.agent.as_str()),
+            Ok(page) => (Robots::parse(&page.body, self.agent.as_str()), None),
             Err(FetchError::Status { status, .. }) if (400..500).contains(&status) => {
-                Robots::allow_all()
+                (Robots::allow_all(), None)
             }
             Err(e) => {
                 tracing::info!(url = %robots_url, "robots.txt unavailable, host treated as disallowed for now: {e}");
-                Robots::disallow_all()
+                (Robots::disallow_all(), Some(e.to_string()))
             }
         }
-    }
-}
-
-fn verdict(robots: &Robots, url: &Url) -> Verdict {
-    Verdict {
-        allowed: robots.is_url_allowed(url),
-        crawl_delay: robots.crawl_delay(),
     }
 }
 
@@ -124,7 +157,6 @@ mod tests {
     use crate::config::FetchConfig;
     use std::io::{Read, Write};
     use std::net::TcpListener;
-    use std::sync::Arc;
     use std::sync::atomic::{AtomicUsize, Ordering};
 
     /// A loopback server answering every request with `status` and `body`,
@@ -176,6 +208,22 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn concurrent_checks_of_one_origin_fetch_once() {
+        let (base, hits) = serve(200, "User-agent: *\nDisallow: /private/\n");
+        let cache = Arc::new(RobotsCache::new("newswire", Duration::from_secs(60)));
+        let f = fetcher();
+        let checks = (0..8).map(|i| {
+            let (cache, f) = (Arc::clone(&cache), f.clone());
+            let url = Url::parse(&format!("{base}/news/{i}")).unwrap();
+            tokio::spawn(async move { cache.check(&f, &url).await.allowed })
+        });
+        for check in checks.collect::<Vec<_>>() {
+            assert!(check.await.unwrap());
+        }
+        assert_eq!(hits.load(Ordering::SeqCst), 1);
+    }
+
+    #[tokio::test]
     async fn missing_robots_allows_and_server_error_disallows() {
         let (base, _) = serve(404, "");
         let cache = RobotsCache::new("newswire", Duration::from_secs(60));
@@ -183,6 +231,8 @@ mod tests {
         assert!(cache.check(&fetcher(), &url).await.allowed);
         let (base, _) = serve(503, "");
         let url = Url::parse(&format!("{base}/a")).unwrap();
-        assert!(!cache.check(&fetcher(), &url).await.allowed);
+        let v = cache.check(&fetcher(), &url).await;
+        assert!(!v.allowed);
+        assert!(v.unavailable.unwrap().contains("HTTP 503"));
     }
 }

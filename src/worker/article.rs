@@ -7,7 +7,7 @@ use super::{Shared, WorkerError, polite_get};
 use crate::extract::Page;
 use crate::fetch::Request;
 use crate::ops::metrics;
-use crate::record::{Article, HttpInfo};
+use crate::record::{Article, HttpInfo, Status};
 use crate::state::ArticleJob;
 
 /// How one article ended.
@@ -50,10 +50,11 @@ pub async fn process(shared: &Shared, job: ArticleJob) -> Result<ArticleOutcome,
     if let Some(robots) = &shared.robots {
         let verdict = robots.check(&shared.fetcher, &url).await;
         if !verdict.allowed {
-            return Ok(ArticleOutcome::Dead {
-                reason: format!("robots.txt disallows {url}"),
-                job,
-            });
+            let reason = match verdict.unavailable {
+                Some(why) => format!("robots.txt could not be read ({why}); {url} not fetched"),
+                None => format!("robots.txt disallows {url}"),
+            };
+            return Ok(ArticleOutcome::Dead { reason, job });
         }
         if let Some(delay) = verdict.crawl_delay {
             let host = url.host_str().unwrap_or_default();
@@ -96,6 +97,13 @@ pub async fn process(shared: &Shared, job: ArticleJob) -> Result<ArticleOutcome,
         record
     };
     metrics::count(metrics::ARTICLES_EXTRACTED);
+    // Bytes that are not a readable page (empty, binary) make no record.
+    if record.status == Status::Error {
+        return Ok(ArticleOutcome::Dead {
+            reason: format!("cannot read {}: {}", job.url, record.warnings.join("; ")),
+            job,
+        });
+    }
     record.feed = Some(feed);
     let mut ids = vec![job.id.clone()];
     if record.id != job.id {

@@ -137,17 +137,14 @@ pub async fn polite_get(
             result
         };
         match result {
-            Err(e) if attempt < shared.config.fetch.retries && retry::is_transient(&e) => {
-                let wait = retry::retry_after(&e)
-                    .unwrap_or_default()
-                    .max(retry::backoff(shared.config.fetch.retry_backoff, attempt));
-                if wait > shared.config.schedule.max_interval {
-                    return Err(e);
+            Err(e) => match retry::retry_wait(&e, attempt, &shared.config.fetch) {
+                Some(wait) => {
+                    shared.hosts.pause(&host, wait);
+                    tracing::debug!(%url, attempt, ?wait, "transient failure, retrying: {e}");
+                    attempt += 1;
                 }
-                shared.hosts.pause(&host, wait);
-                tracing::debug!(%url, attempt, ?wait, "transient failure, retrying: {e}");
-                attempt += 1;
-            }
+                None => return Err(e),
+            },
             other => return other,
         }
     }

@@ -1,0 +1,35 @@
+//! The simulated news web: `newswire once` against a loopback site that
+//! misbehaves the way publishers do. Every test asserts both what was written
+//! (records, dead letters) and what the worker remembers afterwards
+//! (`newswire status`, request counts on the site).
+//!
+//! - [`feeds`]: conditional GET, body hash, GUID/title changes, duplicates
+//!   across feeds, Atom and JSON Feed, feed-level failures and Retry-After.
+//! - [`http`]: redirects, statuses, retries and connection resets.
+//! - [`bodies`]: slow, huge, compressed and non-UTF-8 bodies.
+
+#[path = "../support/mod.rs"]
+mod support;
+
+mod bodies;
+mod feeds;
+mod http;
+
+use serde_json::Value;
+
+/// The record whose `url` ends with `path`.
+fn record<'a>(records: &'a [Value], path: &str) -> &'a Value {
+    records
+        .iter()
+        .find(|r| r["url"].as_str().is_some_and(|u| u.ends_with(path)))
+        .unwrap_or_else(|| panic!("no record for {path} in {records:#?}"))
+}
+
+/// The dead-letter reason of the article whose URL ends with `path`.
+fn reason(dead: &[Value], path: &str) -> String {
+    dead.iter()
+        .find(|d| d["url"].as_str().is_some_and(|u| u.ends_with(path)))
+        .and_then(|d| d["reason"].as_str())
+        .unwrap_or_else(|| panic!("no dead letter for {path} in {dead:#?}"))
+        .to_owned()
+}
