@@ -253,4 +253,25 @@ mod tests {
         assert!(msg.contains("fetch.user_agent"), "{msg}");
         assert!(msg.contains("fetch.max_body_bytes"), "{msg}");
     }
+
+    #[test]
+    fn nats_sink_takes_defaults_and_rejects_bad_names() {
+        let f = write("[[sinks]]\ntype = \"nats\"\nurl = \"nats://127.0.0.1:4222\"\n");
+        let c = Config::load_with_env(Some(f.path()), no_env()).unwrap();
+        let [SinkConfig::Nats(n)] = c.sinks.as_slice() else {
+            panic!("{:?}", c.sinks)
+        };
+        assert_eq!(
+            (n.subject.as_str(), n.stream.as_str(), n.create_stream),
+            ("newswire.articles", "NEWSWIRE", true)
+        );
+        let f = write(
+            "[[sinks]]\ntype = \"nats\"\nurl = \"nats://x\"\nsubject = \"a.*\"\nstream = \"a.b\"\n",
+        );
+        let msg = Config::load_with_env(Some(f.path()), no_env())
+            .unwrap_err()
+            .to_string();
+        assert!(msg.contains("sinks[0].subject"), "{msg}");
+        assert!(msg.contains("sinks[0].stream"), "{msg}");
+    }
 }

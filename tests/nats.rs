@@ -1,0 +1,203 @@
+//! End to end: the NATS JetStream sink against a real `nats-server`
+//! process (installed by `./scripts/test`; `NATS_SERVER` names another).
+
+mod support;
+
+use std::net::TcpStream;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use assert_cmd::cargo::CommandCargoExt;
+use serde_json::Value;
+use support::{Site, article, rss};
+
+/// A nats-server with JetStream on a free port, killed on drop.
+struct NatsServer {
+    child: Child,
+    port: u16,
+    _store: tempfile::TempDir,
+}
+
+impl Drop for NatsServer {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn nats_server_binary() -> PathBuf {
+    if let Some(path) = std::env::var_os("NATS_SERVER") {
+        return PathBuf::from(path);
+    }
+    let found = std::env::var_os("PATH").and_then(|paths| {
+        std::env::split_paths(&paths)
+            .map(|d| d.join("nats-server"))
+            .find(|p| p.is_file())
+    });
+    found.unwrap_or_else(|| {
+        panic!(
+            "nats-server not found on PATH: run ./scripts/test (it installs it) or set NATS_SERVER"
+        )
+    })
+}
+
+fn start_nats() -> NatsServer {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let store = tempfile::tempdir().unwrap();
+    let child = Command::new(nats_server_binary())
+        .args(["-js", "-a", "127.0.0.1", "-p", &port.to_string(), "-sd"])
+        .arg(store.path())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("cannot start nats-server");
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(Instant::now() < deadline, "nats-server did not start");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    NatsServer {
+        child,
+        port,
+        _store: store,
+    }
+}
+
+fn config(dir: &Path, site: &Site, nats_port: u16, extra: &str) -> PathBuf {
+    let path = dir.join("newswire.toml");
+    std::fs::write(
+        &path,
+        format!(
+            r#"[state]
+dir = "{state}"
+[fetch]
+allow_private_addresses = true
+per_host_interval = "1ms"
+retries = 0
+[[feeds]]
+url = "{base}/feed.xml"
+[[sinks]]
+type = "nats"
+url = "nats://127.0.0.1:{nats_port}"
+subject = "news.articles"
+stream = "NEWS"
+connect_timeout = "2s"
+{extra}
+"#,
+            state = dir.join("state").display(),
+            base = site.base,
+        ),
+    )
+    .unwrap();
+    path
+}
+
+fn once(config: &Path) -> std::process::Output {
+    Command::cargo_bin("newswire")
+        .unwrap()
+        .env_remove("NEWSWIRE_CONFIG")
+        .env_remove("RUST_LOG")
+        .arg("-c")
+        .arg(config)
+        .args(["once", "--no-progress"])
+        .output()
+        .unwrap()
+}
+
+/// Every message of stream `NEWS`: (Nats-Msg-Id header, record).
+fn stream_messages(port: u16) -> Vec<(String, Value)> {
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    rt.block_on(async {
+        let client = async_nats::connect(format!("nats://127.0.0.1:{port}"))
+            .await
+            .unwrap();
+        let js = async_nats::jetstream::new(client);
+        let mut stream = js.get_stream("NEWS").await.unwrap();
+        let count = stream.info().await.unwrap().state.messages;
+        let mut out = Vec::new();
+        for seq in 1..=count {
+            let msg = stream.get_raw_message(seq).await.unwrap();
+            let id = msg
+                .headers
+                .get("Nats-Msg-Id")
+                .map(|v| v.to_string())
+                .unwrap_or_default();
+            out.push((id, serde_json::from_slice(&msg.payload).unwrap()));
+        }
+        out
+    })
+}
+
+#[test]
+fn records_are_published_once_each_with_their_id_as_message_id() {
+    let nats = start_nats();
+    let site = Site::start();
+    let dir = tempfile::tempdir().unwrap();
+    site.set("/a", 200, &[], &article("Harbour plan approved", "Alpha."));
+    site.set("/b", 200, &[], &article("Bridge closes", "Bravo."));
+    site.set("/feed.xml", 200, &[], &rss(&site.base, &["/a", "/b"]));
+    let cfg = config(dir.path(), &site, nats.port, "");
+
+    let out = once(&cfg);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(stderr.contains("2 written"), "{stderr}");
+    assert!(
+        out.stdout.is_empty(),
+        "nothing goes to stdout without a stdout sink"
+    );
+    let msgs = stream_messages(nats.port);
+    assert_eq!(msgs.len(), 2);
+    for (id, record) in &msgs {
+        assert_eq!(record["id"].as_str(), Some(id.as_str()));
+        assert_eq!(record["schema"], "newswire.article/1");
+    }
+
+    // A new entry: only it is published; the stream stays free of repeats.
+    site.set("/c", 200, &[], &article("School opens library", "Charlie."));
+    site.set("/feed.xml", 200, &[], &rss(&site.base, &["/c", "/a", "/b"]));
+    let out = once(&cfg);
+    assert!(out.status.success());
+    let msgs = stream_messages(nats.port);
+    assert_eq!(msgs.len(), 3);
+    assert!(msgs[2].1["url"].as_str().unwrap().ends_with("/c"));
+}
+
+#[test]
+fn unreachable_server_and_missing_stream_are_clear_startup_errors() {
+    let site = Site::start();
+    let dir = tempfile::tempdir().unwrap();
+    site.set("/feed.xml", 200, &[], &rss(&site.base, &[]));
+    // Nothing listens on this port.
+    let dead_port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let cfg = config(dir.path(), &site, dead_port, "");
+    let out = once(&cfg);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains(&format!(
+            "nats sink nats://127.0.0.1:{dead_port}: cannot connect"
+        )),
+        "{stderr}"
+    );
+
+    let nats = start_nats();
+    let cfg = config(dir.path(), &site, nats.port, "create_stream = false");
+    let out = once(&cfg);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("stream NEWS"), "{stderr}");
+    assert!(stderr.contains("create_stream = true"), "{stderr}");
+}
