@@ -203,6 +203,7 @@ fn run_polls_again_when_due_serves_ops_and_stops_cleanly_on_sigterm() {
         metrics.contains("newswire_extract_stage_seconds_bucket{stage=\"content\""),
         "{metrics}"
     );
+    assert!(metrics.contains("newswire_queued_jobs 0"), "{metrics}");
 
     // The feed gains an entry: the next scheduled poll finds it.
     site.set("/feed.xml", 200, &[], &rss(&site.base, &["/c", "/a", "/b"]));

@@ -69,6 +69,22 @@ pub enum FetchError {
     },
 }
 
+impl FetchError {
+    /// A short, stable name of the failure's kind, for metrics labels.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            FetchError::Client(_) => "client",
+            FetchError::Request { .. } => "transport",
+            FetchError::Status { status, .. } if *status >= 500 => "http_5xx",
+            FetchError::Status { status: 429, .. } => "http_429",
+            FetchError::Status { .. } => "http_4xx",
+            FetchError::Refused { .. } => "refused",
+            FetchError::Timeout { .. } => "timeout",
+            FetchError::TooLarge { .. } => "too_large",
+        }
+    }
+}
+
 /// An error and its sources on one line: reqwest's own message ("error
 /// sending request") hides the cause (refused address, DNS, TLS) in the chain.
 fn chain(err: &dyn std::error::Error) -> String {

@@ -23,6 +23,10 @@ pub const ARTICLES_WRITTEN: &str = "newswire_articles_written_total";
 pub const ARTICLES_DEAD: &str = "newswire_articles_dead_lettered_total";
 /// Links skipped because their canonical article was already delivered.
 pub const ARTICLES_DUPLICATE: &str = "newswire_articles_duplicate_total";
+/// Failed HTTP requests (each attempt), by kind (`timeout`, `http_5xx`, …).
+pub const FETCH_ERRORS: &str = "newswire_fetch_errors_total";
+/// Article jobs waiting in the per-host queue for a fetcher.
+pub const QUEUED_JOBS: &str = "newswire_queued_jobs";
 /// Seconds per worker step (`poll`, `fetch`, `extract`, `flush`).
 pub const STEP_SECONDS: &str = "newswire_step_seconds";
 /// Seconds per extraction stage (`clean`, `content`, `metadata`, …).
@@ -65,6 +69,11 @@ fn describe() {
         ARTICLES_DUPLICATE,
         "Links whose canonical article was already delivered."
     );
+    describe_counter!(
+        FETCH_ERRORS,
+        "Failed HTTP requests (each attempt), by kind."
+    );
+    describe_gauge!(QUEUED_JOBS, "Article jobs waiting for a fetcher.");
     describe_histogram!(
         STEP_SECONDS,
         metrics::Unit::Seconds,
@@ -87,6 +96,11 @@ pub fn step(step: &'static str, took: Duration) {
 /// Counts a feed poll by its result.
 pub fn feed_polled(result: &'static str) {
     metrics::counter!(FEEDS_POLLED, "result" => result).increment(1);
+}
+
+/// Counts a failed HTTP request by its kind.
+pub fn fetch_error(kind: &'static str) {
+    metrics::counter!(FETCH_ERRORS, "kind" => kind).increment(1);
 }
 
 /// Adds one to a plain counter.

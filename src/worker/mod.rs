@@ -136,6 +136,9 @@ pub async fn polite_get(
             crate::ops::metrics::step("fetch", started.elapsed());
             result
         };
+        if let Err(e) = &result {
+            crate::ops::metrics::fetch_error(e.kind());
+        }
         match result {
             Err(e) => match retry::retry_wait(&e, attempt, &shared.config.fetch) {
                 Some(wait) => {

@@ -213,6 +213,7 @@ pub async fn fill_queue(
             () = shutdown.cancelled() => break,
             () = queue.push(job) => {}
         }
+        metrics::gauge_set(metrics::QUEUED_JOBS, queue.len() as f64);
     }
     queue.close();
 }
@@ -233,6 +234,7 @@ pub async fn fetcher(
             next = queue.next() => match next { Some(next) => next, None => return },
         };
         metrics::gauge_add(metrics::ARTICLES_IN_FLIGHT, 1.0);
+        metrics::gauge_set(metrics::QUEUED_JOBS, queue.len() as f64);
         let url = job.url.clone();
         let outcome = tokio::select! {
             biased;
