@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 
 use assert_cmd::cargo::CommandCargoExt;
 use serde_json::Value;
-use support::{Site, article, rss};
+use support::{Response, Site, article, rss};
 
 /// Config for `run`: quick schedule, small batches, a file sink.
 fn run_config(dir: &Path, feeds: &[String], listen: Option<u16>, batch: usize) -> PathBuf {
@@ -33,6 +33,8 @@ allow_private_addresses = true
 per_host_interval = "1ms"
 per_host_concurrency = 4
 retries = 0
+retries_later = 1
+retry_later_delay = "200ms"
 [schedule]
 min_interval = "1s"
 initial_interval = "1s"
@@ -174,7 +176,15 @@ fn run_polls_again_when_due_serves_ops_and_stops_cleanly_on_sigterm() {
     site.set("/a", 200, &[], &article("Harbour plan approved", "Alpha."));
     site.set("/b", 200, &[], &article("Bridge closes", "Bravo."));
     site.set("/c", 200, &[], &article("School opens library", "Charlie."));
-    site.set("/feed.xml", 200, &[], &rss(&site.base, &["/a", "/b"]));
+    // Busy on the first request: deferred, then fetched again by the daemon.
+    site.once("/d", Response::new(503, &[], b"busy"));
+    site.set(
+        "/d",
+        200,
+        &[],
+        &article("Ferry timetable changes", "Delta."),
+    );
+    site.set("/feed.xml", 200, &[], &rss(&site.base, &["/a", "/b", "/d"]));
     let port = free_port();
     let cfg = run_config(
         dir.path(),
@@ -184,15 +194,21 @@ fn run_polls_again_when_due_serves_ops_and_stops_cleanly_on_sigterm() {
     );
     let mut child = spawn_run(&cfg);
 
-    wait_until("the first two records", || records(dir.path()).len() >= 2);
+    wait_until("the first three records", || records(dir.path()).len() >= 3);
     let (code, body) = http_get(port, "/healthz");
     assert_eq!((code, body.as_str()), (200, "ok\n"));
     let (code, body) = http_get(port, "/readyz");
     assert_eq!(code, 200, "{body}");
+    // The counter moves right after the flush that made the records visible.
+    wait_until("the written counter", || {
+        http_get(port, "/metrics")
+            .1
+            .contains("newswire_articles_written_total 3")
+    });
     let (code, metrics) = http_get(port, "/metrics");
     assert_eq!(code, 200);
     assert!(
-        metrics.contains("newswire_articles_written_total 2"),
+        metrics.contains("newswire_articles_deferred_total 1"),
         "{metrics}"
     );
     assert!(
@@ -206,8 +222,13 @@ fn run_polls_again_when_due_serves_ops_and_stops_cleanly_on_sigterm() {
     assert!(metrics.contains("newswire_queued_jobs 0"), "{metrics}");
 
     // The feed gains an entry: the next scheduled poll finds it.
-    site.set("/feed.xml", 200, &[], &rss(&site.base, &["/c", "/a", "/b"]));
-    wait_until("the third record", || records(dir.path()).len() >= 3);
+    site.set(
+        "/feed.xml",
+        200,
+        &[],
+        &rss(&site.base, &["/c", "/a", "/b", "/d"]),
+    );
+    wait_until("the fourth record", || records(dir.path()).len() >= 4);
 
     terminate(&mut child);
     let (code, stderr) = wait_exit(child);
@@ -223,7 +244,8 @@ fn run_polls_again_when_due_serves_ops_and_stops_cleanly_on_sigterm() {
         [
             format!("{}/a", site.base),
             format!("{}/b", site.base),
-            format!("{}/c", site.base)
+            format!("{}/c", site.base),
+            format!("{}/d", site.base)
         ]
     );
     // Files were completed at shutdown: no `.part` is left.
@@ -234,7 +256,7 @@ fn run_polls_again_when_due_serves_ops_and_stops_cleanly_on_sigterm() {
     assert!(names.iter().all(|n| !n.ends_with(".part")), "{names:?}");
     let status = status_text(&cfg);
     assert!(
-        status.contains("articles: 3 delivered, 0 dead-lettered, 0 pending"),
+        status.contains("articles: 4 delivered, 0 dead-lettered, 0 pending"),
         "{status}"
     );
     assert!(status.contains("polls: "), "{status}");

@@ -47,13 +47,14 @@ pub fn run(config: &Config, args: OnceArgs) -> anyhow::Result<ExitCode> {
     }
     let summary = summary?;
     eprintln!(
-        "feeds: {} ok, {} not modified, {} failed; articles: {} written, {} failed, {} duplicate",
+        "feeds: {} ok, {} not modified, {} failed; articles: {} written, {} failed, {} duplicate, {} to retry later",
         summary.feeds_ok,
         summary.feeds_not_modified,
         summary.feeds_failed,
         summary.articles_written,
         summary.articles_failed,
-        summary.articles_duplicate
+        summary.articles_duplicate,
+        summary.articles_deferred
     );
     Ok(ExitCode::SUCCESS)
 }

@@ -30,6 +30,7 @@ pub fn run(config: &Config) -> anyhow::Result<ExitCode> {
         articles_written = summary.articles_written,
         articles_failed = summary.articles_failed,
         articles_duplicate = summary.articles_duplicate,
+        articles_deferred = summary.articles_deferred,
         "worker stopped"
     );
     Ok(ExitCode::SUCCESS)

@@ -37,6 +37,13 @@ pub struct FetchConfig {
     /// Wait before the first retry; doubled for each further one.
     #[serde(with = "humantime_serde")]
     pub retry_backoff: Duration,
+    /// When an article still fails transiently after `retries`, it is tried
+    /// again this many more times on later passes before the dead letter.
+    pub retries_later: u32,
+    /// Delay before the first later attempt; doubled for each further one
+    /// (a longer `Retry-After` wins; capped at `schedule.max_interval`).
+    #[serde(with = "humantime_serde")]
+    pub retry_later_delay: Duration,
     /// Honour robots.txt for article pages.
     pub robots: bool,
     /// How long a host's robots.txt is cached.
@@ -63,6 +70,8 @@ impl Default for FetchConfig {
             per_host_interval: Duration::from_secs(1),
             retries: 2,
             retry_backoff: Duration::from_secs(2),
+            retries_later: 3,
+            retry_later_delay: Duration::from_secs(10 * 60),
             robots: true,
             robots_ttl: Duration::from_secs(24 * 3600),
         }
@@ -82,6 +91,7 @@ impl FetchConfig {
             problems.push("fetch.per_host_concurrency must be greater than 0".to_owned());
         }
         for (key, d) in [
+            ("retry_later_delay", self.retry_later_delay),
             ("connect_timeout", self.connect_timeout),
             ("read_timeout", self.read_timeout),
             ("timeout", self.timeout),

@@ -27,6 +27,8 @@ pub const ARTICLES_DUPLICATE: &str = "newswire_articles_duplicate_total";
 pub const FETCH_ERRORS: &str = "newswire_fetch_errors_total";
 /// Article jobs waiting in the per-host queue for a fetcher.
 pub const QUEUED_JOBS: &str = "newswire_queued_jobs";
+/// Articles that failed transiently and were deferred to a later try.
+pub const ARTICLES_DEFERRED: &str = "newswire_articles_deferred_total";
 /// Seconds per worker step (`poll`, `fetch`, `extract`, `flush`).
 pub const STEP_SECONDS: &str = "newswire_step_seconds";
 /// Seconds per extraction stage (`clean`, `content`, `metadata`, …).
@@ -68,6 +70,10 @@ fn describe() {
     describe_counter!(
         ARTICLES_DUPLICATE,
         "Links whose canonical article was already delivered."
+    );
+    describe_counter!(
+        ARTICLES_DEFERRED,
+        "Articles deferred to a later try after a transient failure."
     );
     describe_counter!(
         FETCH_ERRORS,

@@ -15,7 +15,7 @@ use super::{ARTICLES, StateError, Store, encode};
 use crate::record::FeedInfo;
 
 /// One article to fetch: what the poller hands on.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct ArticleJob {
     /// The article id (hash of the canonical link).
     pub id: String,
@@ -23,6 +23,16 @@ pub struct ArticleJob {
     pub url: String,
     /// The feed and entry it came from.
     pub feed: FeedInfo,
+    /// Earlier passes that failed transiently on this article.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub attempts: u32,
+    /// Not to be fetched again before this time (after a transient failure).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub not_before: Option<DateTime<Utc>>,
+}
+
+fn is_zero(n: &u32) -> bool {
+    *n == 0
 }
 
 /// How an article left the worker.
@@ -42,7 +52,7 @@ pub enum ArticleState {
     /// Seen in a feed, not yet delivered.
     Pending {
         /// What is needed to fetch it again after a restart.
-        job: ArticleJob,
+        job: Box<ArticleJob>,
     },
     /// Finished.
     Done {
@@ -107,7 +117,7 @@ impl Store {
                     None => {
                         fresh.push(job.clone());
                         ArticleRecord {
-                            state: ArticleState::Pending { job },
+                            state: ArticleState::Pending { job: Box::new(job) },
                             last_seen: now,
                         }
                     }
@@ -124,10 +134,26 @@ impl Store {
             .all::<ArticleRecord>(ARTICLES)?
             .into_iter()
             .filter_map(|(_, rec)| match rec.state {
-                ArticleState::Pending { job } => Some(job),
+                ArticleState::Pending { job } => Some(*job),
                 ArticleState::Done { .. } => None,
             })
             .collect())
+    }
+
+    /// Keeps a transiently failed article pending with its new attempt count
+    /// and not-before time, durably, so a restart honours the delay too.
+    pub fn defer(&self, job: &ArticleJob) -> Result<(), StateError> {
+        let record = ArticleRecord {
+            state: ArticleState::Pending {
+                job: Box::new(job.clone()),
+            },
+            last_seen: Utc::now(),
+        };
+        self.write(|txn| {
+            txn.open_table(ARTICLES)?
+                .insert(job.id.as_str(), encode(&record).as_slice())?;
+            Ok(())
+        })
     }
 
     /// True when `id` was already delivered or dead-lettered.
@@ -218,7 +244,24 @@ mod tests {
                 url: "http://x/feed".into(),
                 ..FeedInfo::default()
             },
+            ..ArticleJob::default()
         }
+    }
+
+    #[test]
+    fn deferred_job_stays_pending_with_its_attempts() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path()).unwrap();
+        let now = Utc::now();
+        store.claim_new(vec![job("a")], now).unwrap();
+        let mut later = job("a");
+        later.attempts = 1;
+        later.not_before = Some(now + Duration::minutes(10));
+        store.defer(&later).unwrap();
+        drop(store);
+        let store = Store::open(dir.path()).unwrap();
+        assert_eq!(store.pending().unwrap(), vec![later]);
+        assert!(!store.is_done("a").unwrap());
     }
 
     #[test]

@@ -5,7 +5,7 @@ use url::Url;
 
 use super::{Shared, WorkerError, polite_get};
 use crate::extract::Page;
-use crate::fetch::Request;
+use crate::fetch::{Request, retry};
 use crate::ops::metrics;
 use crate::record::{Article, HttpInfo, Status};
 use crate::state::ArticleJob;
@@ -26,6 +26,14 @@ pub enum ArticleOutcome {
     Duplicate {
         /// The job.
         job: ArticleJob,
+    },
+    /// A transient failure: the article stays pending and is tried again
+    /// after `job.not_before` (its `attempts` already counts this one).
+    Retry {
+        /// The job, with its new attempt count and not-before time.
+        job: ArticleJob,
+        /// Why this attempt failed.
+        reason: String,
     },
     /// No record can be produced.
     Dead {
@@ -50,11 +58,18 @@ pub async fn process(shared: &Shared, job: ArticleJob) -> Result<ArticleOutcome,
     if let Some(robots) = &shared.robots {
         let verdict = robots.check(&shared.fetcher, &url).await;
         if !verdict.allowed {
-            let reason = match verdict.unavailable {
-                Some(why) => format!("robots.txt could not be read ({why}); {url} not fetched"),
-                None => format!("robots.txt disallows {url}"),
-            };
-            return Ok(ArticleOutcome::Dead { reason, job });
+            return Ok(match verdict.unavailable {
+                Some(why) => later(
+                    shared,
+                    job,
+                    format!("robots.txt could not be read ({why}); {url} not fetched"),
+                    None,
+                ),
+                None => ArticleOutcome::Dead {
+                    reason: format!("robots.txt disallows {url}"),
+                    job,
+                },
+            });
         }
         if let Some(delay) = verdict.crawl_delay {
             let host = url.host_str().unwrap_or_default();
@@ -65,6 +80,10 @@ pub async fn process(shared: &Shared, job: ArticleJob) -> Result<ArticleOutcome,
     }
     let page = match polite_get(shared, &url, &Request::default()).await {
         Ok(page) => page,
+        Err(e) if retry::is_transient(&e) => {
+            let wait = retry::retry_after(&e);
+            return Ok(later(shared, job, e.to_string(), wait));
+        }
         Err(e) => {
             return Ok(ArticleOutcome::Dead {
                 reason: e.to_string(),
@@ -117,4 +136,34 @@ pub async fn process(shared: &Shared, job: ArticleJob) -> Result<ArticleOutcome,
         record: Box::new(record),
         ids,
     })
+}
+
+/// A transient failure: try the article again later (after
+/// `fetch.retry_later_delay × 2^attempts`, or the server's `Retry-After` when
+/// longer), or give up once `fetch.retries_later` later attempts are used.
+fn later(
+    shared: &Shared,
+    mut job: ArticleJob,
+    reason: String,
+    server_wait: Option<std::time::Duration>,
+) -> ArticleOutcome {
+    let fetch = &shared.config.fetch;
+    if job.attempts >= fetch.retries_later {
+        let reason = if job.attempts > 0 {
+            format!("{reason} (gave up after {} later attempts)", job.attempts)
+        } else {
+            reason
+        };
+        return ArticleOutcome::Dead { job, reason };
+    }
+    let wait = fetch
+        .retry_later_delay
+        .saturating_mul(1u32 << job.attempts.min(16))
+        .max(server_wait.unwrap_or_default())
+        .min(shared.config.schedule.max_interval);
+    job.attempts += 1;
+    job.not_before = chrono::Duration::from_std(wait)
+        .ok()
+        .and_then(|d| Utc::now().checked_add_signed(d));
+    ArticleOutcome::Retry { job, reason }
 }

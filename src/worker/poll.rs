@@ -159,6 +159,7 @@ fn jobs_of(
                     categories: e.categories,
                     tags: feed.tags.clone(),
                 },
+                ..ArticleJob::default()
             })
         })
         .collect()

@@ -203,6 +203,7 @@ mod tests {
             id: url.to_owned(),
             url: url.to_owned(),
             feed: FeedInfo::default(),
+            ..ArticleJob::default()
         }
     }
 

@@ -84,10 +84,23 @@ pub async fn run_mode(
     if let Some(addr) = listen {
         server::serve(addr, Arc::clone(&health), stop_ops.clone()).await?;
     }
-    let writer = Writer::open(&shared, Some(Arc::clone(&health))).await?;
+    // Articles that failed transiently come back through the retry task
+    // (daemon); in `once` they wait, pending, for a later pass.
+    let (retry_tx, retry_rx) = mpsc::unbounded_channel();
+    let writer = Writer::open(
+        &shared,
+        Some(Arc::clone(&health)),
+        (mode == Mode::Daemon).then_some(retry_tx),
+    )
+    .await?;
     writer::restore_dedup(&shared).await?;
     writer::expire_old_ids(&shared).await?;
-    let pending = shared.blocking(|s| s.pending()).await?;
+    let now = chrono::Utc::now();
+    let (pending, waiting): (Vec<_>, Vec<_>) = shared
+        .blocking(|s| s.pending())
+        .await?
+        .into_iter()
+        .partition(|job| job.not_before.is_none_or(|t| t <= now));
     let schedule = tasks::initial_schedule(&shared, &feeds).await?;
     metrics::gauge_set(metrics::FEEDS, feeds.len() as f64);
     progress.feeds(feeds.len() as u64);
@@ -95,6 +108,7 @@ pub async fn run_mode(
     tracing::info!(
         feeds = feeds.len(),
         pending = pending.len(),
+        waiting_for_retry = waiting.len(),
         ?mode,
         "worker started"
     );
@@ -115,6 +129,14 @@ pub async fn run_mode(
         shutdown.clone(),
     ));
     tasks.spawn(tasks::resume(pending, job_tx.clone(), shutdown.clone()));
+    if mode == Mode::Daemon {
+        tasks.spawn(tasks::retry_later(
+            waiting,
+            retry_rx,
+            job_tx.clone(),
+            shutdown.clone(),
+        ));
+    }
     let due_rx = Arc::new(Mutex::new(due_rx));
     for _ in 0..config.worker.feed_concurrency {
         tasks.spawn(tasks::poller(Poller {

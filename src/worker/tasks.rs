@@ -1,6 +1,8 @@
 //! The tasks of the worker's topology (see [`super::run`]): each one loops
 //! over its input channel and ends when the input closes or shutdown fires.
 
+use std::cmp::Reverse;
+use std::collections::BinaryHeap;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
@@ -120,6 +122,79 @@ pub async fn resume(
             () = shutdown.cancelled() => return,
             sent = out.send(job) => if sent.is_err() { return },
         }
+    }
+}
+
+/// Holds deferred articles (transient failures) until their not-before
+/// time, then queues them again. Daemon only; ends at shutdown, when the
+/// articles it holds simply stay pending in the store.
+pub async fn retry_later(
+    initial: Vec<ArticleJob>,
+    mut incoming: mpsc::UnboundedReceiver<ArticleJob>,
+    jobs: mpsc::Sender<ArticleJob>,
+    shutdown: CancellationToken,
+) {
+    let mut waiting: BinaryHeap<Reverse<Deferred>> = BinaryHeap::new();
+    for job in initial {
+        waiting.push(Reverse(Deferred(job)));
+    }
+    loop {
+        let now = Utc::now();
+        while waiting.peek().is_some_and(|Reverse(d)| d.due() <= now) {
+            let Some(Reverse(Deferred(job))) = waiting.pop() else {
+                break;
+            };
+            tokio::select! {
+                biased;
+                () = shutdown.cancelled() => return,
+                sent = jobs.send(job) => if sent.is_err() { return },
+            }
+        }
+        // Wake at least every minute: the wall clock may jump.
+        let wait = waiting
+            .peek()
+            .map_or(Duration::MAX, |Reverse(d)| {
+                (d.due() - now).to_std().unwrap_or(Duration::ZERO)
+            })
+            .min(Duration::from_secs(60));
+        tokio::select! {
+            biased;
+            () = shutdown.cancelled() => return,
+            job = incoming.recv() => match job {
+                Some(job) => waiting.push(Reverse(Deferred(job))),
+                None => return,
+            },
+            () = tokio::time::sleep(wait) => {}
+        }
+    }
+}
+
+/// A deferred job, ordered by its not-before time.
+struct Deferred(ArticleJob);
+
+impl Deferred {
+    fn due(&self) -> DateTime<Utc> {
+        self.0.not_before.unwrap_or(DateTime::<Utc>::MIN_UTC)
+    }
+}
+
+impl PartialEq for Deferred {
+    fn eq(&self, other: &Self) -> bool {
+        self.due() == other.due()
+    }
+}
+
+impl Eq for Deferred {}
+
+impl PartialOrd for Deferred {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Deferred {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.due().cmp(&other.due())
     }
 }
 

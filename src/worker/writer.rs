@@ -18,7 +18,8 @@ use super::{Shared, WorkerError};
 use crate::extract::stages::dedup::DedupEntry;
 use crate::ops::metrics;
 use crate::ops::server::Health;
-use crate::state::Outcome;
+use crate::state::{ArticleJob, Outcome};
+use tokio::sync::mpsc;
 
 /// State-store key of the near-duplicate index snapshot.
 const DEDUP_KEY: &str = "dedup_index";
@@ -38,6 +39,8 @@ pub struct Summary {
     pub articles_failed: u64,
     /// Links whose canonical article was already delivered.
     pub articles_duplicate: u64,
+    /// Articles that failed transiently and stay pending for a later try.
+    pub articles_deferred: u64,
 }
 
 /// Buffers outcomes into the sinks and commits them in batches.
@@ -48,19 +51,27 @@ pub struct Writer {
     done: Vec<(String, Outcome)>,
     unflushed: usize,
     health: Option<Arc<Health>>,
+    /// Where deferred articles go to be tried again (the daemon's retry
+    /// task); without it they wait for the next start.
+    retry: Option<mpsc::UnboundedSender<ArticleJob>>,
     /// Article counts so far (the feed counts are the caller's).
     pub summary: Summary,
 }
 
 impl Writer {
     /// Opens every sink (finishing files a crash left behind).
-    pub async fn open(shared: &Shared, health: Option<Arc<Health>>) -> Result<Writer, WorkerError> {
+    pub async fn open(
+        shared: &Shared,
+        health: Option<Arc<Health>>,
+        retry: Option<mpsc::UnboundedSender<ArticleJob>>,
+    ) -> Result<Writer, WorkerError> {
         Ok(Writer {
             shared: shared.clone(),
             output: Output::open(&shared.config).await?,
             done: Vec::new(),
             unflushed: 0,
             health,
+            retry,
             summary: Summary::default(),
         })
     }
@@ -78,6 +89,18 @@ impl Writer {
                 self.summary.articles_duplicate += 1;
                 metrics::count(metrics::ARTICLES_DUPLICATE);
                 self.done.push((job.id, Outcome::Delivered));
+            }
+            ArticleOutcome::Retry { job, reason } => {
+                tracing::info!(url = %job.url, attempts = job.attempts, not_before = ?job.not_before, "article deferred: {reason}");
+                let saved = job.clone();
+                self.shared.blocking(move |s| s.defer(&saved)).await?;
+                self.summary.articles_deferred += 1;
+                metrics::count(metrics::ARTICLES_DEFERRED);
+                if let Some(retry) = &self.retry {
+                    // The retry task only ends at shutdown; then the job
+                    // simply stays pending.
+                    let _ = retry.send(job);
+                }
             }
             ArticleOutcome::Dead { job, reason } => {
                 self.output.dead_letter(&job, &reason)?;

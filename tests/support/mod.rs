@@ -342,6 +342,9 @@ pub fn config_with(dir: &Path, site: &Site, fetch: &[(&str, &str)], feeds: &[&st
         ("allow_private_addresses", "true"),
         ("per_host_interval", "\"1ms\""),
         ("retries", "0"),
+        // Transient failures go straight to the dead letter unless a test
+        // asks for later attempts.
+        ("retries_later", "0"),
     ];
     for (k, v) in fetch {
         match keys.iter_mut().find(|(key, _)| key == k) {

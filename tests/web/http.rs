@@ -256,3 +256,49 @@ fn unreadable_robots_txt_is_named_as_the_reason() {
     assert!(why.contains("HTTP 503"), "{why}");
     assert!(status(&cfg).contains("0 delivered, 2 dead-lettered"));
 }
+
+#[test]
+fn transient_failures_are_tried_again_on_later_passes_then_dead_lettered() {
+    let site = Site::start();
+    let dir = tempfile::tempdir().unwrap();
+    // Fails on the first pass, works on the second.
+    site.once("/flaky", Response::new(503, &[], b"busy"));
+    site.set(
+        "/flaky",
+        200,
+        &[],
+        &article("Harbour plan approved", "Alpha."),
+    );
+    site.set("/down", 500, &[], b"internal error");
+    site.set(
+        "/feed.xml",
+        200,
+        &[],
+        &rss(&site.base, &["/flaky", "/down"]),
+    );
+    let cfg = config_with(
+        dir.path(),
+        &site,
+        &[("retries_later", "1"), ("retry_later_delay", "\"1ms\"")],
+        &["/feed.xml"],
+    );
+
+    let (recs, stderr) = once(&cfg);
+    assert!(recs.is_empty(), "{stderr}");
+    assert!(stderr.contains("2 to retry later"), "{stderr}");
+    assert!(dead_letters(dir.path()).is_empty(), "not dead yet");
+    assert!(status(&cfg).contains("0 dead-lettered, 2 pending"));
+
+    // The feed is unchanged (same body), yet the deferred articles come back.
+    let (recs, stderr) = once(&cfg);
+    assert_eq!(recs.len(), 1, "{stderr}");
+    assert!(recs[0]["url"].as_str().unwrap().ends_with("/flaky"));
+    let why = reason(&dead_letters(dir.path()), "/down");
+    assert!(why.contains("gave up after 1 later attempts"), "{why}");
+    assert!(
+        status(&cfg).contains("1 delivered, 1 dead-lettered, 0 pending"),
+        "{}",
+        status(&cfg)
+    );
+    assert_eq!(site.hits("/down"), 2, "one request per pass");
+}
