@@ -141,10 +141,12 @@ pub struct SimHashIndex {
     /// Oldest first; `entries[i]` has sequence number `first_seq + i`.
     entries: VecDeque<DedupEntry>,
     first_seq: u64,
-    /// Per block: masked hash → sequence numbers of the entries with it.
-    /// Sequence numbers only grow and the oldest entry is evicted first, so
-    /// each bucket is in ascending order and eviction pops its front.
-    tables: Vec<HashMap<u64, VecDeque<u64>>>,
+    /// Per block: masked hash → (sequence number, full hash) of the entries
+    /// with it. The hash is kept inline so a lookup scans one contiguous
+    /// bucket without touching the entries. Sequence numbers only grow and
+    /// the oldest entry is evicted first, so each bucket is in ascending
+    /// order and eviction pops its front.
+    tables: Vec<HashMap<u64, VecDeque<(u64, u64)>>>,
 }
 
 impl std::fmt::Debug for SimHashIndex {
@@ -224,12 +226,11 @@ impl SimHashIndex {
             let Some(seqs) = table.get(&(hash & mask)) else {
                 continue;
             };
-            for &seq in seqs {
-                let Some(e) = self.entry(seq) else { continue };
-                let d = distance(e.simhash, hash);
+            for &(seq, simhash) in seqs {
+                let d = distance(simhash, hash);
                 if d <= self.max_distance
-                    && e.id != except
                     && best.is_none_or(|(bd, bs)| (d, seq) < (bd, bs))
+                    && self.entry(seq).is_some_and(|e| e.id != except)
                 {
                     best = Some((d, seq));
                 }
@@ -248,7 +249,7 @@ impl SimHashIndex {
             table
                 .entry(entry.simhash & mask)
                 .or_default()
-                .push_back(seq);
+                .push_back((seq, entry.simhash));
         }
         self.entries.push_back(entry);
     }
@@ -261,11 +262,9 @@ impl SimHashIndex {
     pub fn check_and_insert(&mut self, id: &str, hash: u64) -> Option<String> {
         let found = self.nearest(hash, id).map(|(e, _)| e.id.clone());
         let known = self.blocks.first().is_some_and(|mask| {
-            self.tables[0].get(&(hash & mask)).is_some_and(|seqs| {
-                seqs.iter()
-                    .filter_map(|&s| self.entry(s))
-                    .any(|e| e.simhash == hash)
-            })
+            self.tables[0]
+                .get(&(hash & mask))
+                .is_some_and(|seqs| seqs.iter().any(|&(_, h)| h == hash))
         });
         if !known {
             self.insert(DedupEntry {
@@ -290,10 +289,10 @@ impl SimHashIndex {
         for (mask, table) in self.blocks.iter().zip(&mut self.tables) {
             let key = old.simhash & mask;
             if let Some(seqs) = table.get_mut(&key) {
-                if seqs.front() == Some(&seq) {
+                if seqs.front().is_some_and(|&(s, _)| s == seq) {
                     seqs.pop_front();
                 } else {
-                    seqs.retain(|&s| s != seq);
+                    seqs.retain(|&(s, _)| s != seq);
                 }
                 if seqs.is_empty() {
                     table.remove(&key);
