@@ -182,8 +182,8 @@ pub async fn run_mode(
     // a sink failure.
     let result = tasks::write_loop(writer, out_rx, &shared, progress.as_ref()).await;
     health.set_accepting(false);
-    shutdown.cancel();
     abandon.cancel();
+    shutdown.cancel();
     while let Some(joined) = tasks.join_next().await {
         if let Err(e) = joined
             && e.is_panic()

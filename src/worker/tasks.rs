@@ -339,9 +339,14 @@ pub async fn grace_timer(
     shutdown: CancellationToken,
     abandon: CancellationToken,
 ) {
+    // The end of a pass (abandon fired with shutdown) is no shutdown.
     tokio::select! {
-        () = shutdown.cancelled() => {}
+        biased;
         () = abandon.cancelled() => return,
+        () = shutdown.cancelled() => {}
+    }
+    if abandon.is_cancelled() {
+        return;
     }
     health.set_accepting(false);
     tracing::info!(
