@@ -56,9 +56,10 @@ pub struct Headlines {
 }
 
 impl Doc {
-    /// Parses `text` and collects what several stages need.
+    /// Parses `text` (script, style and SVG bodies cut first: see
+    /// [`prestrip`](super::prestrip)) and collects what several stages need.
     pub fn parse(text: &str, base_url: Option<Url>, record: Article) -> Doc {
-        let html = Html::parse_document(text);
+        let html = Html::parse_document(&super::prestrip::strip(text));
         let base_url = resolve_base(&html, base_url);
         let json_ld = collect_json_ld(&html);
         Doc {
