@@ -209,9 +209,12 @@ pub fn is_droppable(el: ElementRef<'_>, page: &PageFacts) -> bool {
             .is_some_and(|r| FURNITURE_ROLES.contains(&r.trim()));
     // A "furniture" element that holds much of the page is a layout wrapper
     // (`has-sidebar`, `sidebar-first-only`): names are weaker evidence than
-    // landmarks, so they must hold less of the text to count.
+    // landmarks, so they must hold less of the text to count. A landmark
+    // that holds much of the text but not the headline, an article or the
+    // main landmark is still furniture: the legal small print of a `<footer>`
+    // or a consent dialog outweighs the text of a short page.
     if landmark {
-        total_text == 0 || text_len(*el) * 2 < total_text
+        total_text == 0 || text_len(*el) * 2 < total_text || !wraps_article(el)
     } else if page.product && names_reviews(el) {
         // Customer reviews are the comments of a product page.
         !wraps_article(el)
@@ -542,6 +545,21 @@ mod tests {
             r#"<body><div class="has-sidebar"><p>All the article text lives inside this wrapper, which is long.</p></div><div class="sidebar">x</div></body>"#,
         );
         assert_eq!(d, vec!["x"]);
+    }
+
+    #[test]
+    fn big_landmark_goes_unless_it_holds_the_headline() {
+        // The footer's small print outweighs the short page's text.
+        let (d, _) = dropped_texts(
+            r#"<body><h1>Gift cards</h1><p>Buy one today.</p><footer><p>Terms apply to every purchase, see the agreement for the conditions of use.</p></footer></body>"#,
+        );
+        assert_eq!(d.len(), 1);
+        assert!(d[0].starts_with("Terms apply"));
+        // A page-wide `role=banner` wrapper around the headline stays.
+        let (d, _) = dropped_texts(
+            r#"<body><div role="banner"><h1>Title</h1><p>The whole page lives inside this wrapper.</p></div></body>"#,
+        );
+        assert!(d.is_empty(), "{d:?}");
     }
 
     #[test]
