@@ -8,8 +8,8 @@
 //! `scraper::Html` is not `Send`: a `Doc` lives inside one synchronous
 //! pipeline call and never crosses an `.await`.
 
+use rustc_hash::FxHashSet as HashSet;
 use std::cell::OnceCell;
-use std::collections::HashSet;
 
 use ego_tree::NodeId;
 use scraper::{ElementRef, Html, Selector};
@@ -66,7 +66,7 @@ impl Doc {
             html,
             base_url,
             record,
-            dropped: HashSet::new(),
+            dropped: HashSet::default(),
             json_ld,
             headlines: OnceCell::new(),
         }

@@ -19,7 +19,7 @@ pub mod render;
 pub mod score;
 pub mod status;
 
-use std::collections::HashSet;
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use ego_tree::{NodeId, NodeRef};
 use scraper::{ElementRef, Node};
@@ -157,7 +157,7 @@ fn choose_roots<'a>(
     let Some(parent) = top.parent() else {
         return vec![top];
     };
-    let score_of: std::collections::HashMap<NodeId, f64> = candidates.iter().copied().collect();
+    let score_of: HashMap<NodeId, f64> = candidates.iter().copied().collect();
     let threshold = (top_score * 0.2).max(10.0);
     let mut roots = Vec::new();
     for sibling in parent.children() {
@@ -195,7 +195,7 @@ fn prose_like(st: &score::Stats, el: &ElementRef<'_>) -> bool {
 /// Joins blocks into the final text, dropping link lists, the headline and
 /// repeated lines.
 fn assemble(blocks: Vec<Block>, titles: &[String], max_link_density: f64) -> String {
-    let mut seen: HashSet<String> = HashSet::new();
+    let mut seen: HashSet<String> = HashSet::default();
     let mut parts: Vec<String> = Vec::new();
     // What comes before the headline (breadcrumbs, kickers, share bars) is
     // page furniture, as long as it is a small part of the text.

@@ -18,7 +18,7 @@
 //! phrase (1.0): higher is more key; they are not comparable across articles.
 //! Stopwords: `data/stopwords/en.txt`, written for newswire (see its header).
 
-use std::collections::HashSet;
+use rustc_hash::FxHashSet as HashSet;
 use std::sync::LazyLock;
 
 use super::super::{Doc, StageError};
