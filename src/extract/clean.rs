@@ -18,6 +18,7 @@ use ego_tree::NodeRef;
 use ego_tree::iter::Edge;
 use scraper::{ElementRef, Node};
 
+use super::doc::class_names;
 use super::{Doc, StageError};
 
 /// Elements whose content is never text a reader sees.
@@ -298,7 +299,7 @@ fn is_product(doc: &Doc) -> bool {
 /// True when a class or id names customer reviews or ratings.
 fn names_reviews(el: ElementRef<'_>) -> bool {
     let e = el.value();
-    e.classes().chain(e.id()).any(|n| {
+    class_names(e).chain(e.id()).any(|n| {
         let n = n.to_ascii_lowercase();
         n.contains("review") || n.contains("rating")
     })
@@ -308,7 +309,7 @@ fn names_reviews(el: ElementRef<'_>) -> bool {
 /// (`comments`, `commentlist`, `comment-body`, `disqus_thread`).
 fn names_comments(el: ElementRef<'_>) -> bool {
     let e = el.value();
-    e.classes().chain(e.id()).any(|n| {
+    class_names(e).chain(e.id()).any(|n| {
         let n = n.to_ascii_lowercase();
         n.contains("comment") || n.contains("disqus")
     })
@@ -345,7 +346,7 @@ fn is_hidden(el: ElementRef<'_>) -> bool {
     if (e.attr("hidden").is_some() && !streamed) || e.attr("aria-hidden") == Some("true") {
         return true;
     }
-    if e.classes().any(|c| {
+    if class_names(e).any(|c| {
         matches!(
             c,
             "hidden" | "d-none" | "sr-only" | "visually-hidden" | "screen-reader-text"
@@ -383,7 +384,7 @@ fn names_furniture(el: ElementRef<'_>) -> bool {
     });
     let e = el.value();
     let mut furniture = false;
-    for name in e.classes().chain(e.id()) {
+    for name in class_names(e).chain(e.id()) {
         let lower: Cow<'_, str> = if name.bytes().any(|b| b.is_ascii_uppercase()) {
             Cow::Owned(name.to_ascii_lowercase())
         } else {

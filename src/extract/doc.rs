@@ -178,6 +178,16 @@ impl Doc {
     }
 }
 
+/// The names in an element's `class` attribute.
+///
+/// Reads the attribute instead of [`scraper::node::Element::classes`], which
+/// interns every name into a process-wide atom table on first use: the
+/// stages look at the classes of every element of every page, and interning
+/// them cost more than the checks themselves.
+pub fn class_names(e: &scraper::node::Element) -> std::str::SplitAsciiWhitespace<'_> {
+    e.attr("class").unwrap_or("").split_ascii_whitespace()
+}
+
 /// A selector compiled from a literal known to be valid.
 ///
 /// Panics only on a programming error in the literal; every call site uses a

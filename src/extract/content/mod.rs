@@ -4,6 +4,9 @@
 //!    one that maximizes the F1 expected from extracting it, with text in
 //!    prose blocks standing in for article text. One container with all the
 //!    article's sections beats the single densest section.
+//!    When the page declares the article's container inside that cover
+//!    (`<article>`, `itemprop=articleBody`, `entry-content`, …) and it holds
+//!    most of the cover's prose, the declared container is taken instead.
 //! 2. Only when the page has no prose blocks: score blocks Readability-style,
 //!    let a semantic container (`<article>`, `<main>`) win when it holds the
 //!    candidate and not much more, and add siblings that read like prose.
@@ -19,6 +22,9 @@ pub mod render;
 pub mod score;
 pub mod status;
 
+use std::sync::LazyLock;
+
+use aho_corasick::AhoCorasick;
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use ego_tree::{NodeId, NodeRef};
@@ -36,6 +42,14 @@ const LISTING_MAX_WORDS: usize = 150;
 /// Blocks with more of their text in links are link lists (related
 /// stories, tag clouds) and left out of article text.
 const LINK_LIST_DENSITY: f64 = 0.6;
+
+/// A declared article container inside the prose cover replaces the cover
+/// when it holds at least this share of the cover's prose.
+const DECLARED_MIN_SHARE: f64 = 0.6;
+
+/// Another declared container with this share of the chosen one's prose
+/// (a second post, an answer) means the cover is a thread: keep it whole.
+const RIVAL_SHARE: f64 = 0.2;
 
 /// On listing pages the links are the content: keep every block.
 const KEEP_ALL_LINKS: f64 = 1.0;
@@ -125,7 +139,7 @@ fn choose_roots<'a>(
     if let Some((id, _)) = scorer.best_cover(body)
         && let Some(n) = doc.html.tree.get(id)
     {
-        return vec![n];
+        return vec![narrow_to_declared(n, scorer)];
     }
     let candidates = scorer.candidates(body);
     let Some(&(top_id, top_score)) = candidates.first() else {
@@ -179,6 +193,64 @@ fn choose_roots<'a>(
         }
     }
     roots
+}
+
+/// The article's own container inside the prose cover, when the page marks
+/// one (`<article>`, `itemprop=articleBody`, `entry-content`, …) and it holds
+/// nearly all of the cover's prose: what the cover adds around it (related
+/// posts' excerpts, testimonials, an author box) is furniture with prose in it.
+fn narrow_to_declared<'a>(cover: NodeRef<'a, Node>, scorer: &Scorer) -> NodeRef<'a, Node> {
+    let cover_prose = scorer.get(cover.id()).prose;
+    let declared: Vec<(NodeRef<'a, Node>, usize)> = cover
+        .descendants()
+        .skip(1)
+        .filter(|d| ElementRef::wrap(*d).is_some_and(declares_article))
+        .map(|d| (d, scorer.get(d.id()).prose))
+        .collect();
+    let Some(&(best, prose)) = declared
+        .iter()
+        .filter(|(_, p)| *p as f64 >= cover_prose as f64 * DECLARED_MIN_SHARE)
+        .max_by_key(|(_, p)| *p)
+    else {
+        return cover;
+    };
+    // Several posts of a thread (or answers under a question), each
+    // declared, are one page of content: keep the cover.
+    let separate = |d: &NodeRef<'a, Node>| {
+        d.id() != best.id()
+            && !d.ancestors().any(|a| a.id() == best.id())
+            && !best.ancestors().any(|a| a.id() == d.id())
+    };
+    if declared
+        .iter()
+        .any(|(d, p)| *p as f64 >= prose as f64 * RIVAL_SHARE && separate(d))
+    {
+        return cover;
+    }
+    best
+}
+
+/// The element says it is the article or its body.
+fn declares_article(el: ElementRef<'_>) -> bool {
+    static HINTS: LazyLock<AhoCorasick> = LazyLock::new(|| {
+        AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .build([
+                "article-body",
+                "articlebody",
+                "article-content",
+                "post-body",
+                "post-content",
+                "entry-content",
+                "story-body",
+                "blog-post-content",
+            ])
+            .unwrap_or_else(|e| panic!("built-in patterns: {e}"))
+    });
+    let e = el.value();
+    e.name() == "article"
+        || e.attr("itemprop") == Some("articleBody")
+        || crate::extract::doc::class_names(e).any(|c| HINTS.is_match(c))
 }
 
 /// A short sibling paragraph that still reads like article prose.
@@ -266,6 +338,38 @@ mod tests {
             text,
             "First paragraph of the story, with commas, clauses, and detail enough.\n\nA subheading\n\nSecond paragraph continues the story, again with commas, and more words."
         );
+    }
+
+    /// An article and, in the same cover, excerpts of other posts: the
+    /// declared article container is the text. Two declared posts of a
+    /// thread keep the whole cover.
+    #[test]
+    fn declared_article_container_narrows_the_cover() {
+        let para = |s: &str| {
+            format!(
+                "<p>{s} The paragraph goes on with commas, clauses, and enough words to count as prose.</p>"
+            )
+        };
+        let article = format!(
+            "<div class=wrap><article><h1>Pruning</h1>{}{}{}</article>\
+             <div class=more><h3>Other posts</h3>{}</div></div>",
+            para("Cut back in late winter."),
+            para("Group three flowers on new wood."),
+            para("Feed after pruning."),
+            para("Another post's excerpt about roses."),
+        );
+        let text = extract(&format!("<html><body>{article}</body></html>"));
+        assert!(text.contains("Feed after pruning"), "{text}");
+        assert!(!text.contains("roses"), "{text}");
+
+        let thread = format!(
+            "<div class=thread><article>{}{}</article><article>{}</article></div>",
+            para("My question about the fans."),
+            para("More detail on the case."),
+            para("Answer: plug them into the hub."),
+        );
+        let text = extract(&format!("<html><body>{thread}</body></html>"));
+        assert!(text.contains("plug them into the hub"), "{text}");
     }
 
     #[test]

@@ -275,7 +275,7 @@ pub fn class_weight(e: &scraper::node::Element) -> f64 {
         w += 50.0;
     }
     let mut names = String::new();
-    for c in e.classes() {
+    for c in crate::extract::doc::class_names(e) {
         names.push_str(c);
         names.push(' ');
     }

@@ -10,7 +10,7 @@ use serde_json::Value;
 
 use super::sources::MetaTags;
 use crate::extract::Doc;
-use crate::extract::doc::css;
+use crate::extract::doc::{class_names, css};
 use crate::extract::text::{normalize_space, unescape};
 
 /// Finds the authors of `doc`: the first source, in order of trust, that
@@ -46,8 +46,7 @@ pub fn find(doc: &Doc, meta: &MetaTags, article: Option<&Value>) -> Vec<String> 
                     r#"[class*="byline"], [class*="author"], [rel="author"]"#
                 ))
                 .filter(|e| {
-                    !e.value()
-                        .classes()
+                    !class_names(e.value())
                         .any(|c| c.contains("author-bio") || c.contains("authors-list"))
                 })
                 .map(|e| e.text().collect::<Vec<_>>().join(" "))
