@@ -197,6 +197,8 @@ pub fn clean_name(raw: &str) -> Option<String> {
         "by ",
         "author ",
         "written by ",
+        "posted by ",
+        "post by ",
         "words by ",
         "author:",
         "authors:",
@@ -246,15 +248,32 @@ pub fn clean_name(raw: &str) -> Option<String> {
         "bio",
         "view profile",
         "read more",
+        "read more about",
         "more",
         "share",
+        "written by",
+        "posted by",
+        "post by",
+        "words by",
+        "reviewed by",
+        "edited by",
+        "about the author",
     ];
+    // An unfilled template key (`page.head.extra.author`): dotted lower-case
+    // words naming the author field, no spaces. (`sara.r.peter` is a user.)
+    let template_key = !name.contains(' ')
+        && !name.chars().any(char::is_uppercase)
+        && name.contains('.')
+        && name
+            .split('.')
+            .any(|p| matches!(p, "author" | "authors" | "byline" | "name"));
     let calendar = lower
         .trim_end_matches('.')
         .split_whitespace()
         .all(month_or_day);
     if name.is_empty()
         || calendar
+        || template_key
         || not_names.contains(&lower.as_str())
         || name.len() > 60
         || words.len() > 5
@@ -329,6 +348,17 @@ mod tests {
         assert_eq!(clean_name("By"), None);
         assert_eq!(clean_name("Sun Dec"), None);
         assert_eq!(clean_name("Full Bio"), None);
+        assert_eq!(clean_name("Written By"), None);
+        assert_eq!(
+            clean_name("Posted by Jo Bloggs").as_deref(),
+            Some("Jo Bloggs")
+        );
+        assert_eq!(clean_name("page.head.extra.author"), None);
+        assert_eq!(clean_name("sara.r.peter").as_deref(), Some("sara.r.peter"));
+        assert_eq!(
+            clean_name("J.R.R. Tolkien").as_deref(),
+            Some("J.R.R. Tolkien")
+        );
         assert_eq!(
             clean_name("SmellSharpe Well-known member Joined Dec").as_deref(),
             Some("SmellSharpe Well-known")
