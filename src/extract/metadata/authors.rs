@@ -21,10 +21,10 @@ pub fn find(doc: &Doc, meta: &MetaTags, article: Option<&Value>) -> Vec<String> 
             let mut raw = Vec::new();
             // The article's author, else any JSON-LD object's (untyped ones too).
             match article.and_then(|a| a.get("author")) {
-                Some(a) => collect_json_ld(a, &mut raw),
+                Some(a) => collect_json_ld(a, &doc.json_ld, &mut raw),
                 None => {
                     if let Some(a) = doc.json_ld.iter().find_map(|o| o.get("author")) {
-                        collect_json_ld(a, &mut raw);
+                        collect_json_ld(a, &doc.json_ld, &mut raw);
                     }
                 }
             }
@@ -134,12 +134,22 @@ fn byline_in_text(text: &str) -> Option<String> {
     RE.captures(text).map(|c| c[1].to_owned())
 }
 
-fn collect_json_ld(v: &Value, out: &mut Vec<String>) {
+/// Names in a JSON-LD `author` value. A bare reference (`{"@id": …}`, as
+/// Yoast and other `@graph` writers emit) is looked up among the page's
+/// other objects.
+fn collect_json_ld(v: &Value, graph: &[Value], out: &mut Vec<String>) {
     match v {
         Value::String(s) => out.push(s.clone()),
-        Value::Array(a) => a.iter().for_each(|x| collect_json_ld(x, out)),
+        Value::Array(a) => a.iter().for_each(|x| collect_json_ld(x, graph, out)),
         Value::Object(o) => {
-            if let Some(Value::String(n)) = o.get("name") {
+            let name = o.get("name").or_else(|| {
+                let id = o.get("@id")?;
+                graph
+                    .iter()
+                    .find(|g| g.get("@id") == Some(id) && g.get("name").is_some())
+                    .and_then(|g| g.get("name"))
+            });
+            if let Some(Value::String(n)) = name {
                 out.push(n.clone());
             }
         }
@@ -428,6 +438,15 @@ mod tests {
             ),
             vec!["Mo Khan"]
         );
+    }
+
+    #[test]
+    fn json_ld_author_reference_is_resolved_in_the_graph() {
+        let html = r#"<script type="application/ld+json">{"@graph":[
+            {"@type":"Article","headline":"H","author":{"@id":"https://ex.com/#/person/1"}},
+            {"@type":"WebPage","@id":"https://ex.com/p"},
+            {"@type":"Person","@id":"https://ex.com/#/person/1","name":"Shiv Kumar"}]}</script>"#;
+        assert_eq!(authors_of(html), vec!["Shiv Kumar"]);
     }
 
     #[test]
