@@ -201,11 +201,15 @@ fn choose_roots<'a>(
 /// posts' excerpts, testimonials, an author box) is furniture with prose in it.
 fn narrow_to_declared<'a>(cover: NodeRef<'a, Node>, scorer: &Scorer) -> NodeRef<'a, Node> {
     let cover_prose = scorer.get(cover.id()).prose;
+    // Neither the chosen container nor a rival can hold less prose than
+    // this: skip the name checks for everything smaller.
+    let floor = cover_prose as f64 * DECLARED_MIN_SHARE * RIVAL_SHARE;
     let declared: Vec<(NodeRef<'a, Node>, usize)> = cover
         .descendants()
         .skip(1)
-        .filter(|d| ElementRef::wrap(*d).is_some_and(declares_article))
+        .filter(|d| d.value().is_element())
         .map(|d| (d, scorer.get(d.id()).prose))
+        .filter(|(d, p)| *p as f64 >= floor && ElementRef::wrap(*d).is_some_and(declares_article))
         .collect();
     let Some(&(best, prose)) = declared
         .iter()
