@@ -276,7 +276,8 @@ fn assemble(blocks: Vec<Block>, titles: &[String], max_link_density: f64) -> Str
     // What comes before the headline (breadcrumbs, kickers, share bars) is
     // page furniture, as long as it is a small part of the text.
     let skip = headline_index(&blocks, titles).unwrap_or(0);
-    for (i, b) in blocks.into_iter().enumerate().skip(skip) {
+    let end = tail_index(&blocks).unwrap_or(blocks.len());
+    for (i, b) in blocks.into_iter().enumerate().take(end).skip(skip) {
         let chars = b.text.chars().count();
         let link_density = b.link_chars as f64 / chars.max(1) as f64;
         if link_density > max_link_density && b.kind != BlockKind::Heading {
@@ -292,6 +293,58 @@ fn assemble(blocks: Vec<Block>, titles: &[String], max_link_density: f64) -> Str
         parts.push(b.text);
     }
     parts.join("\n\n")
+}
+
+/// Headings that open what follows an article rather than more of it.
+const TAIL_HEADINGS: &[&str] = &[
+    "related posts",
+    "related articles",
+    "related stories",
+    "related content",
+    "related reading",
+    "you may also like",
+    "you might also like",
+    "you may also be interested in",
+    "more stories",
+    "more articles",
+    "more from",
+    "recommended for you",
+    "recommended articles",
+    "recommended reading",
+    "popular posts",
+    "recent posts",
+    "latest posts",
+    "latest articles",
+    "read next",
+    "keep reading",
+    "leave a reply",
+    "leave a comment",
+    "post a comment",
+    "share this",
+    "share this article",
+    "share this post",
+];
+
+/// Index of a heading in the last 30% of the text that opens the page's
+/// tail (related posts, reply forms, share prompts): it and everything after
+/// it are left out. Earlier such headings may be a listing's own sections.
+fn tail_index(blocks: &[Block]) -> Option<usize> {
+    let total: usize = blocks.iter().map(|b| b.text.len()).sum();
+    let mut before = 0usize;
+    for (i, b) in blocks.iter().enumerate() {
+        if b.kind == BlockKind::Heading && before * 10 >= total * 7 {
+            let key = normalize_space(&b.text).to_lowercase();
+            let key = key.trim_end_matches([':', '.', '!']);
+            if TAIL_HEADINGS
+                .iter()
+                .any(|h| key == *h || (*h == "more from" && key.starts_with(h)))
+            {
+                return Some(i);
+            }
+        }
+        before += b.text.len();
+    }
+    None
 }
 
 /// Index of the headline block when it sits in the first fifth of the
@@ -374,6 +427,29 @@ mod tests {
         );
         let text = extract(&format!("<html><body>{thread}</body></html>"));
         assert!(text.contains("plug them into the hub"), "{text}");
+    }
+
+    #[test]
+    fn tail_after_the_article_is_left_out() {
+        let para = |s: &str| {
+            format!(
+                "<p>{s} The paragraph goes on with commas, clauses, and enough words to count as prose.</p>"
+            )
+        };
+        let html = format!(
+            "<html><body><div>{}{}{}{}<h3>Related posts:</h3>{}</div></body></html>",
+            para("One."),
+            para("Two."),
+            para("Three."),
+            para("Four."),
+            para("Another story's excerpt."),
+        );
+        let text = extract(&html);
+        assert!(text.contains("Four."), "{text}");
+        assert!(
+            !text.contains("Related posts") && !text.contains("excerpt"),
+            "{text}"
+        );
     }
 
     #[test]
