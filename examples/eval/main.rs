@@ -4,6 +4,7 @@
 //! ```text
 //! cargo run --release --example eval -- ../shared/data/wcxb-dev \
 //!     [--no-peers] [--worst N] [--explain] [--only ID] [--tsv FILE]
+//!     [--stages clean,content,metadata]
 //! ```
 //!
 //! Prints word-level F1 (the benchmark's metric: lower-cased `\w+` bags,
@@ -12,7 +13,9 @@
 //! one column per extractor; then newswire's worst pages. `--no-peers` runs
 //! newswire alone (quick iteration), `--explain` lists newswire's metadata
 //! misses, `--only ID` prints one page's text, `--tsv FILE` writes every
-//! page's precision / recall / F1 per extractor.
+//! page's precision / recall / F1 per extractor. `--stages` runs newswire
+//! with another stage list than the default (all stages, as `extract` runs
+//! them), e.g. the page stages alone, to see what the text stages cost.
 //!
 //! Every extractor gets the same decompressed bytes; decompression and
 //! scoring are outside the timed section. Throughput is given by wall time
@@ -29,7 +32,7 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use newswire::Pipeline;
-use newswire::config::ExtractConfig;
+use newswire::config::{ExtractConfig, StageName};
 use serde_json::Value;
 
 use self::extractors::Extractor;
@@ -42,6 +45,8 @@ struct Args {
     explain: bool,
     peers: bool,
     tsv: Option<PathBuf>,
+    /// newswire's stages; the default list unless `--stages` names others.
+    stages: Vec<StageName>,
 }
 
 fn parse_args() -> Result<Args, String> {
@@ -53,6 +58,7 @@ fn parse_args() -> Result<Args, String> {
         explain: false,
         peers: true,
         tsv: None,
+        stages: ExtractConfig::default().stages,
     };
     while let Some(a) = args.next() {
         match a.as_str() {
@@ -66,6 +72,14 @@ fn parse_args() -> Result<Args, String> {
             "--explain" => out.explain = true,
             "--no-peers" => out.peers = false,
             "--tsv" => out.tsv = Some(args.next().ok_or("--tsv needs a file")?.into()),
+            "--stages" => {
+                out.stages = args
+                    .next()
+                    .ok_or("--stages needs a list such as clean,content,metadata")?
+                    .split(',')
+                    .map(|s| s.parse::<StageName>().map_err(|e| e.to_string()))
+                    .collect::<Result<_, _>>()?;
+            }
             s if !s.starts_with("--") => out.dir = PathBuf::from(s),
             _ => return Err(format!("unknown argument {a}")),
         }
@@ -75,9 +89,19 @@ fn parse_args() -> Result<Args, String> {
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let args = parse_args()?;
-    let mut extractors = vec![Extractor::Newswire(Box::new(Pipeline::new(
-        &ExtractConfig::default(),
-    )))];
+    let config = ExtractConfig {
+        stages: args.stages.clone(),
+        ..ExtractConfig::default()
+    };
+    println!(
+        "newswire stages: {}",
+        args.stages
+            .iter()
+            .map(|s| s.as_str())
+            .collect::<Vec<_>>()
+            .join(",")
+    );
+    let mut extractors = vec![Extractor::Newswire(Box::new(Pipeline::new(&config)))];
     if args.peers && args.only.is_none() {
         extractors.push(Extractor::RsTrafilatura);
         extractors.push(Extractor::DomSmoothie);
