@@ -248,6 +248,13 @@ fn declares_article(el: ElementRef<'_>) -> bool {
                 "entry-content",
                 "story-body",
                 "blog-post-content",
+                "article__body",
+                "article_body",
+                "article__content",
+                "post__content",
+                "post_content",
+                "entry__content",
+                "story-content",
             ])
             .unwrap_or_else(|e| panic!("built-in patterns: {e}"))
     });
@@ -427,6 +434,19 @@ mod tests {
         );
         let text = extract(&format!("<html><body>{thread}</body></html>"));
         assert!(text.contains("plug them into the hub"), "{text}");
+    }
+
+    #[test]
+    fn declared_containers_are_recognized() {
+        let html = scraper::Html::parse_fragment(
+            r#"<div class="c-Article__Body">a</div><div class="post_content x">b</div><div itemprop="articleBody">c</div><div class="content">d</div>"#,
+        );
+        let declared: Vec<String> = html
+            .select(&scraper::Selector::parse("div").unwrap())
+            .filter(|e| declares_article(*e))
+            .map(|e| e.text().collect())
+            .collect();
+        assert_eq!(declared, vec!["a", "b", "c"]);
     }
 
     #[test]
