@@ -4,6 +4,7 @@
 //! ```text
 //! cargo run --release --example eval -- ../shared/data/wcxb-dev \
 //!     [--no-peers] [--worst N] [--explain] [--only ID] [--tsv FILE]
+//!     [--stages clean,content,metadata]
 //! ```
 //!
 //! Prints word-level F1 (the benchmark's metric: lower-cased `\w+` bags,
@@ -12,10 +13,14 @@
 //! one column per extractor; then newswire's worst pages. `--no-peers` runs
 //! newswire alone (quick iteration), `--explain` lists newswire's metadata
 //! misses, `--only ID` prints one page's text, `--tsv FILE` writes every
-//! page's precision / recall / F1 per extractor.
+//! page's precision / recall / F1 per extractor. `--stages` runs newswire
+//! with another stage list than the default (all stages, as `extract` runs
+//! them), e.g. the page stages alone, to see what the text stages cost.
 //!
 //! Every extractor gets the same decompressed bytes; decompression and
-//! scoring are outside the timed section.
+//! scoring are outside the timed section. Throughput is given by wall time
+//! and by the thread's CPU time: on a shared machine the second one does
+//! not count the time other processes held the core.
 
 mod extractors;
 mod metrics;
@@ -24,10 +29,10 @@ mod tally;
 use std::collections::BTreeMap;
 use std::io::Read;
 use std::path::{Path, PathBuf};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use newswire::Pipeline;
-use newswire::config::ExtractConfig;
+use newswire::config::{ExtractConfig, StageName};
 use serde_json::Value;
 
 use self::extractors::Extractor;
@@ -40,6 +45,8 @@ struct Args {
     explain: bool,
     peers: bool,
     tsv: Option<PathBuf>,
+    /// newswire's stages; the default list unless `--stages` names others.
+    stages: Vec<StageName>,
 }
 
 fn parse_args() -> Result<Args, String> {
@@ -51,6 +58,7 @@ fn parse_args() -> Result<Args, String> {
         explain: false,
         peers: true,
         tsv: None,
+        stages: ExtractConfig::default().stages,
     };
     while let Some(a) = args.next() {
         match a.as_str() {
@@ -64,6 +72,14 @@ fn parse_args() -> Result<Args, String> {
             "--explain" => out.explain = true,
             "--no-peers" => out.peers = false,
             "--tsv" => out.tsv = Some(args.next().ok_or("--tsv needs a file")?.into()),
+            "--stages" => {
+                out.stages = args
+                    .next()
+                    .ok_or("--stages needs a list such as clean,content,metadata")?
+                    .split(',')
+                    .map(|s| s.parse::<StageName>().map_err(|e| e.to_string()))
+                    .collect::<Result<_, _>>()?;
+            }
             s if !s.starts_with("--") => out.dir = PathBuf::from(s),
             _ => return Err(format!("unknown argument {a}")),
         }
@@ -73,9 +89,19 @@ fn parse_args() -> Result<Args, String> {
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let args = parse_args()?;
-    let mut extractors = vec![Extractor::Newswire(Box::new(Pipeline::new(
-        &ExtractConfig::default(),
-    )))];
+    let config = ExtractConfig {
+        stages: args.stages.clone(),
+        ..ExtractConfig::default()
+    };
+    println!(
+        "newswire stages: {}",
+        args.stages
+            .iter()
+            .map(|s| s.as_str())
+            .collect::<Vec<_>>()
+            .join(",")
+    );
+    let mut extractors = vec![Extractor::Newswire(Box::new(Pipeline::new(&config)))];
     if args.peers && args.only.is_none() {
         extractors.push(Extractor::RsTrafilatura);
         extractors.push(Extractor::DomSmoothie);
@@ -111,9 +137,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         };
         let mut row = format!("{id}\t{}", truth.page_type);
         for (i, ex) in extractors.iter().enumerate() {
-            let started = Instant::now();
+            let (started, cpu) = (Instant::now(), thread_cpu_time());
             let got = ex.run(&html, url.as_ref());
             tallies[i].elapsed += started.elapsed();
+            tallies[i].cpu += thread_cpu_time().saturating_sub(cpu);
             let score = tallies[i].add(&truth, &got);
             row.push_str(&format!(
                 "\t{:.3}\t{:.3}\t{:.3}",
@@ -196,6 +223,20 @@ fn gunzip(path: &Path) -> std::io::Result<Vec<u8>> {
     let mut out = Vec::with_capacity(raw.len() * 4);
     flate2::read::GzDecoder::new(&raw[..]).read_to_end(&mut out)?;
     Ok(out)
+}
+
+/// CPU time consumed by the calling thread so far (zero if unavailable).
+fn thread_cpu_time() -> Duration {
+    let mut ts = libc::timespec {
+        tv_sec: 0,
+        tv_nsec: 0,
+    };
+    // SAFETY: `ts` is a valid, writable timespec for the duration of the call.
+    let rc = unsafe { libc::clock_gettime(libc::CLOCK_THREAD_CPUTIME_ID, &mut ts) };
+    if rc != 0 {
+        return Duration::ZERO;
+    }
+    Duration::new(ts.tv_sec as u64, ts.tv_nsec as u32)
 }
 
 /// Peak resident memory of this process (Linux `VmHWM`), in kB.

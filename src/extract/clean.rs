@@ -18,6 +18,7 @@ use ego_tree::NodeRef;
 use ego_tree::iter::Edge;
 use scraper::{ElementRef, Node};
 
+use super::doc::class_names;
 use super::{Doc, StageError};
 
 /// Elements whose content is never text a reader sees.
@@ -209,9 +210,12 @@ pub fn is_droppable(el: ElementRef<'_>, page: &PageFacts) -> bool {
             .is_some_and(|r| FURNITURE_ROLES.contains(&r.trim()));
     // A "furniture" element that holds much of the page is a layout wrapper
     // (`has-sidebar`, `sidebar-first-only`): names are weaker evidence than
-    // landmarks, so they must hold less of the text to count.
+    // landmarks, so they must hold less of the text to count. A landmark
+    // that holds much of the text but not the headline, an article or the
+    // main landmark is still furniture: the legal small print of a `<footer>`
+    // or a consent dialog outweighs the text of a short page.
     if landmark {
-        total_text == 0 || text_len(*el) * 2 < total_text
+        total_text == 0 || text_len(*el) * 2 < total_text || !wraps_article(el)
     } else if page.product && names_reviews(el) {
         // Customer reviews are the comments of a product page.
         !wraps_article(el)
@@ -295,7 +299,7 @@ fn is_product(doc: &Doc) -> bool {
 /// True when a class or id names customer reviews or ratings.
 fn names_reviews(el: ElementRef<'_>) -> bool {
     let e = el.value();
-    e.classes().chain(e.id()).any(|n| {
+    class_names(e).chain(e.id()).any(|n| {
         let n = n.to_ascii_lowercase();
         n.contains("review") || n.contains("rating")
     })
@@ -305,7 +309,7 @@ fn names_reviews(el: ElementRef<'_>) -> bool {
 /// (`comments`, `commentlist`, `comment-body`, `disqus_thread`).
 fn names_comments(el: ElementRef<'_>) -> bool {
     let e = el.value();
-    e.classes().chain(e.id()).any(|n| {
+    class_names(e).chain(e.id()).any(|n| {
         let n = n.to_ascii_lowercase();
         n.contains("comment") || n.contains("disqus")
     })
@@ -342,7 +346,7 @@ fn is_hidden(el: ElementRef<'_>) -> bool {
     if (e.attr("hidden").is_some() && !streamed) || e.attr("aria-hidden") == Some("true") {
         return true;
     }
-    if e.classes().any(|c| {
+    if class_names(e).any(|c| {
         matches!(
             c,
             "hidden" | "d-none" | "sr-only" | "visually-hidden" | "screen-reader-text"
@@ -380,7 +384,7 @@ fn names_furniture(el: ElementRef<'_>) -> bool {
     });
     let e = el.value();
     let mut furniture = false;
-    for name in e.classes().chain(e.id()) {
+    for name in class_names(e).chain(e.id()) {
         let lower: Cow<'_, str> = if name.bytes().any(|b| b.is_ascii_uppercase()) {
             Cow::Owned(name.to_ascii_lowercase())
         } else {
@@ -542,6 +546,21 @@ mod tests {
             r#"<body><div class="has-sidebar"><p>All the article text lives inside this wrapper, which is long.</p></div><div class="sidebar">x</div></body>"#,
         );
         assert_eq!(d, vec!["x"]);
+    }
+
+    #[test]
+    fn big_landmark_goes_unless_it_holds_the_headline() {
+        // The footer's small print outweighs the short page's text.
+        let (d, _) = dropped_texts(
+            r#"<body><h1>Gift cards</h1><p>Buy one today.</p><footer><p>Terms apply to every purchase, see the agreement for the conditions of use.</p></footer></body>"#,
+        );
+        assert_eq!(d.len(), 1);
+        assert!(d[0].starts_with("Terms apply"));
+        // A page-wide `role=banner` wrapper around the headline stays.
+        let (d, _) = dropped_texts(
+            r#"<body><div role="banner"><h1>Title</h1><p>The whole page lives inside this wrapper.</p></div></body>"#,
+        );
+        assert!(d.is_empty(), "{d:?}");
     }
 
     #[test]

@@ -8,8 +8,8 @@
 //! `scraper::Html` is not `Send`: a `Doc` lives inside one synchronous
 //! pipeline call and never crosses an `.await`.
 
+use rustc_hash::FxHashSet as HashSet;
 use std::cell::OnceCell;
-use std::collections::HashSet;
 
 use ego_tree::NodeId;
 use scraper::{ElementRef, Html, Selector};
@@ -56,16 +56,17 @@ pub struct Headlines {
 }
 
 impl Doc {
-    /// Parses `text` and collects what several stages need.
+    /// Parses `text` (script, style and SVG bodies cut first: see
+    /// [`prestrip`](super::prestrip)) and collects what several stages need.
     pub fn parse(text: &str, base_url: Option<Url>, record: Article) -> Doc {
-        let html = Html::parse_document(text);
+        let html = Html::parse_document(&super::prestrip::strip(text));
         let base_url = resolve_base(&html, base_url);
         let json_ld = collect_json_ld(&html);
         Doc {
             html,
             base_url,
             record,
-            dropped: HashSet::new(),
+            dropped: HashSet::default(),
             json_ld,
             headlines: OnceCell::new(),
         }
@@ -175,6 +176,16 @@ impl Doc {
         }
         text
     }
+}
+
+/// The names in an element's `class` attribute.
+///
+/// Reads the attribute instead of [`scraper::node::Element::classes`], which
+/// interns every name into a process-wide atom table on first use: the
+/// stages look at the classes of every element of every page, and interning
+/// them cost more than the checks themselves.
+pub fn class_names(e: &scraper::node::Element) -> std::str::SplitAsciiWhitespace<'_> {
+    e.attr("class").unwrap_or("").split_ascii_whitespace()
 }
 
 /// A selector compiled from a literal known to be valid.

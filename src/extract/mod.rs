@@ -8,6 +8,7 @@
 //!
 //! Modules:
 //! - [`input`]: bytes → text (gzip, size cap, binary check, charset).
+//! - [`prestrip`]: script, style and SVG bodies cut before parsing.
 //! - [`doc`]: the parsed document shared by the stages.
 //! - [`clean`], [`content`], [`metadata`]: the stages over the page.
 //! - [`stages`]: the stages over the main text (language, entities, quotes,
@@ -19,6 +20,7 @@ pub mod content;
 pub mod doc;
 pub mod input;
 pub mod metadata;
+pub mod prestrip;
 pub mod stages;
 pub mod text;
 

@@ -4,6 +4,9 @@
 //!    one that maximizes the F1 expected from extracting it, with text in
 //!    prose blocks standing in for article text. One container with all the
 //!    article's sections beats the single densest section.
+//!    When the page declares the article's container inside that cover
+//!    (`<article>`, `itemprop=articleBody`, `entry-content`, …) and it holds
+//!    most of the cover's prose, the declared container is taken instead.
 //! 2. Only when the page has no prose blocks: score blocks Readability-style,
 //!    let a semantic container (`<article>`, `<main>`) win when it holds the
 //!    candidate and not much more, and add siblings that read like prose.
@@ -19,7 +22,10 @@ pub mod render;
 pub mod score;
 pub mod status;
 
-use std::collections::HashSet;
+use std::sync::LazyLock;
+
+use aho_corasick::AhoCorasick;
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use ego_tree::{NodeId, NodeRef};
 use scraper::{ElementRef, Node};
@@ -36,6 +42,14 @@ const LISTING_MAX_WORDS: usize = 150;
 /// Blocks with more of their text in links are link lists (related
 /// stories, tag clouds) and left out of article text.
 const LINK_LIST_DENSITY: f64 = 0.6;
+
+/// A declared article container inside the prose cover replaces the cover
+/// when it holds at least this share of the cover's prose.
+const DECLARED_MIN_SHARE: f64 = 0.6;
+
+/// Another declared container with this share of the chosen one's prose
+/// (a second post, an answer) means the cover is a thread: keep it whole.
+const RIVAL_SHARE: f64 = 0.2;
 
 /// On listing pages the links are the content: keep every block.
 const KEEP_ALL_LINKS: f64 = 1.0;
@@ -125,7 +139,7 @@ fn choose_roots<'a>(
     if let Some((id, _)) = scorer.best_cover(body)
         && let Some(n) = doc.html.tree.get(id)
     {
-        return vec![n];
+        return vec![narrow_to_declared(n, scorer)];
     }
     let candidates = scorer.candidates(body);
     let Some(&(top_id, top_score)) = candidates.first() else {
@@ -157,7 +171,7 @@ fn choose_roots<'a>(
     let Some(parent) = top.parent() else {
         return vec![top];
     };
-    let score_of: std::collections::HashMap<NodeId, f64> = candidates.iter().copied().collect();
+    let score_of: HashMap<NodeId, f64> = candidates.iter().copied().collect();
     let threshold = (top_score * 0.2).max(10.0);
     let mut roots = Vec::new();
     for sibling in parent.children() {
@@ -181,6 +195,75 @@ fn choose_roots<'a>(
     roots
 }
 
+/// The article's own container inside the prose cover, when the page marks
+/// one (`<article>`, `itemprop=articleBody`, `entry-content`, …) and it holds
+/// nearly all of the cover's prose: what the cover adds around it (related
+/// posts' excerpts, testimonials, an author box) is furniture with prose in it.
+fn narrow_to_declared<'a>(cover: NodeRef<'a, Node>, scorer: &Scorer) -> NodeRef<'a, Node> {
+    let cover_prose = scorer.get(cover.id()).prose;
+    // Neither the chosen container nor a rival can hold less prose than
+    // this: skip the name checks for everything smaller.
+    let floor = cover_prose as f64 * DECLARED_MIN_SHARE * RIVAL_SHARE;
+    let declared: Vec<(NodeRef<'a, Node>, usize)> = cover
+        .descendants()
+        .skip(1)
+        .filter(|d| d.value().is_element())
+        .map(|d| (d, scorer.get(d.id()).prose))
+        .filter(|(d, p)| *p as f64 >= floor && ElementRef::wrap(*d).is_some_and(declares_article))
+        .collect();
+    let Some(&(best, prose)) = declared
+        .iter()
+        .filter(|(_, p)| *p as f64 >= cover_prose as f64 * DECLARED_MIN_SHARE)
+        .max_by_key(|(_, p)| *p)
+    else {
+        return cover;
+    };
+    // Several posts of a thread (or answers under a question), each
+    // declared, are one page of content: keep the cover.
+    let separate = |d: &NodeRef<'a, Node>| {
+        d.id() != best.id()
+            && !d.ancestors().any(|a| a.id() == best.id())
+            && !best.ancestors().any(|a| a.id() == d.id())
+    };
+    if declared
+        .iter()
+        .any(|(d, p)| *p as f64 >= prose as f64 * RIVAL_SHARE && separate(d))
+    {
+        return cover;
+    }
+    best
+}
+
+/// The element says it is the article or its body.
+fn declares_article(el: ElementRef<'_>) -> bool {
+    static HINTS: LazyLock<AhoCorasick> = LazyLock::new(|| {
+        AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .build([
+                "article-body",
+                "articlebody",
+                "article-content",
+                "post-body",
+                "post-content",
+                "entry-content",
+                "story-body",
+                "blog-post-content",
+                "article__body",
+                "article_body",
+                "article__content",
+                "post__content",
+                "post_content",
+                "entry__content",
+                "story-content",
+            ])
+            .unwrap_or_else(|e| panic!("built-in patterns: {e}"))
+    });
+    let e = el.value();
+    e.name() == "article"
+        || e.attr("itemprop") == Some("articleBody")
+        || crate::extract::doc::class_names(e).any(|c| HINTS.is_match(c))
+}
+
 /// A short sibling paragraph that still reads like article prose.
 fn prose_like(st: &score::Stats, el: &ElementRef<'_>) -> bool {
     let ld = st.link_density();
@@ -195,12 +278,13 @@ fn prose_like(st: &score::Stats, el: &ElementRef<'_>) -> bool {
 /// Joins blocks into the final text, dropping link lists, the headline and
 /// repeated lines.
 fn assemble(blocks: Vec<Block>, titles: &[String], max_link_density: f64) -> String {
-    let mut seen: HashSet<String> = HashSet::new();
+    let mut seen: HashSet<String> = HashSet::default();
     let mut parts: Vec<String> = Vec::new();
     // What comes before the headline (breadcrumbs, kickers, share bars) is
     // page furniture, as long as it is a small part of the text.
     let skip = headline_index(&blocks, titles).unwrap_or(0);
-    for (i, b) in blocks.into_iter().enumerate().skip(skip) {
+    let end = tail_index(&blocks).unwrap_or(blocks.len());
+    for (i, b) in blocks.into_iter().enumerate().take(end).skip(skip) {
         let chars = b.text.chars().count();
         let link_density = b.link_chars as f64 / chars.max(1) as f64;
         if link_density > max_link_density && b.kind != BlockKind::Heading {
@@ -216,6 +300,58 @@ fn assemble(blocks: Vec<Block>, titles: &[String], max_link_density: f64) -> Str
         parts.push(b.text);
     }
     parts.join("\n\n")
+}
+
+/// Headings that open what follows an article rather than more of it.
+const TAIL_HEADINGS: &[&str] = &[
+    "related posts",
+    "related articles",
+    "related stories",
+    "related content",
+    "related reading",
+    "you may also like",
+    "you might also like",
+    "you may also be interested in",
+    "more stories",
+    "more articles",
+    "more from",
+    "recommended for you",
+    "recommended articles",
+    "recommended reading",
+    "popular posts",
+    "recent posts",
+    "latest posts",
+    "latest articles",
+    "read next",
+    "keep reading",
+    "leave a reply",
+    "leave a comment",
+    "post a comment",
+    "share this",
+    "share this article",
+    "share this post",
+];
+
+/// Index of a heading in the last 30% of the text that opens the page's
+/// tail (related posts, reply forms, share prompts): it and everything after
+/// it are left out. Earlier such headings may be a listing's own sections.
+fn tail_index(blocks: &[Block]) -> Option<usize> {
+    let total: usize = blocks.iter().map(|b| b.text.len()).sum();
+    let mut before = 0usize;
+    for (i, b) in blocks.iter().enumerate() {
+        if b.kind == BlockKind::Heading && before * 10 >= total * 7 {
+            let key = normalize_space(&b.text).to_lowercase();
+            let key = key.trim_end_matches([':', '.', '!']);
+            if TAIL_HEADINGS
+                .iter()
+                .any(|h| key == *h || (*h == "more from" && key.starts_with(h)))
+            {
+                return Some(i);
+            }
+        }
+        before += b.text.len();
+    }
+    None
 }
 
 /// Index of the headline block when it sits in the first fifth of the
@@ -265,6 +401,74 @@ mod tests {
         assert_eq!(
             text,
             "First paragraph of the story, with commas, clauses, and detail enough.\n\nA subheading\n\nSecond paragraph continues the story, again with commas, and more words."
+        );
+    }
+
+    /// An article and, in the same cover, excerpts of other posts: the
+    /// declared article container is the text. Two declared posts of a
+    /// thread keep the whole cover.
+    #[test]
+    fn declared_article_container_narrows_the_cover() {
+        let para = |s: &str| {
+            format!(
+                "<p>{s} The paragraph goes on with commas, clauses, and enough words to count as prose.</p>"
+            )
+        };
+        let article = format!(
+            "<div class=wrap><article><h1>Pruning</h1>{}{}{}</article>\
+             <div class=more><h3>Other posts</h3>{}</div></div>",
+            para("Cut back in late winter."),
+            para("Group three flowers on new wood."),
+            para("Feed after pruning."),
+            para("Another post's excerpt about roses."),
+        );
+        let text = extract(&format!("<html><body>{article}</body></html>"));
+        assert!(text.contains("Feed after pruning"), "{text}");
+        assert!(!text.contains("roses"), "{text}");
+
+        let thread = format!(
+            "<div class=thread><article>{}{}</article><article>{}</article></div>",
+            para("My question about the fans."),
+            para("More detail on the case."),
+            para("Answer: plug them into the hub."),
+        );
+        let text = extract(&format!("<html><body>{thread}</body></html>"));
+        assert!(text.contains("plug them into the hub"), "{text}");
+    }
+
+    #[test]
+    fn declared_containers_are_recognized() {
+        let html = scraper::Html::parse_fragment(
+            r#"<div class="c-Article__Body">a</div><div class="post_content x">b</div><div itemprop="articleBody">c</div><div class="content">d</div>"#,
+        );
+        let declared: Vec<String> = html
+            .select(&scraper::Selector::parse("div").unwrap())
+            .filter(|e| declares_article(*e))
+            .map(|e| e.text().collect())
+            .collect();
+        assert_eq!(declared, vec!["a", "b", "c"]);
+    }
+
+    #[test]
+    fn tail_after_the_article_is_left_out() {
+        let para = |s: &str| {
+            format!(
+                "<p>{s} The paragraph goes on with commas, clauses, and enough words to count as prose.</p>"
+            )
+        };
+        let html = format!(
+            "<html><body><div>{}{}{}{}<h3>Related posts:</h3>{}</div></body></html>",
+            para("One."),
+            para("Two."),
+            para("Three."),
+            para("Four."),
+            para("Another story's excerpt."),
+        );
+        let text = extract(&html);
+        assert!(text.contains("Four."), "{text}");
+        assert!(
+            !text.contains("Related posts") && !text.contains("excerpt"),
+            "{text}"
         );
     }
 

@@ -5,7 +5,7 @@
 //! normalized whitespace; `<br>` becomes a line break inside the block.
 //! Dropped subtrees are skipped. The walk is iterative (see `score.rs`).
 
-use std::collections::HashSet;
+use rustc_hash::FxHashSet as HashSet;
 
 use ego_tree::iter::Edge;
 use ego_tree::{NodeId, NodeRef};

@@ -10,9 +10,7 @@
 //! penalized by its link density. The best ancestor is the candidate; its
 //! siblings join when they score well too.
 
-use std::collections::{HashMap, HashSet};
-
-use rustc_hash::FxHashMap;
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use ego_tree::iter::Edge;
 use ego_tree::{NodeId, NodeRef};
@@ -55,7 +53,7 @@ impl Stats {
 pub struct Scorer {
     /// Statistics by node (dropped subtrees have none). Fx-hashed: one
     /// entry per element, looked up many times per page.
-    pub stats: FxHashMap<NodeId, Stats>,
+    pub stats: HashMap<NodeId, Stats>,
 }
 
 /// Class/id fragments that suggest the main content.
@@ -94,7 +92,7 @@ impl Scorer {
             own_text: usize,
             own_link: usize,
         }
-        let mut stats = FxHashMap::default();
+        let mut stats = HashMap::default();
         let mut stack: Vec<Frame> = vec![Frame::default()];
         let mut link_depth = 0usize;
         let mut skipping: Option<NodeId> = None;
@@ -203,7 +201,7 @@ impl Scorer {
     /// Scores every ancestor of paragraph-like blocks under `root`; returns
     /// `(node, score)` pairs, best first.
     pub fn candidates(&self, root: NodeRef<'_, Node>) -> Vec<(NodeId, f64)> {
-        let mut scores: HashMap<NodeId, f64> = HashMap::new();
+        let mut scores: HashMap<NodeId, f64> = HashMap::default();
         for node in root.descendants() {
             let Some(el) = ElementRef::wrap(node) else {
                 continue;
@@ -277,7 +275,7 @@ pub fn class_weight(e: &scraper::node::Element) -> f64 {
         w += 50.0;
     }
     let mut names = String::new();
-    for c in e.classes() {
+    for c in crate::extract::doc::class_names(e) {
         names.push_str(c);
         names.push(' ');
     }

@@ -19,7 +19,7 @@ use scraper::ElementRef;
 use serde_json::Value;
 
 use crate::extract::Doc;
-use crate::extract::doc::css;
+use crate::extract::doc::{class_names, css};
 use crate::extract::metadata::sources::{has_type, json_ld_article};
 use crate::record::Status;
 
@@ -130,7 +130,7 @@ fn consent_box(doc: &Doc) -> bool {
         .filter(|e| {
             let v = e.value();
             !matches!(v.name(), "script" | "style" | "template" | "noscript")
-                && v.classes().chain(v.id()).any(|n| NAMES.is_match(n))
+                && class_names(v).chain(v.id()).any(|n| NAMES.is_match(n))
         })
         .take(5)
         .any(|e| {
@@ -176,7 +176,7 @@ fn has_paywall_element(doc: &Doc) -> bool {
         .select(css!("[class], [id]"))
         .any(|e: ElementRef<'_>| {
             let v = e.value();
-            v.classes().chain(v.id()).any(|n| NAMES.is_match(n))
+            class_names(v).chain(v.id()).any(|n| NAMES.is_match(n))
         })
 }
 

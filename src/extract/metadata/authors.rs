@@ -10,7 +10,7 @@ use serde_json::Value;
 
 use super::sources::MetaTags;
 use crate::extract::Doc;
-use crate::extract::doc::css;
+use crate::extract::doc::{class_names, css};
 use crate::extract::text::{normalize_space, unescape};
 
 /// Finds the authors of `doc`: the first source, in order of trust, that
@@ -21,10 +21,10 @@ pub fn find(doc: &Doc, meta: &MetaTags, article: Option<&Value>) -> Vec<String> 
             let mut raw = Vec::new();
             // The article's author, else any JSON-LD object's (untyped ones too).
             match article.and_then(|a| a.get("author")) {
-                Some(a) => collect_json_ld(a, &mut raw),
+                Some(a) => collect_json_ld(a, &doc.json_ld, &mut raw),
                 None => {
                     if let Some(a) = doc.json_ld.iter().find_map(|o| o.get("author")) {
-                        collect_json_ld(a, &mut raw);
+                        collect_json_ld(a, &doc.json_ld, &mut raw);
                     }
                 }
             }
@@ -46,8 +46,7 @@ pub fn find(doc: &Doc, meta: &MetaTags, article: Option<&Value>) -> Vec<String> 
                     r#"[class*="byline"], [class*="author"], [rel="author"]"#
                 ))
                 .filter(|e| {
-                    !e.value()
-                        .classes()
+                    !class_names(e.value())
                         .any(|c| c.contains("author-bio") || c.contains("authors-list"))
                 })
                 .map(|e| e.text().collect::<Vec<_>>().join(" "))
@@ -135,12 +134,22 @@ fn byline_in_text(text: &str) -> Option<String> {
     RE.captures(text).map(|c| c[1].to_owned())
 }
 
-fn collect_json_ld(v: &Value, out: &mut Vec<String>) {
+/// Names in a JSON-LD `author` value. A bare reference (`{"@id": …}`, as
+/// Yoast and other `@graph` writers emit) is looked up among the page's
+/// other objects.
+fn collect_json_ld(v: &Value, graph: &[Value], out: &mut Vec<String>) {
     match v {
         Value::String(s) => out.push(s.clone()),
-        Value::Array(a) => a.iter().for_each(|x| collect_json_ld(x, out)),
+        Value::Array(a) => a.iter().for_each(|x| collect_json_ld(x, graph, out)),
         Value::Object(o) => {
-            if let Some(Value::String(n)) = o.get("name") {
+            let name = o.get("name").or_else(|| {
+                let id = o.get("@id")?;
+                graph
+                    .iter()
+                    .find(|g| g.get("@id") == Some(id) && g.get("name").is_some())
+                    .and_then(|g| g.get("name"))
+            });
+            if let Some(Value::String(n)) = name {
                 out.push(n.clone());
             }
         }
@@ -198,6 +207,8 @@ pub fn clean_name(raw: &str) -> Option<String> {
         "by ",
         "author ",
         "written by ",
+        "posted by ",
+        "post by ",
         "words by ",
         "author:",
         "authors:",
@@ -247,15 +258,32 @@ pub fn clean_name(raw: &str) -> Option<String> {
         "bio",
         "view profile",
         "read more",
+        "read more about",
         "more",
         "share",
+        "written by",
+        "posted by",
+        "post by",
+        "words by",
+        "reviewed by",
+        "edited by",
+        "about the author",
     ];
+    // An unfilled template key (`page.head.extra.author`): dotted lower-case
+    // words naming the author field, no spaces. (`sara.r.peter` is a user.)
+    let template_key = !name.contains(' ')
+        && !name.chars().any(char::is_uppercase)
+        && name.contains('.')
+        && name
+            .split('.')
+            .any(|p| matches!(p, "author" | "authors" | "byline" | "name"));
     let calendar = lower
         .trim_end_matches('.')
         .split_whitespace()
         .all(month_or_day);
     if name.is_empty()
         || calendar
+        || template_key
         || not_names.contains(&lower.as_str())
         || name.len() > 60
         || words.len() > 5
@@ -330,6 +358,17 @@ mod tests {
         assert_eq!(clean_name("By"), None);
         assert_eq!(clean_name("Sun Dec"), None);
         assert_eq!(clean_name("Full Bio"), None);
+        assert_eq!(clean_name("Written By"), None);
+        assert_eq!(
+            clean_name("Posted by Jo Bloggs").as_deref(),
+            Some("Jo Bloggs")
+        );
+        assert_eq!(clean_name("page.head.extra.author"), None);
+        assert_eq!(clean_name("sara.r.peter").as_deref(), Some("sara.r.peter"));
+        assert_eq!(
+            clean_name("J.R.R. Tolkien").as_deref(),
+            Some("J.R.R. Tolkien")
+        );
         assert_eq!(
             clean_name("SmellSharpe Well-known member Joined Dec").as_deref(),
             Some("SmellSharpe Well-known")
@@ -399,6 +438,15 @@ mod tests {
             ),
             vec!["Mo Khan"]
         );
+    }
+
+    #[test]
+    fn json_ld_author_reference_is_resolved_in_the_graph() {
+        let html = r#"<script type="application/ld+json">{"@graph":[
+            {"@type":"Article","headline":"H","author":{"@id":"https://ex.com/#/person/1"}},
+            {"@type":"WebPage","@id":"https://ex.com/p"},
+            {"@type":"Person","@id":"https://ex.com/#/person/1","name":"Shiv Kumar"}]}</script>"#;
+        assert_eq!(authors_of(html), vec!["Shiv Kumar"]);
     }
 
     #[test]

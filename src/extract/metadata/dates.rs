@@ -27,6 +27,10 @@ const PUBLISHED_META: &[&str] = &[
     "publishdate",
     "publish-date",
     "publish_date",
+    "published",
+    "published-date",
+    "date-published",
+    "publication-date",
     "date",
     "dc.date",
     "dc.date.issued",
@@ -102,6 +106,8 @@ pub fn find(
             .iter()
             .find_map(|k| pick(meta.first(&[k]), DateSource::Meta))
     });
+    // A page that states only when it was last modified is dated by that.
+    let published = published.or_else(|| modified.clone());
     (published, modified)
 }
 
@@ -132,7 +138,7 @@ fn time_element(doc: &Doc, now: DateTime<Utc>) -> Option<DateField> {
 /// Visible text of elements whose class names a date (`.post-date`, `.published`).
 fn class_text(doc: &Doc, now: DateTime<Utc>) -> Option<DateField> {
     let sel = css!(
-        r#"[class*="date"], [class*="publish"], [class*="posted"], [class*="timestamp"], [id*="date"]"#,
+        r#"[class*="date"], [class*="publish"], [class*="publication"], [class*="posted"], [class*="timestamp"], [id*="date"]"#,
     );
     doc.html.select(sel).take(20).find_map(|e| {
         let text: String = e.text().collect();
@@ -190,7 +196,7 @@ const MONTHS: &[&str] = &[
 pub fn find_in_text(text: &str, now: DateTime<Utc>) -> Option<(String, String)> {
     static RE: LazyLock<Regex> = LazyLock::new(|| {
         Regex::new(
-            r"(?i)(?-u:\b)(?:(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+((?:19|20)\d{2})|(\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?,?\s+((?:19|20)\d{2})|((?:19|20)\d{2})-(\d{2})-(\d{2})|(\d{1,2})\.(\d{1,2})\.((?:19|20)\d{2})|(\d{1,2})/(\d{1,2})/((?:19|20)\d{2}))(?-u:\b)",
+            r"(?i)(?-u:\b)(?:(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+((?:19|20)\d{2})|(\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?,?\s+((?:19|20)\d{2})|((?:19|20)\d{2})-(\d{2})-(\d{2})(?:T\d{2}:\d{2})?|(\d{1,2})\.(\d{1,2})\.((?:19|20)\d{2})|(\d{1,2})/(\d{1,2})/((?:19|20)\d{2}))(?-u:\b)",
         )
         .expect("valid regex")
     });
@@ -397,5 +403,36 @@ mod tests {
         assert_eq!(p.value, "2024-02-02T08:00:00+00:00");
         assert_eq!(url_date(&doc).unwrap().value, "2023-12-31T00:00:00Z");
         assert_eq!(time_element(&doc, Utc::now()).unwrap().raw, "2024-01-01");
+    }
+
+    #[test]
+    fn only_a_modified_date_dates_the_page() {
+        let date_of = |head: &str| {
+            let doc = Doc::parse(head, None, crate::record::Article::new(Utc::now()));
+            let meta = MetaTags::collect(&doc.html);
+            find(&doc, &meta, None).0.map(|d| d.value)
+        };
+        assert_eq!(
+            date_of(
+                r#"<meta property="article:modified_time" content="2023-06-12T10:39:42+00:00">"#
+            )
+            .as_deref(),
+            Some("2023-06-12T10:39:42+00:00")
+        );
+        // A stated publication date wins, here from `<meta name="published">`.
+        assert_eq!(
+            date_of(
+                r#"<meta name="published" content="July 17, 2025"><meta property="article:modified_time" content="2025-08-01">"#
+            )
+            .as_deref(),
+            Some("2025-07-17T00:00:00Z")
+        );
+        // A class naming the publication time.
+        assert_eq!(
+            date_of(r#"<body><span class="Author_publicationTime__F2lab">2022-11-23T08:10+02:00</span></body>"#)
+                .map(|v| v[..10].to_owned())
+                .as_deref(),
+            Some("2022-11-23")
+        );
     }
 }

@@ -18,7 +18,7 @@
 //! phrase (1.0): higher is more key; they are not comparable across articles.
 //! Stopwords: `data/stopwords/en.txt`, written for newswire (see its header).
 
-use std::collections::HashSet;
+use rustc_hash::FxHashSet as HashSet;
 use std::sync::LazyLock;
 
 use super::super::{Doc, StageError};
@@ -200,12 +200,17 @@ impl Tokens {
                 let word = strip_possessive(&text[start..end]);
                 let kind = kind_of(word, sentence_start);
                 lower.clear();
-                // Curly apostrophes fold to straight ones, as in the stopword list.
-                lower.extend(
-                    word.chars()
-                        .flat_map(char::to_lowercase)
-                        .map(|c| if c == '’' { '\'' } else { c }),
-                );
+                if word.is_ascii() {
+                    lower.push_str(word);
+                    lower.make_ascii_lowercase();
+                } else {
+                    // Curly apostrophes fold to straight ones, as in the stopword list.
+                    lower.extend(
+                        word.chars()
+                            .flat_map(char::to_lowercase)
+                            .map(|c| if c == '’' { '\'' } else { c }),
+                    );
+                }
                 let surface = match surface_ids.get(lower.as_str()) {
                     Some(&id) => id,
                     None => {

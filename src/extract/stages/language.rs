@@ -11,7 +11,7 @@
 use whatlang::Lang;
 
 use super::super::StageError;
-use super::super::doc::{Doc, selector};
+use super::super::doc::{Doc, css};
 use crate::record::Language;
 
 /// Bytes of the main text the detector reads: a few paragraphs are plenty,
@@ -65,7 +65,7 @@ fn declared_language(doc: &Doc) -> Option<Language> {
         .map(str::to_owned)
         .or_else(|| {
             doc.html
-                .select(&selector(
+                .select(css!(
                     r#"meta[http-equiv="content-language" i][content], meta[property="og:locale"][content], meta[name="language" i][content]"#,
                 ))
                 .find_map(|m| m.value().attr("content").map(str::to_owned))

@@ -5,7 +5,7 @@
 //! under which license is written in `data/gazetteer/README.md`; the generated
 //! ones are rebuilt by `scripts/gazetteer.py`.
 
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::sync::LazyLock;
 
 use super::{Gender, Kind};
@@ -45,7 +45,7 @@ fn is_acronym(s: &str) -> bool {
 }
 
 static NAMES: LazyLock<HashMap<String, Known>> = LazyLock::new(|| {
-    let mut map = HashMap::new();
+    let mut map = HashMap::default();
     // Earlier lists win: "Georgia" is the country, "Amazon" the company.
     let sources = [
         (COUNTRIES, Kind::Location, false),

@@ -4,7 +4,7 @@
 //! organization names); the open-ended lists (places, organizations, first
 //! names) are data files read by [`super::gazetteer`]. All entries are lower-case.
 
-use std::collections::HashSet;
+use rustc_hash::FxHashSet as HashSet;
 use std::sync::LazyLock;
 
 /// The whitespace-separated words of `words`.

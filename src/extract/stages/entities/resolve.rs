@@ -7,7 +7,7 @@
 //! initials it spells, and headline n-grams count only when they name an
 //! entity of the body or a listed name.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 use super::classify::{Evidence, evidence};
 use super::gazetteer::{first_name, lookup};
@@ -73,7 +73,7 @@ pub(crate) fn resolve(text: &str, tokens: &[Token<'_>], cands: &[Candidate]) -> 
     let (body, heads): (Vec<usize>, Vec<usize>) = (0..all.len()).partition(|&i| !all[i].headline);
 
     // 1. Group body mentions by list entry or surface.
-    let mut group_of: HashMap<String, usize> = HashMap::new();
+    let mut group_of: HashMap<String, usize> = HashMap::default();
     let mut groups: Vec<Vec<usize>> = Vec::new();
     for &i in &body {
         let g = *group_of.entry(key(&all[i])).or_insert_with(|| {
@@ -94,7 +94,7 @@ pub(crate) fn resolve(text: &str, tokens: &[Token<'_>], cands: &[Candidate]) -> 
         })
         .collect();
     let prelim: Vec<Option<Kind>> = groups.iter().map(|g| group_kind(&all, g)).collect();
-    let mut by_end: HashMap<&str, Vec<usize>> = HashMap::new();
+    let mut by_end: HashMap<&str, Vec<usize>> = HashMap::default();
     for (p, words) in full.iter().enumerate() {
         if let (Some(first), Some(last)) = (words.first(), words.last())
             && words.len() > 1
@@ -164,7 +164,7 @@ pub(crate) fn resolve(text: &str, tokens: &[Token<'_>], cands: &[Candidate]) -> 
     }
 
     // 3. Acronyms join the organization whose initials they spell.
-    let mut by_initials: HashMap<String, usize> = HashMap::new();
+    let mut by_initials: HashMap<String, usize> = HashMap::default();
     for (p, members) in groups.iter().enumerate() {
         if let Some(m) = longest(&all, members)
             && m.words.len() > 1
@@ -190,7 +190,7 @@ pub(crate) fn resolve(text: &str, tokens: &[Token<'_>], cands: &[Candidate]) -> 
     }
 
     // 4. Headline n-grams that name a body entity or a listed name, longest first.
-    let mut surfaces: HashMap<String, usize> = HashMap::new();
+    let mut surfaces: HashMap<String, usize> = HashMap::default();
     for (g, members) in groups.iter().enumerate() {
         for &i in members {
             surfaces.insert(all[i].surface.to_lowercase(), g);

@@ -7,7 +7,7 @@
 //! ("Finance Minister", "Ms") are stripped; titles are kept as evidence.
 //! Title-case headlines yield only n-grams that later match a known name.
 
-use std::collections::HashSet;
+use rustc_hash::FxHashSet as HashSet;
 
 use super::Gender;
 use super::gazetteer::{first_name, is_demonym, lookup};
@@ -45,8 +45,8 @@ struct Usage {
 
 impl Usage {
     fn of(tokens: &[Token<'_>]) -> Usage {
-        let mut lower = HashSet::new();
-        let mut mid_caps = HashSet::new();
+        let mut lower = HashSet::default();
+        let mut mid_caps = HashSet::default();
         for t in tokens.iter().filter(|t| t.word) {
             if t.is_cap() {
                 if !t.sent_start {
@@ -409,7 +409,7 @@ fn headline_ngrams(i: usize, j: usize, out: &mut Vec<Candidate>) {
 /// Paragraphs that look like title-case headlines: short, no final stop,
 /// most words capitalized.
 fn headline_paragraphs(tokens: &[Token<'_>]) -> HashSet<usize> {
-    let mut out = HashSet::new();
+    let mut out = HashSet::default();
     let mut start = 0;
     while start < tokens.len() {
         let para = tokens[start].para;
@@ -417,16 +417,19 @@ fn headline_paragraphs(tokens: &[Token<'_>]) -> HashSet<usize> {
         while end + 1 < tokens.len() && tokens[end + 1].para == para {
             end += 1;
         }
-        let words: Vec<&Token<'_>> = tokens[start..=end].iter().filter(|t| t.word).collect();
-        let content: Vec<&&Token<'_>> = words
-            .iter()
-            .filter(|t| !(t.lower.len() <= 3 && FUNCTION.contains(t.lower.as_str())))
-            .collect();
-        let caps = content.iter().filter(|t| t.is_cap()).count();
+        let para_tokens = &tokens[start..=end];
+        let words = para_tokens.iter().filter(|t| t.word).count();
         let ends_sentence = matches!(tokens[end].text, "." | "!" | "?" | "\"" | "”" | ":");
-        if words.len() >= 3 && words.len() <= 20 && !ends_sentence && caps * 10 >= content.len() * 7
-        {
-            out.insert(para);
+        // Only short lines can be headlines: skip the counting for the rest.
+        if (3..=20).contains(&words) && !ends_sentence {
+            let content = para_tokens
+                .iter()
+                .filter(|t| t.word && !(t.lower.len() <= 3 && FUNCTION.contains(t.lower.as_str())));
+            let (caps, total) =
+                content.fold((0, 0), |(c, n), t| (c + usize::from(t.is_cap()), n + 1));
+            if caps * 10 >= total * 7 {
+                out.insert(para);
+            }
         }
         start = end + 1;
     }

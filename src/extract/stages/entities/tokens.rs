@@ -108,6 +108,16 @@ fn is_compound_adjective(lower: &str) -> bool {
         .is_some_and(|(_, tail)| COMPOUND_TAILS.contains(&tail))
 }
 
+/// Lower case with curly apostrophes straightened, allocating once.
+fn fold_lower(word: &str) -> String {
+    let lower = word.to_lowercase();
+    if lower.contains('’') {
+        lower.replace('’', "'")
+    } else {
+        lower
+    }
+}
+
 const OPENING_QUOTES: &[char] = &['"', '“', '‘', '«', '('];
 
 fn is_word_char(c: char) -> bool {
@@ -167,7 +177,7 @@ pub(crate) fn tokenize(text: &str) -> Vec<Token<'_>> {
             }
             tokens.push(Token {
                 text: word,
-                lower: word.to_lowercase().replace('’', "'"),
+                lower: fold_lower(word),
                 start: pos,
                 end: pos + word.len(),
                 word: true,

@@ -1,0 +1,499 @@
+//! Empties the bodies of `<script>`, `<style>` and `<svg>` before parsing.
+//!
+//! About half the bytes of a modern page sit inside inline scripts, style
+//! sheets and SVG icons, none of which can be article text (the `clean`
+//! stage drops them all). Handing them to the HTML tokenizer costs more than
+//! the rest of the page: every byte is copied into a text node, and an SVG
+//! icon is dozens of elements with attributes. A byte scan that walks the
+//! page tag by tag and cuts those bodies out leaves the elements themselves
+//! in place (empty), so the parsed tree keeps its shape.
+//!
+//! The scan follows the HTML tokenizer's rules where they matter: quoted
+//! attribute values (a `<script>` inside `title="…"` is no tag), comments,
+//! and the raw-text elements whose content is not markup (`<textarea>`,
+//! `<title>`, `<noscript>`, …; kept as they are). JSON-LD scripts are kept:
+//! metadata reads them. Whenever the page does something the scan does not
+//! model — a script body that opens `<!--` and nests `<script` (the
+//! tokenizer's double-escaped state), an HTML tag that breaks out of an SVG,
+//! `<math>`, `<plaintext>`, an unterminated element — it stops cutting and
+//! copies the rest verbatim, so an odd page is parsed exactly as before.
+
+use std::borrow::Cow;
+
+use memchr::{memchr, memmem};
+
+/// `text` with the bodies of non-JSON-LD `<script>`s, `<style>`s and
+/// `<svg>`s and the attributes nothing reads removed; borrowed unchanged
+/// when there is nothing to cut.
+pub fn strip(text: &str) -> Cow<'_, str> {
+    let mut cuts = Cuts {
+        text,
+        out: String::new(),
+        copied: 0,
+    };
+    let b = text.as_bytes();
+    let mut pos = 0;
+    while let Some(off) = memchr(b'<', &b[pos..]) {
+        match step_at(b, pos + off, &mut cuts) {
+            Some(next) => pos = next,
+            // Something the scan does not model: keep the rest as it is.
+            None => break,
+        }
+    }
+    if cuts.copied == 0 {
+        return Cow::Borrowed(text);
+    }
+    cuts.out.push_str(&text[cuts.copied..]);
+    Cow::Owned(cuts.out)
+}
+
+/// The output being built: `out` + `text[copied..]` from the scan position on.
+struct Cuts<'a> {
+    text: &'a str,
+    out: String,
+    copied: usize,
+}
+
+impl Cuts<'_> {
+    /// Drops `text[from..to]`. Cuts come in increasing order and at ASCII
+    /// bytes, so every slice is on a char boundary.
+    fn cut(&mut self, from: usize, to: usize) {
+        if self.out.is_empty() {
+            self.out.reserve(self.text.len() / 2);
+        }
+        self.out.push_str(&self.text[self.copied..from]);
+        self.copied = to;
+    }
+}
+
+/// Elements whose content the tokenizer reads as text up to the matching
+/// end tag: their content is kept, but never scanned for tags.
+const TEXT_ELEMENTS: &[&str] = &[
+    "textarea", "title", "xmp", "iframe", "noembed", "noframes", "noscript",
+];
+
+/// Handles the markup at `lt` (a `<`) and returns where to scan on; `None`
+/// means stop cutting.
+fn step_at(b: &[u8], lt: usize, cuts: &mut Cuts<'_>) -> Option<usize> {
+    let rest = &b[lt + 1..];
+    match rest.first() {
+        Some(b'!') if rest.starts_with(b"!--") => comment_end(b, lt + 4),
+        Some(b'!' | b'?') => Some(lt + 1 + memchr(b'>', rest)? + 1),
+        Some(b'/') => Some(tag_end(b, lt + 2, None)?.end),
+        Some(c) if c.is_ascii_alphabetic() => start_tag(b, lt, cuts),
+        // A lone `<` is text.
+        _ => Some(lt + 1),
+    }
+}
+
+/// A start tag at `lt`: unread attributes go, and so do the bodies of
+/// scripts, styles and SVGs.
+fn start_tag(b: &[u8], lt: usize, cuts: &mut Cuts<'_>) -> Option<usize> {
+    let name_end = lt + 1 + b[lt + 1..].iter().position(|&c| ends_name(c))?;
+    let name = &b[lt + 1..name_end];
+    let is = |n: &str| name.eq_ignore_ascii_case(n.as_bytes());
+    let mut attrs = Vec::new();
+    let tag = tag_end(b, name_end, Some(&mut attrs))?;
+    let cut_attrs = |cuts: &mut Cuts<'_>| {
+        for a in &attrs {
+            if unread_attribute(&b[a.name.0..a.name.1], a.value.map(|(s, e)| &b[s..e])) {
+                cuts.cut(a.start, a.end);
+            }
+        }
+    };
+    if is("script") {
+        let close = end_tag(b, tag.end, "script")?;
+        let body = &b[tag.end..close];
+        // `<!-- … <script>` inside a script changes where it ends.
+        if let Some(open) = memmem::find(body, b"<!--")
+            && find_ci(&body[open..], b"<script").is_some()
+        {
+            return None;
+        }
+        cut_attrs(cuts);
+        let json_ld = find_ci(&b[name_end..tag.end], b"ld+json").is_some();
+        if !json_ld && close > tag.end {
+            cuts.cut(tag.end, close);
+        }
+        Some(close)
+    } else if is("style") {
+        let close = end_tag(b, tag.end, "style")?;
+        cut_attrs(cuts);
+        if close > tag.end {
+            cuts.cut(tag.end, close);
+        }
+        Some(close)
+    } else if is("svg") {
+        if tag.self_closing {
+            return Some(tag.end);
+        }
+        let close = svg_end(b, tag.end)?;
+        cuts.cut(tag.end, close);
+        Some(close)
+    } else if is("math") || is("plaintext") {
+        None
+    } else if let Some(t) = TEXT_ELEMENTS.iter().find(|t| is(t)) {
+        let close = end_tag(b, tag.end, t)?;
+        cut_attrs(cuts);
+        Some(close)
+    } else {
+        cut_attrs(cuts);
+        Some(tag.end)
+    }
+}
+
+/// True for attributes no stage reads and that pages fill with bulk:
+/// `data-*` (a quarter of all attribute bytes on the dev pages), event
+/// handlers, ARIA labels (but not `aria-hidden`), responsive image lists,
+/// loading hints; and inline styles that hide nothing (`clean` looks only
+/// for `display:none` and `visibility:hidden`).
+fn unread_attribute(name: &[u8], value: Option<&[u8]>) -> bool {
+    const NAMES: &[&str] = &[
+        "srcset",
+        "sizes",
+        "tabindex",
+        "loading",
+        "decoding",
+        "fetchpriority",
+        "integrity",
+        "crossorigin",
+        "referrerpolicy",
+        "nonce",
+        "jsaction",
+        "jsname",
+        "jscontroller",
+        "jsmodel",
+    ];
+    let starts = |p: &[u8]| name.len() > p.len() && name[..p.len()].eq_ignore_ascii_case(p);
+    if name.eq_ignore_ascii_case(b"style") {
+        return value
+            .is_none_or(|v| find_ci(v, b"none").is_none() && find_ci(v, b"hidden").is_none());
+    }
+    (starts(b"data-") || starts(b"on") || starts(b"aria-"))
+        && !name.eq_ignore_ascii_case(b"aria-hidden")
+        || NAMES
+            .iter()
+            .any(|n| name.eq_ignore_ascii_case(n.as_bytes()))
+}
+
+/// Where a tag name stops.
+fn ends_name(c: u8) -> bool {
+    c.is_ascii_whitespace() || c == b'/' || c == b'>'
+}
+
+/// The end of a tag whose attributes start at `from`.
+struct TagEnd {
+    /// Just past the closing `>`.
+    end: usize,
+    /// The tag ends in `/>`.
+    self_closing: bool,
+}
+
+/// One attribute of a tag, as byte ranges.
+struct Attr {
+    /// From the whitespace before the name to the end of the value.
+    start: usize,
+    end: usize,
+    /// The name.
+    name: (usize, usize),
+    /// The value, without quotes.
+    value: Option<(usize, usize)>,
+}
+
+/// Finds the `>` that closes a tag, reading its attributes the way the
+/// tokenizer does (a quote opens a value only after `=`); pushes them onto
+/// `attrs` when given. `None` when the page ends inside the tag.
+fn tag_end(b: &[u8], from: usize, mut attrs: Option<&mut Vec<Attr>>) -> Option<TagEnd> {
+    let at = |i: usize| b.get(i).copied();
+    let skip_space = |mut i: usize| {
+        while at(i).is_some_and(|c| c.is_ascii_whitespace()) {
+            i += 1;
+        }
+        i
+    };
+    let mut i = from;
+    loop {
+        let start = i;
+        i = skip_space(i);
+        match at(i)? {
+            b'>' => {
+                return Some(TagEnd {
+                    end: i + 1,
+                    self_closing: i > from && b[i - 1] == b'/',
+                });
+            }
+            b'/' => {
+                i += 1;
+                continue;
+            }
+            _ => {}
+        }
+        // Name: up to whitespace, `/`, `>` or `=` (a leading `=` belongs to it).
+        let name_start = i;
+        i += 1;
+        while at(i).is_some_and(|c| !(c.is_ascii_whitespace() || matches!(c, b'/' | b'>' | b'='))) {
+            i += 1;
+        }
+        let name = (name_start, i);
+        let mut value = None;
+        let after_name = skip_space(i);
+        if at(after_name) == Some(b'=') {
+            let v = skip_space(after_name + 1);
+            match at(v)? {
+                q @ (b'"' | b'\'') => {
+                    let close = v + 1 + memchr(q, &b[v + 1..])?;
+                    value = Some((v + 1, close));
+                    i = close + 1;
+                }
+                b'>' => i = v,
+                _ => {
+                    let mut e = v;
+                    while at(e).is_some_and(|c| !(c.is_ascii_whitespace() || c == b'>')) {
+                        e += 1;
+                    }
+                    value = Some((v, e));
+                    i = e;
+                }
+            }
+        }
+        if let Some(list) = attrs.as_deref_mut() {
+            list.push(Attr {
+                start,
+                end: i,
+                name,
+                value,
+            });
+        }
+    }
+}
+
+/// Just past the `-->` (or the `>` of `<!-->` / `<!--->`) of a comment whose
+/// text starts at `from`.
+fn comment_end(b: &[u8], from: usize) -> Option<usize> {
+    let rest = &b[from..];
+    if rest.starts_with(b">") {
+        return Some(from + 1);
+    }
+    if rest.starts_with(b"->") {
+        return Some(from + 2);
+    }
+    Some(from + memmem::find(rest, b"-->")? + 3)
+}
+
+/// The position of the `</name` that ends a raw-text element whose content
+/// starts at `from` (followed by whitespace, `/` or `>`, like the tokenizer's
+/// "appropriate end tag").
+fn end_tag(b: &[u8], from: usize, name: &str) -> Option<usize> {
+    let mut i = from;
+    while let Some(off) = memmem::find(&b[i..], b"</") {
+        let at = i + off;
+        let after = at + 2 + name.len();
+        if b.get(at + 2..after)
+            .is_some_and(|n| n.eq_ignore_ascii_case(name.as_bytes()))
+            && b.get(after).is_some_and(|&c| ends_name(c))
+        {
+            return Some(at);
+        }
+        i = at + 2;
+    }
+    None
+}
+
+/// The position of the `</svg` that closes an `<svg>` whose content starts
+/// at `from`, walking its markup (nested `<svg>`s, comments, CDATA). `None`
+/// when an HTML element breaks out of the SVG or something else unmodelled
+/// happens.
+fn svg_end(b: &[u8], from: usize) -> Option<usize> {
+    let mut depth = 1usize;
+    let mut pos = from;
+    loop {
+        let lt = pos + memchr(b'<', &b[pos..])?;
+        let rest = &b[lt + 1..];
+        if rest.starts_with(b"!--") {
+            pos = comment_end(b, lt + 4)?;
+        } else if rest.starts_with(b"![CDATA[") {
+            pos = lt + memmem::find(rest, b"]]>")? + 4;
+        } else if rest.first() == Some(&b'/') {
+            let name_end = lt + 2 + b[lt + 2..].iter().position(|&c| ends_name(c))?;
+            let end = tag_end(b, name_end, None)?.end;
+            if b[lt + 2..name_end].eq_ignore_ascii_case(b"svg") {
+                depth -= 1;
+                if depth == 0 {
+                    return Some(lt);
+                }
+            }
+            pos = end;
+        } else if rest.first().is_some_and(u8::is_ascii_alphabetic) {
+            let name_end = lt + 1 + b[lt + 1..].iter().position(|&c| ends_name(c))?;
+            let name = &b[lt + 1..name_end];
+            if breaks_out_of_svg(name) {
+                return None;
+            }
+            let tag = tag_end(b, name_end, None)?;
+            if name.eq_ignore_ascii_case(b"svg") && !tag.self_closing {
+                depth += 1;
+            }
+            pos = tag.end;
+        } else {
+            pos = lt + 1;
+        }
+    }
+}
+
+/// HTML start tags that close an open SVG (the tree builder's "breakout"
+/// list for foreign content; `<font>` breaks out only with some attributes,
+/// counted here always), and `<foreignObject>`, whose HTML content the scan
+/// does not model.
+fn breaks_out_of_svg(name: &[u8]) -> bool {
+    const NAMES: &[&str] = &[
+        "b",
+        "big",
+        "blockquote",
+        "body",
+        "br",
+        "center",
+        "code",
+        "dd",
+        "div",
+        "dl",
+        "dt",
+        "em",
+        "embed",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "head",
+        "hr",
+        "i",
+        "img",
+        "li",
+        "listing",
+        "menu",
+        "meta",
+        "nobr",
+        "ol",
+        "p",
+        "pre",
+        "ruby",
+        "s",
+        "small",
+        "span",
+        "strong",
+        "strike",
+        "sub",
+        "sup",
+        "table",
+        "tt",
+        "u",
+        "ul",
+        "var",
+        "font",
+        "foreignobject",
+    ];
+    NAMES
+        .iter()
+        .any(|n| name.eq_ignore_ascii_case(n.as_bytes()))
+}
+
+/// First position of ASCII `needle` (lower-case) in `hay`, ignoring case.
+fn find_ci(hay: &[u8], needle: &[u8]) -> Option<usize> {
+    hay.windows(needle.len())
+        .position(|w| w.eq_ignore_ascii_case(needle))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn script_style_and_svg_bodies_go_elements_stay() {
+        let html = r#"<head><style>p{color:red}</style><script src=a.js></script>
+            <script>var s = "</div>"; if (a<b) {}</script></head>
+            <body><p>Kept <b>text</b></p><svg viewBox="0 0 1 1"><path d="M0"/><svg><g/></svg></svg>
+            <p>after</p></body>"#;
+        let out = strip(html);
+        assert!(out.contains("<style></style>"));
+        assert!(out.contains("<script></script></head>"));
+        assert!(out.contains(r#"<svg viewBox="0 0 1 1"></svg>"#));
+        assert!(out.contains("<p>Kept <b>text</b></p>"));
+        assert!(out.contains("<p>after</p>"));
+        assert!(!out.contains("color") && !out.contains("path"));
+    }
+
+    #[test]
+    fn json_ld_and_text_elements_are_kept() {
+        let html = r#"<script type="application/ld+json">{"a":"<b>"}</script>
+            <title>a <script> b</title><textarea><style>x</style></textarea>
+            <noscript><p>crawler view</p></noscript><!-- <script> -->"#;
+        assert!(matches!(strip(html), Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn markup_inside_attribute_values_is_not_a_tag() {
+        let html = r#"<a title="<script>" id='<svg>'>link</a><p>text</p>"#;
+        assert!(matches!(strip(html), Cow::Borrowed(_)));
+        let html = r#"<script id="</script>">code</script><p>text</p>"#;
+        assert_eq!(
+            strip(html),
+            r#"<script id="</script>"></script><p>text</p>"#
+        );
+    }
+
+    #[test]
+    fn unread_attributes_go_read_ones_stay() {
+        let html = r#"<div class=a data-x='{"k":1}' onclick="go()" aria-label="x" aria-hidden=true><img src=a.png srcset="a 1x, b 2x" alt=A>
+            <p style="color:red">x</p><p style="display: NONE">y</p><a href=/x data-y>z</a></div>"#;
+        assert_eq!(
+            strip(html),
+            r#"<div class=a aria-hidden=true><img src=a.png alt=A>
+            <p>x</p><p style="display: NONE">y</p><a href=/x>z</a></div>"#
+        );
+    }
+
+    #[test]
+    fn end_tag_must_be_the_whole_name() {
+        let html = "<script>a = '</scripts>'</script><p>x</p>";
+        assert_eq!(strip(html), "<script></script><p>x</p>");
+    }
+
+    #[test]
+    fn unmodelled_markup_stops_the_cuts() {
+        // Double-escaped script: the first `</script>` does not end it.
+        let html = "<style>a</style><script><!-- document.write('<script>x</script>'); --></script><style>b</style>";
+        assert_eq!(
+            strip(html),
+            "<style></style><script><!-- document.write('<script>x</script>'); --></script><style>b</style>"
+        );
+        // An HTML element inside an SVG closes it: its text is content.
+        let html = "<style>a</style><svg><p>visible</p></svg><style>b</style>";
+        assert_eq!(
+            strip(html),
+            "<style></style><svg><p>visible</p></svg><style>b</style>"
+        );
+        // Unterminated script: left alone.
+        let html = "<style>a</style><script>never closed";
+        assert_eq!(strip(html), "<style></style><script>never closed");
+    }
+
+    #[test]
+    fn parsed_text_is_unchanged_on_a_mixed_page() {
+        let html = r#"<html><head><title>T</title><style>.a{}</style></head><body>
+            <p>One <svg width=2><title>icon</title><use href="&num;i"/></svg>two</p>
+            <script>if (x < 1 && y > 2) { document.title = "<p>"; }</script>
+            <p title="a > b">three</p><svg/><p>four</p></body></html>"#;
+        let text = |h: &str| {
+            let doc = scraper::Html::parse_document(h);
+            let body = doc
+                .select(&scraper::Selector::parse("p").unwrap())
+                .map(|p| p.text().collect::<String>())
+                .collect::<Vec<_>>();
+            body.join("|")
+        };
+        let stripped = strip(html);
+        assert!(stripped.len() < html.len());
+        assert_eq!(text(&stripped), "One two|three|four");
+    }
+}
