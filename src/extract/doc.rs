@@ -191,7 +191,7 @@ pub fn class_names(e: &scraper::node::Element) -> std::str::SplitAsciiWhitespace
 /// A selector compiled from a literal known to be valid.
 ///
 /// Panics only on a programming error in the literal; every call site uses a
-/// constant, and each is exercised by the tests. Prefer [`css!`], which
+/// constant, and each is exercised by the tests. Prefer `css!`, which
 /// compiles the selector once per process instead of once per call.
 pub fn selector(css: &str) -> Selector {
     Selector::parse(css).unwrap_or_else(|e| panic!("invalid built-in selector {css:?}: {e:?}"))

@@ -1,7 +1,7 @@
 //! Sinks: where finished records go.
 //!
 //! - [`ndjson`]: one JSON object per line to any writer (stdout).
-//! - [`file`]: rotating, optionally compressed NDJSON files, fsync'd per
+//! - [`file`](mod@file): rotating, optionally compressed NDJSON files, fsync'd per
 //!   flush, written under a `.part` name and renamed when complete.
 //! - [`nats`]: NATS JetStream, one message per record, deduplicated by id.
 

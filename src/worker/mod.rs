@@ -11,7 +11,7 @@
 //! - [`writer`]: outcomes into the sinks; durable flush, then the
 //!   articles are marked done.
 //! - [`once`]: `newswire once`, one pass over every feed.
-//! - [`run`]: the topology of `newswire run` (and `once`): bounded
+//! - [`run`](mod@run): the topology of `newswire run` (and `once`): bounded
 //!   channels between the [`tasks`]; [`scheduler`] decides which feed is
 //!   due.
 

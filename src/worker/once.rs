@@ -1,6 +1,6 @@
 //! `newswire once`: poll every feed once, write every new article, exit.
 //!
-//! It is the daemon's topology ([`super::run`]) with a scheduler that hands
+//! It is the daemon's topology ([`super::run`](mod@super::run)) with a scheduler that hands
 //! out every feed once. Articles left pending by an earlier interrupted run
 //! are resumed too, so a crash loses nothing even when the feeds now answer
 //! 304. Records are flushed to every sink in batches, and only then marked

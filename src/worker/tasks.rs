@@ -1,4 +1,4 @@
-//! The tasks of the worker's topology (see [`super::run`]): each one loops
+//! The tasks of the worker's topology (see [`super::run`](mod@super::run)): each one loops
 //! over its input channel and ends when the input closes or shutdown fires.
 
 use std::cmp::Reverse;

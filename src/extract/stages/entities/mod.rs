@@ -2,11 +2,11 @@
 //!
 //! Pure rules over the main text plus name lists compiled into the binary;
 //! nothing is downloaded or loaded at run time. The steps, one module each:
-//! - [`tokens`]: words with offsets, sentence starts, paragraphs.
-//! - [`spans`]: candidate names (capitalized runs, connectors, titles stripped).
-//! - [`classify`]: type evidence from the name and its context.
-//! - [`resolve`]: grouping, coreference ("Okafor" → "Amara Okafor"), type, name.
-//! - [`gazetteer`], [`lexicon`]: the shipped lists and the closed word classes.
+//! - `tokens`: words with offsets, sentence starts, paragraphs.
+//! - `spans`: candidate names (capitalized runs, connectors, titles stripped).
+//! - `classify`: type evidence from the name and its context.
+//! - `resolve`: grouping, coreference ("Okafor" → "Amara Okafor"), type, name.
+//! - `gazetteer`, `lexicon`: the shipped lists and the closed word classes.
 //!
 //! The stage runs on English text only; the quotes stage reuses [`analyze`]
 //! to map speakers to entities.

@@ -1,8 +1,8 @@
 //! Direct quotations with their speakers.
 //!
 //! A quotation is text in double quotes (straight or curly, possibly over
-//! several paragraphs, see [`marks`]). Its speaker comes from a cue next to it
-//! ([`cues`]) resolved to an entity of the article ([`speaker`]), so it is
+//! several paragraphs, see `marks`). Its speaker comes from a cue next to it
+//! (`cues`) resolved to an entity of the article (`speaker`), so it is
 //! written with the entity's fullest name. A quotation that starts mid-sentence
 //! or in lower case is a fragment (`partial`); a fragment needs a speaking verb
 //! in its sentence, otherwise it is a scare quote and is dropped, as are
