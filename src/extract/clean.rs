@@ -205,6 +205,16 @@ pub fn is_droppable(el: ElementRef<'_>, page: &PageFacts) -> bool {
     {
         return false;
     }
+    // A form a reader fills in (contact, newsletter, comment, search) is
+    // furniture: its controls are dropped above, and this drops the labels
+    // and prompts around them. A form holding much of the page is content
+    // in a wrapper (ASP.NET pages put everything in one `<form>`); on a
+    // product page the add-to-cart form holds the product's options.
+    if name == "form" && !page.product && takes_text_entry(el) {
+        return (total_text == 0 || text_len(*el) * 4 < total_text)
+            && !wraps_article(el)
+            && !holds_prose(el);
+    }
     let landmark = FURNITURE_TAGS.contains(&name)
         || e.attr("role")
             .is_some_and(|r| FURNITURE_ROLES.contains(&r.trim()));
@@ -320,6 +330,22 @@ fn wraps_article(el: ElementRef<'_>) -> bool {
     el.descendants().filter_map(ElementRef::wrap).any(|d| {
         matches!(d.value().name(), "h1" | "article" | "main")
             || d.value().attr("itemprop") == Some("articleBody")
+    })
+}
+
+/// True when `el` has a field for typed text (`<textarea>`, or an
+/// `<input>` of a text-like type).
+fn takes_text_entry(el: ElementRef<'_>) -> bool {
+    el.descendants().filter_map(ElementRef::wrap).any(|d| {
+        let e = d.value();
+        match e.name() {
+            "textarea" => true,
+            "input" => matches!(
+                e.attr("type").map(str::to_ascii_lowercase).as_deref(),
+                None | Some("text" | "email" | "tel" | "search" | "url" | "password")
+            ),
+            _ => false,
+        }
     })
 }
 
@@ -461,6 +487,25 @@ mod tests {
                 "secret"
             ]
         );
+    }
+
+    #[test]
+    fn data_entry_forms_go_but_a_page_wide_form_stays() {
+        let (d, _) = dropped_texts(
+            r#"<body><div><h1>Gym waivers</h1><p>The article text about gym waivers and who may sue, long enough to outweigh the form beside it by far, with more words here.</p>
+            <form><label>First Name</label><input type="text"><label>Email</label><input type="email"><button>Send</button></form>
+            <form><label>Choose</label><input type="radio"></form></div></body>"#,
+        );
+        assert!(d.iter().any(|t| t.starts_with("First Name")), "{d:?}");
+        assert!(
+            !d.iter().any(|t| t.contains("Choose")),
+            "no text entry: kept {d:?}"
+        );
+        // ASP.NET: one form around the whole page.
+        let (d, _) = dropped_texts(
+            r#"<body><form id="aspnetForm"><input type="text" name="q"><div><p>All of the article sits inside the page-wide form, as WebForms pages do.</p></div></form></body>"#,
+        );
+        assert!(!d.iter().any(|t| t.contains("article")), "{d:?}");
     }
 
     #[test]
