@@ -306,6 +306,17 @@ fn assemble(blocks: Vec<Block>, titles: &[String], max_link_density: f64) -> Str
 const TAIL_HEADINGS: &[&str] = &[
     "related posts",
     "related articles",
+    "latest news",
+    "more news",
+    "top stories",
+    "popular stories",
+    "most popular",
+    "trending",
+    "trending now",
+    "more like this",
+    "also read",
+    "read more",
+    "you might also enjoy",
     "related stories",
     "related content",
     "related reading",
@@ -468,6 +479,13 @@ mod tests {
         assert!(text.contains("Four."), "{text}");
         assert!(
             !text.contains("Related posts") && !text.contains("excerpt"),
+            "{text}"
+        );
+        // A news site's rail opens the same way.
+        let news = html.replace("Related posts:", "Latest News");
+        let text = extract(&news);
+        assert!(
+            text.contains("Four.") && !text.contains("Latest News"),
             "{text}"
         );
     }
