@@ -197,7 +197,9 @@ pub fn is_droppable(el: ElementRef<'_>, page: &PageFacts) -> bool {
     }
     // A hidden wrapper around most of the page is an anti-flicker veil that
     // scripts lift once loaded (`visibility:hidden` until hydration).
-    if is_hidden(el) {
+    // On a product page the closed tabs (shipping, reviews, size charts)
+    // are shop furniture.
+    if is_hidden(el) && (page.product || !is_collapsed_panel(el)) {
         return total_text == 0 || text_len(*el) * 2 <= total_text;
     }
     if matches!(name, "body" | "main" | "article" | "html")
@@ -331,6 +333,13 @@ fn wraps_article(el: ElementRef<'_>) -> bool {
         matches!(d.value().name(), "h1" | "article" | "main")
             || d.value().attr("itemprop") == Some("articleBody")
     })
+}
+
+/// True for the closed panel of an accordion or tab set (`role="region"`
+/// or `"tabpanel"`, hidden until its header is clicked) that holds text:
+/// the page's own content, folded away, not furniture.
+fn is_collapsed_panel(el: ElementRef<'_>) -> bool {
+    matches!(el.value().attr("role"), Some("region" | "tabpanel")) && text_len(*el) >= 150
 }
 
 /// True when `el` has a field for typed text (`<textarea>`, or an
@@ -506,6 +515,17 @@ mod tests {
             r#"<body><form id="aspnetForm"><input type="text" name="q"><div><p>All of the article sits inside the page-wide form, as WebForms pages do.</p></div></form></body>"#,
         );
         assert!(!d.iter().any(|t| t.contains("article")), "{d:?}");
+    }
+
+    #[test]
+    fn closed_accordion_panels_are_content() {
+        let step = "After you sign the contract, an engineer visits to check the roof, the wiring and the panel, and confirms that the planned system is safe to install on the house.";
+        let (d, _) = dropped_texts(&format!(
+            r#"<body><h1>Going solar</h1><p>Intro.</p><a aria-controls="s1">1. Site visit</a>
+            <div id="s1" role="region" style="display:none"><p>{step}</p></div>
+            <div style="display:none"><p>{step}</p></div></body>"#
+        ));
+        assert_eq!(d.len(), 1, "only the unlabelled hidden copy goes: {d:?}");
     }
 
     #[test]
