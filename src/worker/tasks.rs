@@ -1,8 +1,6 @@
 //! The tasks of the worker's topology (see [`super::run`](mod@super::run)): each one loops
 //! over its input channel and ends when the input closes or shutdown fires.
 
-use std::cmp::Reverse;
-use std::collections::BinaryHeap;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
@@ -43,7 +41,7 @@ pub struct FeedTally {
 pub async fn initial_schedule(
     shared: &Shared,
     feeds: &[FeedConfig],
-) -> Result<Schedule, WorkerError> {
+) -> Result<Schedule<usize>, WorkerError> {
     let saved: std::collections::HashMap<String, Option<DateTime<Utc>>> = shared
         .blocking(|s| s.feeds())
         .await?
@@ -67,7 +65,7 @@ pub async fn initial_schedule(
 /// time. Without a way back (`once`), it hands out every feed once and
 /// ends, which closes the pollers' input. Ends at shutdown.
 pub async fn scheduler(
-    mut schedule: Schedule,
+    mut schedule: Schedule<usize>,
     due: mpsc::Sender<usize>,
     mut back: Option<mpsc::Receiver<(usize, DateTime<Utc>)>>,
     shutdown: CancellationToken,
@@ -134,16 +132,12 @@ pub async fn retry_later(
     jobs: mpsc::Sender<ArticleJob>,
     shutdown: CancellationToken,
 ) {
-    let mut waiting: BinaryHeap<Reverse<Deferred>> = BinaryHeap::new();
+    let mut waiting = Schedule::default();
     for job in initial {
-        waiting.push(Reverse(Deferred(job)));
+        hold(&mut waiting, job);
     }
     loop {
-        let now = Utc::now();
-        while waiting.peek().is_some_and(|Reverse(d)| d.due() <= now) {
-            let Some(Reverse(Deferred(job))) = waiting.pop() else {
-                break;
-            };
+        while let Some(job) = waiting.pop_due(Utc::now()) {
             tokio::select! {
                 biased;
                 () = shutdown.cancelled() => return,
@@ -152,16 +146,14 @@ pub async fn retry_later(
         }
         // Wake at least every minute: the wall clock may jump.
         let wait = waiting
-            .peek()
-            .map_or(Duration::MAX, |Reverse(d)| {
-                (d.due() - now).to_std().unwrap_or(Duration::ZERO)
-            })
+            .wait(Utc::now())
+            .unwrap_or(Duration::MAX)
             .min(Duration::from_secs(60));
         tokio::select! {
             biased;
             () = shutdown.cancelled() => return,
             job = incoming.recv() => match job {
-                Some(job) => waiting.push(Reverse(Deferred(job))),
+                Some(job) => hold(&mut waiting, job),
                 None => return,
             },
             () = tokio::time::sleep(wait) => {}
@@ -169,33 +161,10 @@ pub async fn retry_later(
     }
 }
 
-/// A deferred job, ordered by its not-before time.
-struct Deferred(ArticleJob);
-
-impl Deferred {
-    fn due(&self) -> DateTime<Utc> {
-        self.0.not_before.unwrap_or(DateTime::<Utc>::MIN_UTC)
-    }
-}
-
-impl PartialEq for Deferred {
-    fn eq(&self, other: &Self) -> bool {
-        self.due() == other.due()
-    }
-}
-
-impl Eq for Deferred {}
-
-impl PartialOrd for Deferred {
-    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
-        Some(self.cmp(other))
-    }
-}
-
-impl Ord for Deferred {
-    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
-        self.due().cmp(&other.due())
-    }
+/// Puts a deferred job in line for its not-before time.
+fn hold(waiting: &mut Schedule<ArticleJob>, job: ArticleJob) {
+    let due = job.not_before.unwrap_or(DateTime::<Utc>::MIN_UTC);
+    waiting.insert(job, due);
 }
 
 /// What a poller task needs.
