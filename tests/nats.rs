@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 
 use assert_cmd::cargo::CommandCargoExt;
 use serde_json::Value;
-use support::{Site, article, rss};
+use support::{Site, article, free_port, rss};
 
 /// A nats-server with JetStream on a free port, killed on drop.
 struct NatsServer {
@@ -43,11 +43,7 @@ fn nats_server_binary() -> PathBuf {
 }
 
 fn start_nats() -> NatsServer {
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
+    let port = free_port();
     let store = tempfile::tempdir().unwrap();
     let child = Command::new(nats_server_binary())
         .args(["-js", "-a", "127.0.0.1", "-p", &port.to_string(), "-sd"])
@@ -177,11 +173,7 @@ fn unreachable_server_and_missing_stream_are_clear_startup_errors() {
     let dir = tempfile::tempdir().unwrap();
     site.set("/feed.xml", 200, &[], &rss(&site.base, &[]));
     // Nothing listens on this port.
-    let dead_port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
+    let dead_port = free_port();
     let cfg = config(dir.path(), &site, dead_port, "");
     let out = once(&cfg);
     let stderr = String::from_utf8_lossy(&out.stderr);

@@ -2,9 +2,8 @@
 
 mod support;
 
-use assert_cmd::Command;
 use serde_json::Value;
-use support::{Site, article, config, once, rss};
+use support::{Site, article, config, once, rss, status};
 
 #[test]
 fn once_writes_new_articles_and_never_the_same_twice() {
@@ -104,16 +103,7 @@ fn broken_feed_is_counted_as_failed_and_named() {
     assert!(stderr.contains("1 failed"), "{stderr}");
     assert!(stderr.contains("feed.xml"), "{stderr}");
     // The state store says why, for `newswire status`.
-    let out = Command::cargo_bin("newswire")
-        .unwrap()
-        .env_remove("NEWSWIRE_CONFIG")
-        .arg("-c")
-        .arg(&cfg)
-        .arg("status")
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(0));
-    let text = String::from_utf8_lossy(&out.stdout);
+    let text = status(&cfg);
     assert!(text.contains("last: Failed (cannot parse feed"), "{text}");
     assert!(text.contains("error streak: 1"), "{text}");
 }

@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 
 use assert_cmd::cargo::CommandCargoExt;
 use serde_json::Value;
-use support::{Response, Site, article, rss};
+use support::{Response, Site, article, free_port, rss, status};
 
 /// Config for `run`: quick schedule, small batches, a file sink.
 fn run_config(dir: &Path, feeds: &[String], listen: Option<u16>, batch: usize) -> PathBuf {
@@ -97,14 +97,6 @@ fn wait_until(what: &str, mut done: impl FnMut() -> bool) {
     }
 }
 
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
 /// A plain HTTP GET: (status, body).
 fn http_get(port: u16, path: &str) -> (u16, String) {
     let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
@@ -154,19 +146,6 @@ fn wait_exit(mut child: Child) -> (Option<i32>, String) {
         .read_to_string(&mut stderr)
         .unwrap();
     (status.code(), stderr)
-}
-
-fn status_text(config: &Path) -> String {
-    let out = Command::cargo_bin("newswire")
-        .unwrap()
-        .env_remove("NEWSWIRE_CONFIG")
-        .arg("-c")
-        .arg(config)
-        .arg("status")
-        .output()
-        .unwrap();
-    assert!(out.status.success());
-    String::from_utf8_lossy(&out.stdout).to_string()
 }
 
 #[test]
@@ -254,7 +233,7 @@ fn run_polls_again_when_due_serves_ops_and_stops_cleanly_on_sigterm() {
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .collect();
     assert!(names.iter().all(|n| !n.ends_with(".part")), "{names:?}");
-    let status = status_text(&cfg);
+    let status = status(&cfg);
     assert!(
         status.contains("articles: 4 delivered, 0 dead-lettered, 0 pending"),
         "{status}"
@@ -333,7 +312,7 @@ fn kill_9_at_any_moment_loses_nothing_and_repeats_only_in_flight_records() {
         "{repeated} repeated records after {} kills (written before the last start: {before_last})",
         kills_after_ms.len()
     );
-    let status = status_text(&cfg);
+    let status = status(&cfg);
     assert!(
         status.contains(&format!(
             "articles: {} delivered, 0 dead-lettered, 0 pending",

@@ -398,6 +398,16 @@ pub fn once(config: &Path) -> (Vec<Value>, String) {
     (records, stderr)
 }
 
+/// A port nothing listens on right now (for a server a test starts, or
+/// to stand for a dead host).
+pub fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
 /// Runs `newswire status` and returns its stdout.
 pub fn status(config: &Path) -> String {
     let out = Command::cargo_bin("newswire")
