@@ -256,7 +256,7 @@ pub fn is_droppable(el: ElementRef<'_>, page: &PageFacts) -> bool {
 /// True when the page is a discussion: JSON-LD says so
 /// (`DiscussionForumPosting`, `QAPage`), or its URL is a forum's
 /// (`forum.…`, `/topic/…`, `/comments/…`).
-fn is_discussion(doc: &Doc) -> bool {
+pub(crate) fn is_discussion(doc: &Doc) -> bool {
     const TYPES: &[&str] = &["DiscussionForumPosting", "QAPage", "Question"];
     const HOSTS: &[&str] = &["forum.", "forums.", "community.", "discuss.", "boards."];
     const SEGMENTS: &[&str] = &[
@@ -289,7 +289,7 @@ fn is_discussion(doc: &Doc) -> bool {
 /// True when the page declares a product (JSON-LD `Product`, `og:type`
 /// product) and not an article: a buying guide that lists products keeps
 /// its review sections.
-fn is_product(doc: &Doc) -> bool {
+pub(crate) fn is_product(doc: &Doc) -> bool {
     use super::metadata::sources::has_type;
     let og_type = doc
         .html

@@ -67,11 +67,22 @@ pub fn run(doc: &mut Doc) -> Result<(), StageError> {
         .chain(&headlines.h1)
         .map(|t| t.to_lowercase())
         .collect();
-    let mut text = assemble(blocks, &title, LINK_LIST_DENSITY);
+    let cards = !super::clean::is_discussion(doc)
+        && !super::clean::is_product(doc)
+        && !declares_article_type(doc);
+    // Whether the page is a listing is judged on its prose alone: the item
+    // titles kept as cards do not make an index page an article.
+    let prose_words = if cards {
+        word_count(&assemble(blocks.clone(), &title, LINK_LIST_DENSITY, false))
+    } else {
+        0
+    };
+    let mut text = assemble(blocks, &title, LINK_LIST_DENSITY, cards);
     let mut words = word_count(&text);
-    if words < LISTING_MAX_WORDS
+    let prose_words = if cards { prose_words } else { words };
+    if prose_words < LISTING_MAX_WORDS
         && let Some(fallback) = landmark_text(doc, &title)
-        && word_count(&fallback) > words * 2
+        && word_count(&fallback) > prose_words * 2
     {
         words = word_count(&fallback);
         text = fallback;
@@ -102,7 +113,7 @@ fn landmark_text(doc: &Doc, titles: &[String]) -> Option<String> {
         });
     let root = main.unwrap_or_else(|| doc.body());
     let blocks = render::render(&[*root], &doc.dropped);
-    Some(assemble(blocks, titles, KEEP_ALL_LINKS)).filter(|t| !t.is_empty())
+    Some(assemble(blocks, titles, KEEP_ALL_LINKS, false)).filter(|t| !t.is_empty())
 }
 
 /// Some sites (Discourse forums, some SPAs) serve the real page to crawlers
@@ -125,7 +136,7 @@ fn noscript_text(doc: &Doc) -> Option<String> {
     let scorer = Scorer::new(*body, &inner.dropped);
     let roots = choose_roots(&inner, &scorer, *body);
     let blocks = render::render(&roots, &inner.dropped);
-    Some(assemble(blocks, &[], LINK_LIST_DENSITY)).filter(|t| !t.is_empty())
+    Some(assemble(blocks, &[], LINK_LIST_DENSITY, false)).filter(|t| !t.is_empty())
 }
 
 /// The subtrees whose text is the article, in document order.
@@ -234,6 +245,41 @@ fn narrow_to_declared<'a>(cover: NodeRef<'a, Node>, scorer: &Scorer) -> NodeRef<
     best
 }
 
+/// The page's JSON-LD or `og:type` says it is an article.
+fn declares_article_type(doc: &Doc) -> bool {
+    const TYPES: &[&str] = &[
+        "Article",
+        "NewsArticle",
+        "BlogPosting",
+        "Report",
+        "ScholarlyArticle",
+    ];
+    doc.json_ld.iter().any(|o| {
+        TYPES
+            .iter()
+            .any(|t| super::metadata::sources::has_type(o, t))
+    }) || doc
+        .html
+        .select(super::doc::css!(r#"meta[property="og:type"]"#))
+        .filter_map(|m| m.value().attr("content"))
+        .any(|c| c.trim().eq_ignore_ascii_case("article"))
+}
+
+/// A link's text that names an item (a product, a listing entry) rather
+/// than calling to an action or spelling out an address.
+fn is_card_title(text: &str) -> bool {
+    const CALLS: &[&str] = &[
+        "read", "learn", "see", "view", "get", "explore", "shop", "buy", "discover", "find",
+        "click", "more", "show", "continue", "watch", "book", "sign", "download", "posted",
+    ];
+    let first = text
+        .split(|c: char| !c.is_alphanumeric())
+        .find(|w| !w.is_empty())
+        .unwrap_or("")
+        .to_lowercase();
+    !text.contains("://") && !CALLS.contains(&first.as_str())
+}
+
 /// The element says it is the article or its body.
 fn declares_article(el: ElementRef<'_>) -> bool {
     static HINTS: LazyLock<AhoCorasick> = LazyLock::new(|| {
@@ -275,19 +321,53 @@ fn prose_like(st: &score::Stats, el: &ElementRef<'_>) -> bool {
     }
 }
 
+/// Item titles (a link alone between non-link blocks) a page needs before
+/// they are read as the cards of a listing rather than stray links.
+const CARD_MIN: usize = 12;
+
 /// Joins blocks into the final text, dropping link lists, the headline and
-/// repeated lines.
-fn assemble(blocks: Vec<Block>, titles: &[String], max_link_density: f64) -> String {
+/// repeated lines. With `allow_cards` (a page that is not an article, a
+/// discussion or a product), a short link standing alone between non-link
+/// blocks is kept when the page has many of them: on a category or search
+/// page each item's name is a link above its price and details, and the
+/// names are the content.
+fn assemble(
+    blocks: Vec<Block>,
+    titles: &[String],
+    max_link_density: f64,
+    allow_cards: bool,
+) -> String {
     let mut seen: HashSet<String> = HashSet::default();
     let mut parts: Vec<String> = Vec::new();
     // What comes before the headline (breadcrumbs, kickers, share bars) is
     // page furniture, as long as it is a small part of the text.
     let skip = headline_index(&blocks, titles).unwrap_or(0);
     let end = tail_index(&blocks).unwrap_or(blocks.len());
+    let linky: Vec<bool> = blocks
+        .iter()
+        .map(|b| b.link_chars as f64 / b.text.chars().count().max(1) as f64 > max_link_density)
+        .collect();
+    let isolated = |i: usize, b: &Block| {
+        linky[i]
+            && i > skip
+            && i + 1 < end
+            && !linky[i - 1]
+            && !linky[i + 1]
+            && b.text.chars().count() <= 100
+            && is_card_title(&b.text)
+    };
+    let cards = blocks
+        .iter()
+        .enumerate()
+        .take(end)
+        .skip(skip)
+        .filter(|(i, b)| isolated(*i, b))
+        .count();
+    let cards = allow_cards && cards >= CARD_MIN;
     for (i, b) in blocks.into_iter().enumerate().take(end).skip(skip) {
         let chars = b.text.chars().count();
-        let link_density = b.link_chars as f64 / chars.max(1) as f64;
-        if link_density > max_link_density && b.kind != BlockKind::Heading {
+        let card = cards && isolated(i, &b);
+        if linky[i] && b.kind != BlockKind::Heading && !card {
             continue;
         }
         let key = normalize_space(&b.text).to_lowercase();
@@ -393,6 +473,36 @@ mod tests {
         crate::extract::clean::run(&mut doc).unwrap();
         run(&mut doc).unwrap();
         doc.record.text
+    }
+
+    /// A category page: each item's name is a link above its details. The
+    /// names are kept; a call to action and a lone link in an article are not.
+    #[test]
+    fn listing_keeps_item_titles() {
+        let card = |i: usize| {
+            format!(
+                "<li><div><a href=/p/{i}>Trail Runner Model {i}</a></div>\
+                 <div>$1{i}9.00</div><div>Weight: {i}20 g</div></li>"
+            )
+        };
+        let items: String = (0..14).map(card).collect();
+        let page = format!(
+            "<html><body><main><h1>Running shoes</h1><ul>{items}</ul>\
+             <div><a href=/all>View all shoes</a></div><div>Free returns.</div></main></body></html>"
+        );
+        let text = extract(&page);
+        assert!(text.contains("Trail Runner Model 3"), "{text}");
+        assert!(text.contains("$139.00"), "{text}");
+        assert!(!text.contains("View all"), "{text}");
+
+        let para = "<p>The story goes on with commas, clauses, and words enough to be prose.</p>";
+        let article = format!(
+            "<html><head><meta property=og:type content=article></head><body><article>\
+             <h1>News</h1>{para}<div><a href=/x>Another story entirely</a></div>{para}{para}\
+             </article></body></html>"
+        );
+        let text = extract(&article);
+        assert!(!text.contains("Another story"), "{text}");
     }
 
     #[test]
