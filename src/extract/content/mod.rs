@@ -421,6 +421,29 @@ const TAIL_HEADINGS: &[&str] = &[
     "share this",
     "share this article",
     "share this post",
+    "about the author",
+    "about the authors",
+    "written by",
+    "contributing writer",
+    "citations",
+    "article sources",
+    "related reads",
+    "recent articles",
+    "more videos",
+    "related videos",
+    "latest stories",
+    "popular articles",
+    "how useful was this post",
+    "share your story",
+];
+
+/// Headings that open a tail when they start the line ("More from Vox",
+/// "Related articles on Move.org", "Written by Jane Doe").
+const TAIL_PREFIXES: &[&str] = &[
+    "more from",
+    "related articles",
+    "written by",
+    "about the author",
 ];
 
 /// Index of a heading in the last 30% of the text that opens the page's
@@ -433,9 +456,8 @@ fn tail_index(blocks: &[Block]) -> Option<usize> {
         if b.kind == BlockKind::Heading && before * 10 >= total * 7 {
             let key = normalize_space(&b.text).to_lowercase();
             let key = key.trim_end_matches([':', '.', '!']);
-            if TAIL_HEADINGS
-                .iter()
-                .any(|h| key == *h || (*h == "more from" && key.starts_with(h)))
+            if TAIL_HEADINGS.iter().any(|h| key == *h)
+                || TAIL_PREFIXES.iter().any(|p| key.starts_with(p))
             {
                 return Some(i);
             }
@@ -598,6 +620,14 @@ mod tests {
             text.contains("Four.") && !text.contains("Latest News"),
             "{text}"
         );
+        // The author box and a "More from …" rail, matched by their start.
+        for heading in ["About the Author", "More from The Daily Planet"] {
+            let text = extract(&html.replace("Related posts:", heading));
+            assert!(
+                text.contains("Four.") && !text.contains("excerpt"),
+                "{heading}: {text}"
+            );
+        }
     }
 
     #[test]
