@@ -435,6 +435,14 @@ const TAIL_HEADINGS: &[&str] = &[
     "popular articles",
     "how useful was this post",
     "share your story",
+    "explore related questions",
+    "related questions",
+    "similar questions",
+    "recommended posts",
+    "similar threads",
+    "similar discussions",
+    "related topics",
+    "suggested topics",
 ];
 
 /// Headings that open a tail when they start the line ("More from Vox",
@@ -456,9 +464,7 @@ fn tail_index(blocks: &[Block]) -> Option<usize> {
         if b.kind == BlockKind::Heading && before * 10 >= total * 7 {
             let key = normalize_space(&b.text).to_lowercase();
             let key = key.trim_end_matches([':', '.', '!']);
-            if TAIL_HEADINGS.iter().any(|h| key == *h)
-                || TAIL_PREFIXES.iter().any(|p| key.starts_with(p))
-            {
+            if TAIL_HEADINGS.contains(&key) || TAIL_PREFIXES.iter().any(|p| key.starts_with(p)) {
                 return Some(i);
             }
         }

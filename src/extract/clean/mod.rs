@@ -1,0 +1,307 @@
+//! The `clean` stage: mark what can never be article text.
+//!
+//! Marks (in [`Doc::dropped`]) scripts and styles, hidden elements, form
+//! controls, navigation landmarks, and elements whose class or id names page
+//! furniture: share bars, related links, cookie and consent banners,
+//! newsletter boxes, comments, ads. An element that holds most of the page's
+//! text is never dropped on its name alone: some sites put `sidebar` or
+//! `has-comments` on the wrapper of everything. Comment sections are the
+//! exception: they are dropped whatever their size, unless they wrap the
+//! headline or the page is a discussion (forum thread, Q&A), where the
+//! comments are the content.
+
+use ego_tree::NodeRef;
+use ego_tree::iter::Edge;
+use scraper::{ElementRef, Node};
+
+use super::doc::class_names;
+use super::{Doc, StageError};
+
+mod names;
+use names::{names_comments, names_furniture, names_reviews};
+
+/// Elements whose content is never text a reader sees.
+const INVISIBLE_TAGS: &[&str] = &[
+    "script", "style", "noscript", "template", "svg", "canvas", "iframe", "object", "embed",
+    "video", "audio", "map", "head", "select", "textarea", "button", "input", "option", "dialog",
+];
+
+/// Landmark elements that hold site furniture rather than content.
+const FURNITURE_TAGS: &[&str] = &["nav", "footer", "aside", "menu"];
+
+/// ARIA roles of furniture.
+const FURNITURE_ROLES: &[&str] = &[
+    "navigation",
+    "banner",
+    "contentinfo",
+    "complementary",
+    "search",
+    "dialog",
+    "menu",
+    "menubar",
+    "alert",
+    "alertdialog",
+    "toolbar",
+];
+
+/// Marks boilerplate subtrees of the document.
+pub fn run(doc: &mut Doc) -> Result<(), StageError> {
+    let body = doc.body();
+    let total_text = text_len(*body);
+    let mut dropped = Vec::new();
+    let page = PageFacts {
+        total_text,
+        discussion: is_discussion(doc),
+        product: is_product(doc),
+    };
+    mark(*body, &page, &mut dropped);
+    doc.dropped.extend(dropped);
+    Ok(())
+}
+
+/// Walks the tree (iteratively: hostile pages nest deeply); pushes the ids
+/// of dropped subtree roots.
+fn mark(root: NodeRef<'_, Node>, page: &PageFacts, dropped: &mut Vec<ego_tree::NodeId>) {
+    let mut skipping: Option<ego_tree::NodeId> = None;
+    for edge in root.traverse() {
+        match edge {
+            Edge::Open(node) if skipping.is_none() && node.id() != root.id() => {
+                let drop = match node.value() {
+                    Node::Element(_) => {
+                        ElementRef::wrap(node).is_some_and(|el| is_droppable(el, page))
+                    }
+                    Node::Comment(_) | Node::ProcessingInstruction(_) => true,
+                    _ => false,
+                };
+                if drop {
+                    dropped.push(node.id());
+                    skipping = Some(node.id());
+                }
+            }
+            Edge::Close(node) if skipping == Some(node.id()) => skipping = None,
+            _ => {}
+        }
+    }
+}
+
+/// What the rules need to know about the whole page.
+pub struct PageFacts {
+    /// Characters of text in the body.
+    pub total_text: usize,
+    /// The page is a discussion (forum thread, Q&A): its "comments" are
+    /// the content.
+    pub discussion: bool,
+    /// The page sells a product: its customer reviews are comments.
+    pub product: bool,
+}
+
+/// True when `el` (and everything inside) is furniture.
+pub fn is_droppable(el: ElementRef<'_>, page: &PageFacts) -> bool {
+    let total_text = page.total_text;
+    let e = el.value();
+    let name = e.name();
+    if INVISIBLE_TAGS.contains(&name) {
+        return true;
+    }
+    // A hidden wrapper around most of the page is an anti-flicker veil that
+    // scripts lift once loaded (`visibility:hidden` until hydration).
+    // On a product page the closed tabs (shipping, reviews, size charts)
+    // are shop furniture.
+    if is_hidden(el) && (page.product || !is_collapsed_panel(el)) {
+        return total_text == 0 || text_len(*el) * 2 <= total_text;
+    }
+    if matches!(name, "body" | "main" | "article" | "html")
+        || e.attr("itemprop") == Some("articleBody")
+    {
+        return false;
+    }
+    // A form a reader fills in (contact, newsletter, comment, search) is
+    // furniture: its controls are dropped above, and this drops the labels
+    // and prompts around them. A form holding much of the page is content
+    // in a wrapper (ASP.NET pages put everything in one `<form>`); on a
+    // product page the add-to-cart form holds the product's options.
+    if name == "form" && !page.product && takes_text_entry(el) {
+        return (total_text == 0 || text_len(*el) * 4 < total_text)
+            && !wraps_article(el)
+            && !holds_prose(el);
+    }
+    let landmark = FURNITURE_TAGS.contains(&name)
+        || e.attr("role")
+            .is_some_and(|r| FURNITURE_ROLES.contains(&r.trim()));
+    // A "furniture" element that holds much of the page is a layout wrapper
+    // (`has-sidebar`, `sidebar-first-only`): names are weaker evidence than
+    // landmarks, so they must hold less of the text to count. A landmark
+    // that holds much of the text but not the headline, an article or the
+    // main landmark is still furniture: the legal small print of a `<footer>`
+    // or a consent dialog outweighs the text of a short page.
+    if landmark {
+        total_text == 0 || text_len(*el) * 2 < total_text || !wraps_article(el)
+    } else if page.product && names_reviews(el) {
+        // Customer reviews are the comments of a product page.
+        !wraps_article(el)
+    } else if names_comments(el) {
+        // Reader comments are prose and often outweigh the article, so
+        // neither size nor paragraphs clear them; only holding the headline
+        // or the article element marks a page-wide wrapper (`has-comments`).
+        // On a discussion page, posts (`<article>`s, or comment sections
+        // large or prose-rich) and everything inside them are the content;
+        // the small comment threads under an answer still go.
+        !wraps_article(el)
+            && (!page.discussion
+                || ((total_text == 0 || text_len(*el) * 4 < total_text)
+                    && !holds_prose(el)
+                    && !el
+                        .ancestors()
+                        .filter_map(ElementRef::wrap)
+                        .any(names_comments)))
+    } else {
+        names_furniture(el)
+            && (total_text == 0 || text_len(*el) * 4 < total_text)
+            && !holds_prose(el)
+    }
+}
+
+/// True when the page is a discussion: JSON-LD says so
+/// (`DiscussionForumPosting`, `QAPage`), or its URL is a forum's
+/// (`forum.…`, `/topic/…`, `/comments/…`).
+pub(crate) fn is_discussion(doc: &Doc) -> bool {
+    const TYPES: &[&str] = &["DiscussionForumPosting", "QAPage", "Question"];
+    const HOSTS: &[&str] = &["forum.", "forums.", "community.", "discuss.", "boards."];
+    const SEGMENTS: &[&str] = &[
+        "forum",
+        "forums",
+        "topic",
+        "topics",
+        "thread",
+        "threads",
+        "comments",
+        "questions",
+        "discussion",
+        "discussions",
+    ];
+    if doc.json_ld.iter().any(|o| {
+        TYPES
+            .iter()
+            .any(|t| super::metadata::sources::has_type(o, t))
+    }) {
+        return true;
+    }
+    doc.base_url.as_ref().is_some_and(|u| {
+        u.host_str()
+            .is_some_and(|h| HOSTS.iter().any(|p| h.starts_with(p)))
+            || u.path_segments()
+                .is_some_and(|mut s| s.any(|seg| SEGMENTS.contains(&seg)))
+    })
+}
+
+/// True when the page declares a product (JSON-LD `Product`, `og:type`
+/// product) and not an article: a buying guide that lists products keeps
+/// its review sections.
+pub(crate) fn is_product(doc: &Doc) -> bool {
+    use super::metadata::sources::has_type;
+    let og_type = doc
+        .html
+        .select(super::doc::css!(r#"meta[property="og:type"]"#))
+        .filter_map(|m| m.value().attr("content"))
+        .map(|c| c.trim().to_ascii_lowercase())
+        .next()
+        .unwrap_or_default();
+    let article = og_type == "article"
+        || doc.json_ld.iter().any(|o| {
+            ["Article", "NewsArticle", "BlogPosting", "Review"]
+                .iter()
+                .any(|t| has_type(o, t))
+        });
+    let product = og_type.contains("product") || doc.json_ld.iter().any(|o| has_type(o, "Product"));
+    product && !article
+}
+
+/// True when `el` holds the page's headline or article element.
+fn wraps_article(el: ElementRef<'_>) -> bool {
+    el.descendants().filter_map(ElementRef::wrap).any(|d| {
+        matches!(d.value().name(), "h1" | "article" | "main")
+            || d.value().attr("itemprop") == Some("articleBody")
+    })
+}
+
+/// True for the closed panel of an accordion or tab set (`role="region"`
+/// or `"tabpanel"`, hidden until its header is clicked) that holds text:
+/// the page's own content, folded away, not furniture.
+fn is_collapsed_panel(el: ElementRef<'_>) -> bool {
+    matches!(el.value().attr("role"), Some("region" | "tabpanel")) && text_len(*el) >= 150
+}
+
+/// True when `el` has a field for typed text (`<textarea>`, or an
+/// `<input>` of a text-like type).
+fn takes_text_entry(el: ElementRef<'_>) -> bool {
+    el.descendants().filter_map(ElementRef::wrap).any(|d| {
+        let e = d.value();
+        match e.name() {
+            "textarea" => true,
+            "input" => matches!(
+                e.attr("type").map(str::to_ascii_lowercase).as_deref(),
+                None | Some("text" | "email" | "tel" | "search" | "url" | "password")
+            ),
+            _ => false,
+        }
+    })
+}
+
+/// True when `el` holds several real paragraphs: whatever its class says
+/// (`ob-has-background-overlay`, `post-share-wrapper`), it wraps an article.
+fn holds_prose(el: ElementRef<'_>) -> bool {
+    el.descendants()
+        .filter_map(ElementRef::wrap)
+        .filter(|p| p.value().name() == "p" && text_len(**p) >= 100)
+        .nth(2)
+        .is_some()
+}
+
+/// True for `hidden`, `aria-hidden="true"` and inline `display:none`.
+fn is_hidden(el: ElementRef<'_>) -> bool {
+    let e = el.value();
+    // React's streaming renderer parks finished content in
+    // `<div hidden id="S:0">` and moves it into place with a script: it is
+    // the page, not hidden furniture.
+    let streamed = e.id().is_some_and(|id| {
+        id.strip_prefix("S:")
+            .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+    });
+    if (e.attr("hidden").is_some() && !streamed) || e.attr("aria-hidden") == Some("true") {
+        return true;
+    }
+    if class_names(e).any(|c| {
+        matches!(
+            c,
+            "hidden" | "d-none" | "sr-only" | "visually-hidden" | "screen-reader-text"
+        )
+    }) {
+        return true;
+    }
+    e.attr("style").is_some_and(|s| {
+        // Most inline styles hide nothing: skip the normalizing copy.
+        let b = s.as_bytes();
+        if !(b.windows(4).any(|w| w.eq_ignore_ascii_case(b"none"))
+            || b.windows(6).any(|w| w.eq_ignore_ascii_case(b"hidden")))
+        {
+            return false;
+        }
+        let s: String = s
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .collect::<String>()
+            .to_ascii_lowercase();
+        s.contains("display:none") || s.contains("visibility:hidden")
+    })
+}
+
+/// Characters of visible text under `node`, roughly (whitespace included).
+pub fn text_len(node: NodeRef<'_, Node>) -> usize {
+    node.descendants()
+        .filter_map(|n| n.value().as_text())
+        .map(|t| t.trim().len())
+        .sum()
+}
+
+#[cfg(test)]
+mod tests;

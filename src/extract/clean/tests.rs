@@ -1,0 +1,202 @@
+//! Tests of the clean stage's rules, on small pages of our own.
+
+use super::*;
+use crate::record::Article;
+
+fn dropped_texts(html: &str) -> (Vec<String>, Doc) {
+    let mut doc = Doc::parse(html, None, Article::new(chrono::Utc::now()));
+    run(&mut doc).unwrap();
+    let mut texts: Vec<String> = doc
+        .dropped
+        .iter()
+        .filter_map(|id| doc.html.tree.get(*id))
+        .filter_map(ElementRef::wrap)
+        .map(|e| e.text().collect::<String>().trim().to_owned())
+        .collect();
+    texts.sort();
+    (texts, doc)
+}
+
+#[test]
+fn drops_furniture_classes_and_landmarks() {
+    let (d, _) = dropped_texts(
+        r#"<body><nav>Home</nav><div class="share-bar">Tweet</div>
+        <div id="cookie-notice">We use cookies</div><div class="newsletterBox">Sign up</div>
+        <article><p>Long article text that is the real thing and stays here for sure.</p>
+        <div class="related-stories">More</div></article>
+        <section class="comments">Nice post</section><p hidden>secret</p></body>"#,
+    );
+    assert_eq!(
+        d,
+        vec![
+            "Home",
+            "More",
+            "Nice post",
+            "Sign up",
+            "Tweet",
+            "We use cookies",
+            "secret"
+        ]
+    );
+}
+
+/// XenForo's poster panel and a Q&A answerer's card are furniture on a
+/// thread page; the posts stay.
+#[test]
+fn poster_panels_and_cards_go_on_threads() {
+    let (d, _) = dropped_texts(
+        r#"<html><head><link rel=canonical href="https://forum.example/threads/1"></head><body>
+        <article class="message"><div class="message-user"><h4>lgans316</h4>
+        <h5 class="userTitle message-userTitle">Distinguished Member</h5>
+        <div class="message-userExtras"><dl><dt>Joined</dt><dd>Aug 24, 2006</dd></dl></div></div>
+        <div class="message-body"><p>Bang on the money except the asking price, which is steep.</p></div></article>
+        <div class="post-signature"><div class="user-info">answered Mar 3 at 10:20</div></div>
+        </body></html>"#,
+    );
+    assert_eq!(
+        d,
+        vec![
+            "Distinguished Member",
+            "JoinedAug 24, 2006",
+            "answered Mar 3 at 10:20"
+        ]
+    );
+}
+
+#[test]
+fn data_entry_forms_go_but_a_page_wide_form_stays() {
+    let (d, _) = dropped_texts(
+        r#"<body><div><h1>Gym waivers</h1><p>The article text about gym waivers and who may sue, long enough to outweigh the form beside it by far, with more words here.</p>
+        <form><label>First Name</label><input type="text"><label>Email</label><input type="email"><button>Send</button></form>
+        <form><label>Choose</label><input type="radio"></form></div></body>"#,
+    );
+    assert!(d.iter().any(|t| t.starts_with("First Name")), "{d:?}");
+    assert!(
+        !d.iter().any(|t| t.contains("Choose")),
+        "no text entry: kept {d:?}"
+    );
+    // ASP.NET: one form around the whole page.
+    let (d, _) = dropped_texts(
+        r#"<body><form id="aspnetForm"><input type="text" name="q"><div><p>All of the article sits inside the page-wide form, as WebForms pages do.</p></div></form></body>"#,
+    );
+    assert!(!d.iter().any(|t| t.contains("article")), "{d:?}");
+}
+
+#[test]
+fn closed_accordion_panels_are_content() {
+    let step = "After you sign the contract, an engineer visits to check the roof, the wiring and the panel, and confirms that the planned system is safe to install on the house.";
+    let (d, _) = dropped_texts(&format!(
+        r#"<body><h1>Going solar</h1><p>Intro.</p><a aria-controls="s1">1. Site visit</a>
+        <div id="s1" role="region" style="display:none"><p>{step}</p></div>
+        <div style="display:none"><p>{step}</p></div></body>"#
+    ));
+    assert_eq!(d.len(), 1, "only the unlabelled hidden copy goes: {d:?}");
+}
+
+#[test]
+fn page_wide_veil_is_not_hidden() {
+    let (d, _) = dropped_texts(
+        r#"<body><div style="visibility: hidden"><div><p>All of the article, waiting for scripts to lift the veil.</p><span style="display:none">x</span></div></div></body>"#,
+    );
+    assert_eq!(d, vec!["x"]);
+}
+
+#[test]
+fn react_streamed_content_is_not_hidden() {
+    let (d, _) = dropped_texts(
+        r#"<body><div id="S:0" hidden><p>Streamed article text.</p></div><div hidden>Gone</div></body>"#,
+    );
+    assert_eq!(d, vec!["Gone"]);
+}
+
+#[test]
+fn comments_go_on_articles_but_posts_stay_on_forums() {
+    let page = r#"<body><article><h1>Case fans</h1><p>Short question about the two connectors on the new case.</p></article>
+        <div id="comments"><article class="post comment"><div class="comment_content"><p>They are for the fan hub, plug them into the board.</p></div></article></div>
+        <div class="answer"><p>Answer text that explains the connectors.</p><div class="comments"><ul><li class="comment">Thanks!</li></ul></div></div></body>"#;
+    let dropped = |url: &str| {
+        let mut doc = Doc::parse(
+            page,
+            Some(url::Url::parse(url).unwrap()),
+            Article::new(chrono::Utc::now()),
+        );
+        run(&mut doc).unwrap();
+        let mut texts: Vec<String> = doc
+            .dropped
+            .iter()
+            .filter_map(|id| doc.html.tree.get(*id))
+            .filter_map(ElementRef::wrap)
+            .map(|e| normalize(&e.text().collect::<String>()))
+            .collect();
+        texts.sort();
+        texts
+    };
+    // A news page: both comment sections go, however long.
+    assert_eq!(
+        dropped("https://news.example/2024/case-fans"),
+        vec![
+            "Thanks!",
+            "They are for the fan hub, plug them into the board."
+        ]
+    );
+    // A forum thread: the posts stay, the comment thread under the answer goes.
+    assert_eq!(
+        dropped("https://forum.example/topic/123-case-fans/"),
+        vec!["Thanks!"]
+    );
+}
+
+#[test]
+fn reviews_go_on_product_pages_only() {
+    let body = r#"<body><div class="product-description"><p>A 25-litre day pack with pockets galore.</p></div>
+        <section id="reviews" class="product-reviews"><p>Great pack, I carried it across the Alps and it held up well, zips and all.</p><p>Straps dig in after a few hours, otherwise fine for day hikes in summer.</p><p>Third review, with enough words to count as a paragraph of real prose here.</p></section></body>"#;
+    let dropped = |head: &str| {
+        let mut doc = Doc::parse(
+            &format!("{head}{body}"),
+            None,
+            Article::new(chrono::Utc::now()),
+        );
+        run(&mut doc).unwrap();
+        doc.dropped.len()
+    };
+    let product =
+        r#"<script type="application/ld+json">{"@type":"Product","name":"Trail 25"}</script>"#;
+    let guide = r#"<meta property="og:type" content="article"><script type="application/ld+json">{"@type":"Product","name":"Trail 25"}</script>"#;
+    assert_eq!(dropped(product), 1); // the reviews
+    assert_eq!(dropped(guide), 0); // a buying guide keeps its reviews
+}
+
+fn normalize(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+#[test]
+fn keeps_wrapper_that_holds_most_text() {
+    let (d, _) = dropped_texts(
+        r#"<body><div class="has-sidebar"><p>All the article text lives inside this wrapper, which is long.</p></div><div class="sidebar">x</div></body>"#,
+    );
+    assert_eq!(d, vec!["x"]);
+}
+
+#[test]
+fn big_landmark_goes_unless_it_holds_the_headline() {
+    // The footer's small print outweighs the short page's text.
+    let (d, _) = dropped_texts(
+        r#"<body><h1>Gift cards</h1><p>Buy one today.</p><footer><p>Terms apply to every purchase, see the agreement for the conditions of use.</p></footer></body>"#,
+    );
+    assert_eq!(d.len(), 1);
+    assert!(d[0].starts_with("Terms apply"));
+    // A page-wide `role=banner` wrapper around the headline stays.
+    let (d, _) = dropped_texts(
+        r#"<body><div role="banner"><h1>Title</h1><p>The whole page lives inside this wrapper.</p></div></body>"#,
+    );
+    assert!(d.is_empty(), "{d:?}");
+}
+
+#[test]
+fn content_hint_vetoes() {
+    let (d, _) = dropped_texts(
+        r#"<body><div class="entry-content social-ready"><p>Text</p></div><p>Other text here to keep the ratio</p></body>"#,
+    );
+    assert!(d.is_empty(), "{d:?}");
+}
