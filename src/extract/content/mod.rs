@@ -443,6 +443,18 @@ const TAIL_HEADINGS: &[&str] = &[
     "similar discussions",
     "related topics",
     "suggested topics",
+    "frequently bought together",
+    "featured products",
+    "similar items",
+    "explore related items",
+    "customers also bought",
+    "customers also viewed",
+    "sponsored products",
+    "products related to this item",
+    "recently viewed",
+    "recently viewed products",
+    "complete the look",
+    "similar products",
 ];
 
 /// Headings that open a tail when they start the line ("More from Vox",
