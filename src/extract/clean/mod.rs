@@ -196,7 +196,8 @@ pub(crate) fn is_discussion(doc: &Doc) -> bool {
 
 /// True when the page declares a product (JSON-LD `Product`, `og:type`
 /// product) and not an article: a buying guide that lists products keeps
-/// its review sections.
+/// its review sections. Nor a category page (`CollectionPage`, `ItemList`,
+/// several products, `og:type` `product.group`).
 pub(crate) fn is_product(doc: &Doc) -> bool {
     use super::metadata::sources::has_type;
     let og_type = doc
@@ -212,8 +213,22 @@ pub(crate) fn is_product(doc: &Doc) -> bool {
                 .iter()
                 .any(|t| has_type(o, t))
         });
-    let product = og_type.contains("product") || doc.json_ld.iter().any(|o| has_type(o, "Product"));
-    product && !article
+    let products = doc
+        .json_ld
+        .iter()
+        .filter(|o| has_type(o, "Product"))
+        .count();
+    let product = og_type.contains("product") || products > 0;
+    // A category page declares its items as products too, but as many of
+    // them, in a list.
+    let listing = og_type == "product.group"
+        || products > 1
+        || doc.json_ld.iter().any(|o| {
+            ["CollectionPage", "ItemList", "SearchResultsPage"]
+                .iter()
+                .any(|t| has_type(o, t))
+        });
+    product && !article && !listing
 }
 
 /// True when `el` holds the page's headline or article element.

@@ -164,6 +164,8 @@ fn reviews_go_on_product_pages_only() {
     let guide = r#"<meta property="og:type" content="article"><script type="application/ld+json">{"@type":"Product","name":"Trail 25"}</script>"#;
     assert_eq!(dropped(product), 1); // the reviews
     assert_eq!(dropped(guide), 0); // a buying guide keeps its reviews
+    let category = r#"<script type="application/ld+json">{"@type":"ItemList","itemListElement":[]}</script><script type="application/ld+json">{"@type":"Product","name":"Trail 25"}</script>"#;
+    assert_eq!(dropped(category), 0); // a category page is not one product
 }
 
 fn normalize(s: &str) -> String {

@@ -67,17 +67,16 @@ pub fn run(doc: &mut Doc) -> Result<(), StageError> {
         .chain(&headlines.h1)
         .map(|t| t.to_lowercase())
         .collect();
-    let cards = !super::clean::is_discussion(doc)
-        && !super::clean::is_product(doc)
-        && !declares_article_type(doc);
+    let page = Page::of(doc);
+    let cards = page == Page::Undeclared;
     // Whether the page is a listing is judged on its prose alone: the item
     // titles kept as cards do not make an index page an article.
     let prose_words = if cards {
-        word_count(&assemble(blocks.clone(), &title, LINK_LIST_DENSITY, false))
+        word_count(&assemble(blocks.clone(), &title, LINK_LIST_DENSITY, None))
     } else {
         0
     };
-    let mut text = assemble(blocks, &title, LINK_LIST_DENSITY, cards);
+    let mut text = assemble(blocks, &title, LINK_LIST_DENSITY, Some(page));
     let mut words = word_count(&text);
     let prose_words = if cards { prose_words } else { words };
     if prose_words < LISTING_MAX_WORDS
@@ -113,7 +112,7 @@ fn landmark_text(doc: &Doc, titles: &[String]) -> Option<String> {
         });
     let root = main.unwrap_or_else(|| doc.body());
     let blocks = render::render(&[*root], &doc.dropped);
-    Some(assemble(blocks, titles, KEEP_ALL_LINKS, false)).filter(|t| !t.is_empty())
+    Some(assemble(blocks, titles, KEEP_ALL_LINKS, None)).filter(|t| !t.is_empty())
 }
 
 /// Some sites (Discourse forums, some SPAs) serve the real page to crawlers
@@ -136,7 +135,7 @@ fn noscript_text(doc: &Doc) -> Option<String> {
     let scorer = Scorer::new(*body, &inner.dropped);
     let roots = choose_roots(&inner, &scorer, *body);
     let blocks = render::render(&roots, &inner.dropped);
-    Some(assemble(blocks, &[], LINK_LIST_DENSITY, false)).filter(|t| !t.is_empty())
+    Some(assemble(blocks, &[], LINK_LIST_DENSITY, None)).filter(|t| !t.is_empty())
 }
 
 /// The subtrees whose text is the article, in document order.
@@ -325,24 +324,60 @@ fn prose_like(st: &score::Stats, el: &ElementRef<'_>) -> bool {
 /// they are read as the cards of a listing rather than stray links.
 const CARD_MIN: usize = 12;
 
+/// What a page says it is, as far as assembling its text goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Page {
+    /// JSON-LD or `og:type` declares an article.
+    Article,
+    /// A forum thread or Q&A page.
+    Discussion,
+    /// A product page: rails of other products follow its description.
+    Product,
+    /// Anything else: listings, category pages, services, undeclared articles.
+    Undeclared,
+}
+
+impl Page {
+    fn of(doc: &Doc) -> Page {
+        if super::clean::is_discussion(doc) {
+            Page::Discussion
+        } else if super::clean::is_product(doc) {
+            Page::Product
+        } else if declares_article_type(doc) {
+            Page::Article
+        } else {
+            Page::Undeclared
+        }
+    }
+}
+
 /// Joins blocks into the final text, dropping link lists, the headline and
-/// repeated lines. With `allow_cards` (a page that is not an article, a
-/// discussion or a product), a short link standing alone between non-link
-/// blocks is kept when the page has many of them: on a category or search
-/// page each item's name is a link above its price and details, and the
-/// names are the content.
+/// repeated lines. On an `Undeclared` page, a short link standing alone
+/// between non-link blocks is kept when the page has many of them: on a
+/// category or search page each item's name is a link above its price and
+/// details, and the names are the content. `None` (the fallbacks) keeps
+/// neither cards nor a page-specific tail.
 fn assemble(
     blocks: Vec<Block>,
     titles: &[String],
     max_link_density: f64,
-    allow_cards: bool,
+    page: Option<Page>,
 ) -> String {
+    let allow_cards = page == Some(Page::Undeclared);
     let mut seen: HashSet<String> = HashSet::default();
     let mut parts: Vec<String> = Vec::new();
     // What comes before the headline (breadcrumbs, kickers, share bars) is
     // page furniture, as long as it is a small part of the text.
     let skip = headline_index(&blocks, titles).unwrap_or(0);
-    let end = tail_index(&blocks).unwrap_or(blocks.len());
+    // A thread's or a product's own text rarely ends with a "Similar
+    // threads" or "Customers also viewed" section of its own, so there the
+    // tail may start earlier; elsewhere such a heading in the first 70% may
+    // open one of a listing's own sections.
+    let tail_from = match page {
+        Some(Page::Discussion | Page::Product) => 5,
+        _ => 7,
+    };
+    let end = tail_index(&blocks, tail_from).unwrap_or(blocks.len());
     let linky: Vec<bool> = blocks
         .iter()
         .map(|b| b.link_chars as f64 / b.text.chars().count().max(1) as f64 > max_link_density)
@@ -466,14 +501,14 @@ const TAIL_PREFIXES: &[&str] = &[
     "about the author",
 ];
 
-/// Index of a heading in the last 30% of the text that opens the page's
-/// tail (related posts, reply forms, share prompts): it and everything after
-/// it are left out. Earlier such headings may be a listing's own sections.
-fn tail_index(blocks: &[Block]) -> Option<usize> {
+/// Index of a heading past the first `from` tenths of the text that opens
+/// the page's tail (related posts, reply forms, share prompts): it and
+/// everything after it are left out.
+fn tail_index(blocks: &[Block], from: usize) -> Option<usize> {
     let total: usize = blocks.iter().map(|b| b.text.len()).sum();
     let mut before = 0usize;
     for (i, b) in blocks.iter().enumerate() {
-        if b.kind == BlockKind::Heading && before * 10 >= total * 7 {
+        if b.kind == BlockKind::Heading && before * 10 >= total * from {
             let key = normalize_space(&b.text).to_lowercase();
             let key = key.trim_end_matches([':', '.', '!']);
             if TAIL_HEADINGS.contains(&key) || TAIL_PREFIXES.iter().any(|p| key.starts_with(p)) {
@@ -638,6 +673,18 @@ mod tests {
             text.contains("Four.") && !text.contains("Latest News"),
             "{text}"
         );
+        // On a product page a shop rail may come earlier: past half the text.
+        let rail = format!(
+            "<html><head><script type=\"application/ld+json\">{{\"@type\":\"Product\"}}</script></head>\
+             <body><div>{}{}{}<h3>Similar items</h3>{}{}</div></body></html>",
+            para("One."),
+            para("Two."),
+            para("Three."),
+            para("Another product's blurb."),
+            para("And one more blurb."),
+        );
+        let text = extract(&rail);
+        assert!(text.contains("Three.") && !text.contains("blurb"), "{text}");
         // The author box and a "More from …" rail, matched by their start.
         for heading in ["About the Author", "More from The Daily Planet"] {
             let text = extract(&html.replace("Related posts:", heading));
