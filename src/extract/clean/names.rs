@@ -65,6 +65,10 @@ const FURNITURE_TOKENS: &[&str] = &[
     "copyright",
     "sitemap",
     "login",
+    "author",
+    "credit",
+    "credits",
+    "disclaimer",
 ];
 
 /// Substrings that mark furniture inside longer class/id names

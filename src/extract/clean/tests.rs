@@ -40,6 +40,25 @@ fn drops_furniture_classes_and_landmarks() {
     );
 }
 
+/// An author box, a photo credit and a legal disclaimer around an article.
+#[test]
+fn author_boxes_credits_and_disclaimers_go() {
+    let (d, _) = dropped_texts(
+        r#"<body><article><h1>Tides</h1><p>The article text about tides, long enough to be the page's main text by far here.</p>
+        <figure><img src=a.jpg><span class="photo-credit">Photo: J. Doe</span></figure>
+        <div class="author-box">Jane Roe writes about the sea.</div>
+        <p class="disclaimer">Not financial advice.</p></article></body>"#,
+    );
+    assert_eq!(
+        d,
+        vec![
+            "Jane Roe writes about the sea.",
+            "Not financial advice.",
+            "Photo: J. Doe"
+        ]
+    );
+}
+
 /// XenForo's poster panel and a Q&A answerer's card are furniture on a
 /// thread page; the posts stay.
 #[test]
