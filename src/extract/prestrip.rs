@@ -30,6 +30,7 @@ pub fn strip(text: &str) -> Cow<'_, str> {
         text,
         out: String::new(),
         copied: 0,
+        attrs: Vec::new(),
     };
     let b = text.as_bytes();
     let mut pos = 0;
@@ -52,6 +53,8 @@ struct Cuts<'a> {
     text: &'a str,
     out: String,
     copied: usize,
+    /// The attributes of the tag being read, kept to reuse the allocation.
+    attrs: Vec<Attr>,
 }
 
 impl Cuts<'_> {
@@ -90,12 +93,27 @@ fn step_at(b: &[u8], lt: usize, cuts: &mut Cuts<'_>) -> Option<usize> {
 /// scripts, styles and SVGs.
 fn start_tag(b: &[u8], lt: usize, cuts: &mut Cuts<'_>) -> Option<usize> {
     let name_end = lt + 1 + b[lt + 1..].iter().position(|&c| ends_name(c))?;
+    let mut attrs = std::mem::take(&mut cuts.attrs);
+    attrs.clear();
+    let tag = tag_end(b, name_end, Some(&mut attrs));
+    let result = tag.and_then(|tag| element(b, lt, name_end, tag, &attrs, cuts));
+    cuts.attrs = attrs;
+    result
+}
+
+/// The rest of [`start_tag`] once the tag's end and attributes are known.
+fn element(
+    b: &[u8],
+    lt: usize,
+    name_end: usize,
+    tag: TagEnd,
+    attrs: &[Attr],
+    cuts: &mut Cuts<'_>,
+) -> Option<usize> {
     let name = &b[lt + 1..name_end];
     let is = |n: &str| name.eq_ignore_ascii_case(n.as_bytes());
-    let mut attrs = Vec::new();
-    let tag = tag_end(b, name_end, Some(&mut attrs))?;
     let cut_attrs = |cuts: &mut Cuts<'_>| {
-        for a in &attrs {
+        for a in attrs {
             if unread_attribute(&b[a.name.0..a.name.1], a.value.map(|(s, e)| &b[s..e])) {
                 cuts.cut(a.start, a.end);
             }
@@ -148,32 +166,29 @@ fn start_tag(b: &[u8], lt: usize, cuts: &mut Cuts<'_>) -> Option<usize> {
 /// loading hints; and inline styles that hide nothing (`clean` looks only
 /// for `display:none` and `visibility:hidden`).
 fn unread_attribute(name: &[u8], value: Option<&[u8]>) -> bool {
-    const NAMES: &[&str] = &[
-        "srcset",
-        "sizes",
-        "tabindex",
-        "loading",
-        "decoding",
-        "fetchpriority",
-        "integrity",
-        "crossorigin",
-        "referrerpolicy",
-        "nonce",
-        "jsaction",
-        "jsname",
-        "jscontroller",
-        "jsmodel",
-    ];
     let starts = |p: &[u8]| name.len() > p.len() && name[..p.len()].eq_ignore_ascii_case(p);
-    if name.eq_ignore_ascii_case(b"style") {
-        return value
-            .is_none_or(|v| find_ci(v, b"none").is_none() && find_ci(v, b"hidden").is_none());
+    if starts(b"data-") || starts(b"on") {
+        return true;
     }
-    (starts(b"data-") || starts(b"on") || starts(b"aria-"))
-        && !name.eq_ignore_ascii_case(b"aria-hidden")
-        || NAMES
-            .iter()
-            .any(|n| name.eq_ignore_ascii_case(n.as_bytes()))
+    if starts(b"aria-") {
+        return !name.eq_ignore_ascii_case(b"aria-hidden");
+    }
+    // The listed names, matched on a lower-cased copy (one pass, no list walk).
+    let mut lower = [0u8; 16];
+    let Some(buf) = lower.get_mut(..name.len()) else {
+        return false;
+    };
+    buf.copy_from_slice(name);
+    buf.make_ascii_lowercase();
+    match &*buf {
+        b"style" => {
+            value.is_none_or(|v| find_ci(v, b"none").is_none() && find_ci(v, b"hidden").is_none())
+        }
+        b"srcset" | b"sizes" | b"tabindex" | b"loading" | b"decoding" | b"fetchpriority"
+        | b"integrity" | b"crossorigin" | b"referrerpolicy" | b"nonce" | b"jsaction"
+        | b"jsname" | b"jscontroller" | b"jsmodel" => true,
+        _ => false,
+    }
 }
 
 /// Where a tag name stops.
