@@ -453,6 +453,8 @@ impl Candidate {
 /// no stopword at either end, scored.
 fn candidates(t: &Tokens, s: &TermScores) -> Vec<Candidate> {
     let mut seen: HashMap<[u32; MAX_WORDS], (u32, u8, u32)> = HashMap::default();
+    // One-word phrases, by surface: most candidates, kept out of the map.
+    let mut single: Vec<(u32, u32)> = vec![(0, 0); t.surfaces.len()];
     let toks = &t.tokens;
     for i in 0..toks.len() {
         if toks[i].stop || toks[i].kind == Kind::Number {
@@ -469,10 +471,22 @@ fn candidates(t: &Tokens, s: &TermScores) -> Vec<Candidate> {
             if tok.stop {
                 continue;
             }
-            seen.entry(key).or_insert((i as u32, len as u8, 0)).2 += 1;
+            if len == 1 {
+                let slot = &mut single[tok.surface as usize];
+                if slot.1 == 0 {
+                    slot.0 = i as u32;
+                }
+                slot.1 += 1;
+            } else {
+                seen.entry(key).or_insert((i as u32, len as u8, 0)).2 += 1;
+            }
         }
     }
-    seen.into_values()
+    single
+        .into_iter()
+        .filter(|&(_, count)| count > 0)
+        .map(|(first, count)| (first, 1, count))
+        .chain(seen.into_values())
         .filter(|&(first, len, _)| {
             let words = &toks[first as usize..first as usize + len as usize];
             words
