@@ -182,7 +182,11 @@ fn lower_case(s: &str) -> Cow<'_, str> {
 const OPENING_QUOTES: &[char] = &['"', '“', '‘', '«', '('];
 
 fn is_word_char(c: char) -> bool {
-    c.is_alphanumeric()
+    if c.is_ascii() {
+        c.is_ascii_alphanumeric()
+    } else {
+        c.is_alphanumeric()
+    }
 }
 
 /// Splits `text` into tokens.
@@ -208,8 +212,9 @@ pub(crate) fn tokenize(text: &str) -> Vec<Token<'_>> {
             let mut j = i + 1;
             while j < chars.len() {
                 let cj = chars[j].1;
-                let next_is_word = chars.get(j + 1).is_some_and(|&(_, n)| is_word_char(n));
-                if is_word_char(cj) || (matches!(cj, '\'' | '’' | '-' | '.' | '&') && next_is_word)
+                let next_is_word = || chars.get(j + 1).is_some_and(|&(_, n)| is_word_char(n));
+                if is_word_char(cj)
+                    || (matches!(cj, '\'' | '’' | '-' | '.' | '&') && next_is_word())
                 {
                     // A full stop only joins single letters: "U.S", not "end.Next".
                     if cj == '.' && !initials_so_far(&chars[i..j]) {
