@@ -25,7 +25,7 @@ use std::borrow::Cow;
 use memchr::{memchr, memmem};
 
 /// `text` with the bodies of non-JSON-LD `<script>`s, `<style>`s and
-/// `<svg>`s and the attributes nothing reads (all but [`KEPT`]) removed; borrowed unchanged
+/// `<svg>`s and the attributes nothing reads (all but [`kept`]) removed; borrowed unchanged
 /// when there is nothing to cut.
 pub fn strip(text: &str) -> Cow<'_, str> {
     let mut cuts = Cuts {
@@ -170,32 +170,35 @@ fn element(
 /// content, `encoding` of MathML annotations). `metadata` also reads
 /// `property`, `name`, `itemprop` and `http-equiv` of `<meta>` by variable.
 /// A stage that starts reading another attribute must add it here.
-const KEPT: &[&[u8]] = &[
-    b"class",
-    b"id",
-    b"href",
-    b"content",
-    b"value",
-    b"itemprop",
-    b"property",
-    b"name",
-    b"http-equiv",
-    b"rel",
-    b"type",
-    b"role",
-    b"hidden",
-    b"aria-hidden",
-    b"datetime",
-    b"pubdate",
-    b"lang",
-    b"xml:lang",
-    b"color",
-    b"face",
-    b"size",
-    b"encoding",
-];
+fn kept(name: &[u8]) -> bool {
+    matches!(
+        name,
+        b"class"
+            | b"id"
+            | b"href"
+            | b"content"
+            | b"value"
+            | b"itemprop"
+            | b"property"
+            | b"name"
+            | b"http-equiv"
+            | b"rel"
+            | b"type"
+            | b"role"
+            | b"hidden"
+            | b"aria-hidden"
+            | b"datetime"
+            | b"pubdate"
+            | b"lang"
+            | b"xml:lang"
+            | b"color"
+            | b"face"
+            | b"size"
+            | b"encoding"
+    )
+}
 
-/// True for attributes no stage reads: everything outside [`KEPT`] (on the
+/// True for attributes no stage reads: everything outside [`kept`] (on the
 /// dev pages `data-*` alone is a quarter of all attribute bytes, then
 /// `src`, `alt`, `title`, `target`, `width`/`height`, SVG presentation
 /// attributes, framework bindings), and inline styles that hide nothing
@@ -213,7 +216,7 @@ fn unread_attribute(name: &[u8], value: Option<&[u8]>) -> bool {
         return value
             .is_none_or(|v| find_ci(v, b"none").is_none() && find_ci(v, b"hidden").is_none());
     }
-    !KEPT.contains(&&*buf)
+    !kept(buf)
 }
 
 /// Where a tag name stops.
@@ -499,7 +502,7 @@ mod tests {
     }
 
     /// Attribute names in `.attr("…")` calls and in `css!` selectors of the
-    /// extraction code: what [`KEPT`] must hold.
+    /// extraction code: what [`kept`] must hold.
     fn attributes_read(src: &str, out: &mut Vec<String>) {
         let name_at = |s: &str| -> String {
             s.chars()
@@ -552,7 +555,7 @@ mod tests {
             .filter(|n| !n.is_empty() && n.as_str() != "style")
         {
             assert!(
-                KEPT.contains(&name.as_bytes()),
+                kept(name.as_bytes()),
                 "{name} is read by a stage but cut by prestrip"
             );
         }
