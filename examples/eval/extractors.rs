@@ -7,6 +7,7 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 
 use newswire::Pipeline;
 use newswire::extract::Page;
+use newswire::record::Article;
 
 /// What the benchmark scores, from any extractor.
 #[derive(Debug, Default)]
@@ -19,6 +20,8 @@ pub struct Extracted {
     pub date: Option<String>,
     /// newswire's page status (`ok`, `paywall`, …); peers have none.
     pub status: Option<String>,
+    /// newswire's whole record (for `--records`); peers have none.
+    pub record: Option<Box<Article>>,
 }
 
 /// One extractor, by name.
@@ -48,9 +51,10 @@ impl Extractor {
                         .ok()
                         .and_then(|v| v.as_str().map(str::to_owned)),
                     author: (!record.authors.is_empty()).then(|| record.authors.join(", ")),
-                    date: record.published.map(|d| d.value),
-                    title: record.title,
-                    text: record.text,
+                    date: record.published.as_ref().map(|d| d.value.clone()),
+                    title: record.title.clone(),
+                    text: record.text.clone(),
+                    record: Some(Box::new(record)),
                 }
             }
             Extractor::RsTrafilatura => {
@@ -68,6 +72,7 @@ impl Extractor {
                         author: r.metadata.author,
                         date: r.metadata.date.map(|d| d.to_rfc3339()),
                         status: None,
+                        record: None,
                     },
                     _ => Extracted::default(),
                 }
@@ -93,6 +98,7 @@ impl Extractor {
                         author: a.byline,
                         date: a.published_time,
                         status: None,
+                        record: None,
                     },
                     _ => Extracted::default(),
                 }

@@ -4,7 +4,7 @@
 //! ```text
 //! cargo run --release --example eval -- ../shared/data/wcxb-dev \
 //!     [--no-peers] [--worst N] [--explain] [--only ID] [--tsv FILE]
-//!     [--stages clean,content,metadata]
+//!     [--stages clean,content,metadata] [--records FILE]
 //! ```
 //!
 //! Prints word-level F1 (the benchmark's metric: lower-cased `\w+` bags,
@@ -16,6 +16,9 @@
 //! page's precision / recall / F1 per extractor. `--stages` runs newswire
 //! with another stage list than the default (all stages, as `extract` runs
 //! them), e.g. the page stages alone, to see what the text stages cost.
+//! `--records FILE` writes newswire's record for every page as NDJSON, in
+//! page order, without `fetched_at` (the only field that changes between
+//! runs): diff two such files to prove a speed change leaves output alone.
 //!
 //! Every extractor gets the same decompressed bytes; decompression and
 //! scoring are outside the timed section. Throughput is given by wall time
@@ -27,12 +30,12 @@ mod metrics;
 mod tally;
 
 use std::collections::BTreeMap;
-use std::io::Read;
+use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use newswire::Pipeline;
 use newswire::config::{ExtractConfig, StageName};
+use newswire::{Article, Pipeline};
 use serde_json::Value;
 
 use self::extractors::Extractor;
@@ -45,6 +48,8 @@ struct Args {
     explain: bool,
     peers: bool,
     tsv: Option<PathBuf>,
+    /// Where to write newswire's records (NDJSON), if anywhere.
+    records: Option<PathBuf>,
     /// newswire's stages; the default list unless `--stages` names others.
     stages: Vec<StageName>,
 }
@@ -58,6 +63,7 @@ fn parse_args() -> Result<Args, String> {
         explain: false,
         peers: true,
         tsv: None,
+        records: None,
         stages: ExtractConfig::default().stages,
     };
     while let Some(a) = args.next() {
@@ -72,6 +78,9 @@ fn parse_args() -> Result<Args, String> {
             "--explain" => out.explain = true,
             "--no-peers" => out.peers = false,
             "--tsv" => out.tsv = Some(args.next().ok_or("--tsv needs a file")?.into()),
+            "--records" => {
+                out.records = Some(args.next().ok_or("--records needs a file")?.into());
+            }
             "--stages" => {
                 out.stages = args
                     .next()
@@ -117,6 +126,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut rows: Vec<String> = Vec::new();
     // newswire's status per page type: walls and non-articles it reported.
     let mut statuses: BTreeMap<String, BTreeMap<String, usize>> = BTreeMap::new();
+    let mut records = match &args.records {
+        Some(path) => Some(std::io::BufWriter::new(std::fs::File::create(path)?)),
+        None => None,
+    };
     for id in &ids {
         let gt: Value = serde_json::from_str(&std::fs::read_to_string(
             args.dir.join("ground-truth").join(format!("{id}.json")),
@@ -147,6 +160,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 score.precision, score.recall, score.f1
             ));
             if i == 0 {
+                if let (Some(out), Some(record)) = (records.as_mut(), got.record.as_deref()) {
+                    write_record(out, record)?;
+                }
                 *statuses
                     .entry(got.status.clone().unwrap_or_default())
                     .or_default()
@@ -169,6 +185,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         rows.push(row);
     }
 
+    if let Some(mut out) = records {
+        out.flush()?;
+    }
     let names: Vec<&str> = extractors.iter().map(Extractor::name).collect();
     if let Some(path) = &args.tsv {
         let mut header = "id\ttype".to_owned();
@@ -200,6 +219,17 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     for (f1, id, t) in worst.iter().take(args.worst) {
         println!("  {id} {t:<13} F1 {f1:.3}");
     }
+    Ok(())
+}
+
+/// Writes `record` as one JSON line, without the fetch time.
+fn write_record(out: &mut impl Write, record: &Article) -> Result<(), Box<dyn std::error::Error>> {
+    let mut value = serde_json::to_value(record)?;
+    if let Some(fields) = value.as_object_mut() {
+        fields.remove("fetched_at");
+    }
+    serde_json::to_writer(&mut *out, &value)?;
+    out.write_all(b"\n")?;
     Ok(())
 }
 

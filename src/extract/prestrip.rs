@@ -6,7 +6,9 @@
 //! the rest of the page: every byte is copied into a text node, and an SVG
 //! icon is dozens of elements with attributes. A byte scan that walks the
 //! page tag by tag and cuts those bodies out leaves the elements themselves
-//! in place (empty), so the parsed tree keeps its shape.
+//! in place (empty), so the parsed tree keeps its shape. Attributes no stage
+//! reads go too (all but a short list): each one costs the tokenizer a copy,
+//! an interned name and a slot that every attribute lookup then walks past.
 //!
 //! The scan follows the HTML tokenizer's rules where they matter: quoted
 //! attribute values (a `<script>` inside `title="…"` is no tag), comments,
@@ -23,13 +25,14 @@ use std::borrow::Cow;
 use memchr::{memchr, memmem};
 
 /// `text` with the bodies of non-JSON-LD `<script>`s, `<style>`s and
-/// `<svg>`s and the attributes nothing reads removed; borrowed unchanged
+/// `<svg>`s and the attributes nothing reads (all but [`kept`]) removed; borrowed unchanged
 /// when there is nothing to cut.
 pub fn strip(text: &str) -> Cow<'_, str> {
     let mut cuts = Cuts {
         text,
         out: String::new(),
         copied: 0,
+        attrs: Vec::new(),
     };
     let b = text.as_bytes();
     let mut pos = 0;
@@ -52,6 +55,8 @@ struct Cuts<'a> {
     text: &'a str,
     out: String,
     copied: usize,
+    /// The attributes of the tag being read, kept to reuse the allocation.
+    attrs: Vec<Attr>,
 }
 
 impl Cuts<'_> {
@@ -90,12 +95,27 @@ fn step_at(b: &[u8], lt: usize, cuts: &mut Cuts<'_>) -> Option<usize> {
 /// scripts, styles and SVGs.
 fn start_tag(b: &[u8], lt: usize, cuts: &mut Cuts<'_>) -> Option<usize> {
     let name_end = lt + 1 + b[lt + 1..].iter().position(|&c| ends_name(c))?;
+    let mut attrs = std::mem::take(&mut cuts.attrs);
+    attrs.clear();
+    let tag = tag_end(b, name_end, Some(&mut attrs));
+    let result = tag.and_then(|tag| element(b, lt, name_end, tag, &attrs, cuts));
+    cuts.attrs = attrs;
+    result
+}
+
+/// The rest of [`start_tag`] once the tag's end and attributes are known.
+fn element(
+    b: &[u8],
+    lt: usize,
+    name_end: usize,
+    tag: TagEnd,
+    attrs: &[Attr],
+    cuts: &mut Cuts<'_>,
+) -> Option<usize> {
     let name = &b[lt + 1..name_end];
     let is = |n: &str| name.eq_ignore_ascii_case(n.as_bytes());
-    let mut attrs = Vec::new();
-    let tag = tag_end(b, name_end, Some(&mut attrs))?;
     let cut_attrs = |cuts: &mut Cuts<'_>| {
-        for a in &attrs {
+        for a in attrs {
             if unread_attribute(&b[a.name.0..a.name.1], a.value.map(|(s, e)| &b[s..e])) {
                 cuts.cut(a.start, a.end);
             }
@@ -124,6 +144,7 @@ fn start_tag(b: &[u8], lt: usize, cuts: &mut Cuts<'_>) -> Option<usize> {
         }
         Some(close)
     } else if is("svg") {
+        cut_attrs(cuts);
         if tag.self_closing {
             return Some(tag.end);
         }
@@ -142,38 +163,60 @@ fn start_tag(b: &[u8], lt: usize, cuts: &mut Cuts<'_>) -> Option<usize> {
     }
 }
 
-/// True for attributes no stage reads and that pages fill with bulk:
-/// `data-*` (a quarter of all attribute bytes on the dev pages), event
-/// handlers, ARIA labels (but not `aria-hidden`), responsive image lists,
-/// loading hints; and inline styles that hide nothing (`clean` looks only
-/// for `display:none` and `visibility:hidden`).
+/// Attributes some stage reads (selectors and `attr` calls in
+/// `src/extract`; the test `every_attribute_read_is_kept` checks the
+/// literal ones), plus the few the tree builder itself looks at (`type` of
+/// a table's `<input>`, `color`/`face`/`size` of a `<font>` leaving foreign
+/// content, `encoding` of MathML annotations). `metadata` also reads
+/// `property`, `name`, `itemprop` and `http-equiv` of `<meta>` by variable.
+/// A stage that starts reading another attribute must add it here.
+fn kept(name: &[u8]) -> bool {
+    matches!(
+        name,
+        b"class"
+            | b"id"
+            | b"href"
+            | b"content"
+            | b"value"
+            | b"itemprop"
+            | b"property"
+            | b"name"
+            | b"http-equiv"
+            | b"rel"
+            | b"type"
+            | b"role"
+            | b"hidden"
+            | b"aria-hidden"
+            | b"datetime"
+            | b"pubdate"
+            | b"lang"
+            | b"xml:lang"
+            | b"color"
+            | b"face"
+            | b"size"
+            | b"encoding"
+    )
+}
+
+/// True for attributes no stage reads: everything outside [`kept`] (on the
+/// dev pages `data-*` alone is a quarter of all attribute bytes, then
+/// `src`, `alt`, `title`, `target`, `width`/`height`, SVG presentation
+/// attributes, framework bindings), and inline styles that hide nothing
+/// (`clean` looks only for `display:none` and `visibility:hidden`). Every
+/// attribute left out is one the tokenizer does not copy, intern and store.
 fn unread_attribute(name: &[u8], value: Option<&[u8]>) -> bool {
-    const NAMES: &[&str] = &[
-        "srcset",
-        "sizes",
-        "tabindex",
-        "loading",
-        "decoding",
-        "fetchpriority",
-        "integrity",
-        "crossorigin",
-        "referrerpolicy",
-        "nonce",
-        "jsaction",
-        "jsname",
-        "jscontroller",
-        "jsmodel",
-    ];
-    let starts = |p: &[u8]| name.len() > p.len() && name[..p.len()].eq_ignore_ascii_case(p);
-    if name.eq_ignore_ascii_case(b"style") {
+    // Matched on a lower-cased copy, as the tokenizer lower-cases names.
+    let mut lower = [0u8; 16];
+    let Some(buf) = lower.get_mut(..name.len()) else {
+        return true;
+    };
+    buf.copy_from_slice(name);
+    buf.make_ascii_lowercase();
+    if buf == b"style" {
         return value
             .is_none_or(|v| find_ci(v, b"none").is_none() && find_ci(v, b"hidden").is_none());
     }
-    (starts(b"data-") || starts(b"on") || starts(b"aria-"))
-        && !name.eq_ignore_ascii_case(b"aria-hidden")
-        || NAMES
-            .iter()
-            .any(|n| name.eq_ignore_ascii_case(n.as_bytes()))
+    !kept(buf)
 }
 
 /// Where a tag name stops.
@@ -417,7 +460,7 @@ mod tests {
         let out = strip(html);
         assert!(out.contains("<style></style>"));
         assert!(out.contains("<script></script></head>"));
-        assert!(out.contains(r#"<svg viewBox="0 0 1 1"></svg>"#));
+        assert!(out.contains("<svg></svg>"));
         assert!(out.contains("<p>Kept <b>text</b></p>"));
         assert!(out.contains("<p>after</p>"));
         assert!(!out.contains("color") && !out.contains("path"));
@@ -433,7 +476,7 @@ mod tests {
 
     #[test]
     fn markup_inside_attribute_values_is_not_a_tag() {
-        let html = r#"<a title="<script>" id='<svg>'>link</a><p>text</p>"#;
+        let html = r#"<a name="<script>" id='<svg>'>link</a><p>text</p>"#;
         assert!(matches!(strip(html), Cow::Borrowed(_)));
         let html = r#"<script id="</script>">code</script><p>text</p>"#;
         assert_eq!(
@@ -448,9 +491,74 @@ mod tests {
             <p style="color:red">x</p><p style="display: NONE">y</p><a href=/x data-y>z</a></div>"#;
         assert_eq!(
             strip(html),
-            r#"<div class=a aria-hidden=true><img src=a.png alt=A>
+            r#"<div class=a aria-hidden=true><img>
             <p>x</p><p style="display: NONE">y</p><a href=/x>z</a></div>"#
         );
+        let html = r#"<meta property="og:title" content=T><svg viewBox="0 0 1 1" class=i></svg><time datetime=2024-01-02 title=x>"#;
+        assert_eq!(
+            strip(html),
+            r#"<meta property="og:title" content=T><svg class=i></svg><time datetime=2024-01-02>"#
+        );
+    }
+
+    /// Attribute names in `.attr("…")` calls and in `css!` selectors of the
+    /// extraction code: what [`kept`] must hold.
+    fn attributes_read(src: &str, out: &mut Vec<String>) {
+        let name_at = |s: &str| -> String {
+            s.chars()
+                .take_while(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | ':' | '_'))
+                .collect()
+        };
+        for (i, _) in src.match_indices(".attr(\"") {
+            out.push(name_at(&src[i + 7..]));
+        }
+        for (i, _) in src.match_indices("css!(") {
+            let mut depth = 0;
+            let body = &src[i + 4..];
+            let end = body
+                .char_indices()
+                .find(|&(_, c)| {
+                    depth += match c {
+                        '(' => 1,
+                        ')' => -1,
+                        _ => 0,
+                    };
+                    depth == 0
+                })
+                .map_or(body.len(), |(e, _)| e);
+            for (j, _) in body[..end].match_indices('[') {
+                out.push(name_at(&body[j + 1..]));
+            }
+        }
+    }
+
+    #[test]
+    fn every_attribute_read_is_kept() {
+        let mut dirs = vec![std::path::PathBuf::from(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/src/extract"
+        ))];
+        let mut names = Vec::new();
+        while let Some(dir) = dirs.pop() {
+            for entry in std::fs::read_dir(dir).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_dir() {
+                    dirs.push(path);
+                } else if path.extension().is_some_and(|e| e == "rs") {
+                    attributes_read(&std::fs::read_to_string(&path).unwrap(), &mut names);
+                }
+            }
+        }
+        assert!(names.len() > 20, "{names:?}");
+        for name in names
+            .iter()
+            .filter(|n| !n.is_empty() && n.as_str() != "style")
+        {
+            assert!(
+                kept(name.as_bytes()),
+                "{name} is read by a stage but cut by prestrip"
+            );
+        }
     }
 
     #[test]

@@ -48,21 +48,22 @@ pub fn run(doc: &mut Doc) -> Result<(), StageError> {
 /// The SimHash of `text`'s lower-cased word 3-shingles (all its words when
 /// it has fewer than three); `None` for a text without words.
 pub fn simhash(text: &str) -> Option<u64> {
-    let mut votes = [0i32; 64];
+    let mut votes = Votes::default();
     let mut window = [0u64; SHINGLE];
     let mut words = 0usize;
     let mut lower = String::new();
-    let mut add = |h: u64| {
-        for (bit, v) in votes.iter_mut().enumerate() {
-            *v += if (h >> bit) & 1 == 1 { 1 } else { -1 };
-        }
-    };
+    let mut add = |h: u64| votes.add(h);
     for word in text
         .split(|c: char| !(c.is_alphanumeric() || c == '_'))
         .filter(|w| !w.is_empty())
     {
         lower.clear();
-        lower.extend(word.chars().flat_map(char::to_lowercase));
+        if word.is_ascii() {
+            lower.push_str(word);
+            lower.make_ascii_lowercase();
+        } else {
+            lower.extend(word.chars().flat_map(char::to_lowercase));
+        }
         window.rotate_left(1);
         window[SHINGLE - 1] = xxh3_64(lower.as_bytes());
         words += 1;
@@ -75,13 +76,80 @@ pub fn simhash(text: &str) -> Option<u64> {
         1..SHINGLE => add(shingle_hash(&window[SHINGLE - words..])),
         _ => {}
     }
-    Some(
-        votes
+    Some(votes.finish())
+}
+
+/// SimHash bit votes: bit `b` of the result is set when more than half of
+/// the added hashes have it set (a +1/-1 vote per hash that ends above 0).
+///
+/// Counted eight bits at a time: each byte of a hash is spread into eight
+/// one-byte counters of a `u64` and added at once, and the byte counters
+/// are emptied into the totals before they can overflow.
+struct Votes {
+    /// `lanes[k]` byte `i` counts bit `8k + i` since the last flush.
+    lanes: [u64; 8],
+    pending: u32,
+    ones: [u32; 64],
+    added: u32,
+}
+
+/// `SPREAD[b]` has byte `i` equal to bit `i` of `b`.
+const SPREAD: [u64; 256] = {
+    let mut t = [0u64; 256];
+    let mut b = 0;
+    while b < 256 {
+        let mut i = 0;
+        while i < 8 {
+            t[b] |= (((b >> i) & 1) as u64) << (8 * i);
+            i += 1;
+        }
+        b += 1;
+    }
+    t
+};
+
+impl Default for Votes {
+    fn default() -> Self {
+        Votes {
+            lanes: [0; 8],
+            pending: 0,
+            ones: [0; 64],
+            added: 0,
+        }
+    }
+}
+
+impl Votes {
+    fn add(&mut self, h: u64) {
+        for (k, lane) in self.lanes.iter_mut().enumerate() {
+            *lane += SPREAD[((h >> (8 * k)) & 0xff) as usize];
+        }
+        self.added += 1;
+        self.pending += 1;
+        if self.pending == 255 {
+            self.flush();
+        }
+    }
+
+    fn flush(&mut self) {
+        for (k, lane) in self.lanes.iter_mut().enumerate() {
+            for i in 0..8 {
+                self.ones[8 * k + i] += ((*lane >> (8 * i)) & 0xff) as u32;
+            }
+            *lane = 0;
+        }
+        self.pending = 0;
+    }
+
+    fn finish(mut self) -> u64 {
+        self.flush();
+        let added = u64::from(self.added);
+        self.ones
             .iter()
             .enumerate()
-            .filter(|&(_, &v)| v > 0)
-            .fold(0u64, |h, (bit, _)| h | (1 << bit)),
-    )
+            .filter(|&(_, &ones)| 2 * u64::from(ones) > added)
+            .fold(0u64, |h, (bit, _)| h | (1 << bit))
+    }
 }
 
 fn shingle_hash(word_hashes: &[u64]) -> u64 {
@@ -305,6 +373,30 @@ impl SimHashIndex {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn byte_lane_votes_equal_plain_votes() {
+        let mut x: u64 = 0x9e37_79b9_7f4a_7c15;
+        for n in [1usize, 2, 254, 255, 256, 600, 1001] {
+            let mut votes = Votes::default();
+            let mut plain = [0i64; 64];
+            for _ in 0..n {
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                // Skewed bits, so that some votes are close.
+                let h = x & (x >> 3) | (x << 1 & 0xff00_ff00_0000_0000);
+                votes.add(h);
+                for (bit, v) in plain.iter_mut().enumerate() {
+                    *v += if (h >> bit) & 1 == 1 { 1 } else { -1 };
+                }
+            }
+            let want = (0..64)
+                .filter(|&b| plain[b] > 0)
+                .fold(0u64, |h, b| h | (1 << b));
+            assert_eq!(votes.finish(), want, "{n} hashes");
+        }
+    }
 
     /// A 353-word news story written for the tests.
     const STORY: &str = include_str!("../../../tests/fixtures/dedup/story.txt");

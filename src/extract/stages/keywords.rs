@@ -82,6 +82,11 @@ pub const BOILERPLATE: &[&str] = &[
     "your browser",
 ];
 
+/// [`BOILERPLATE`] with a space either side, built once: a phrase contains
+/// a furniture phrase when its padded form contains the padded one.
+static BOILERPLATE_PADDED: LazyLock<Vec<String>> =
+    LazyLock::new(|| BOILERPLATE.iter().map(|b| format!(" {b} ")).collect());
+
 /// Words too vague to stand alone as a key phrase, though fine inside one
 /// ("new york", "prime time"): dropped only as one-word phrases.
 const VAGUE_ALONE: &[&str] = &[
@@ -157,6 +162,8 @@ struct Token {
 struct Tokens {
     tokens: Vec<Token>,
     surfaces: Vec<String>,
+    /// Length of each surface form in characters.
+    surface_chars: Vec<u32>,
     term_count: usize,
     sentences: u32,
     words: usize,
@@ -171,6 +178,7 @@ impl Tokens {
         let mut out = Tokens {
             tokens: Vec::new(),
             surfaces: Vec::new(),
+            surface_chars: Vec::new(),
             term_count: 0,
             sentences: 0,
             words: 0,
@@ -221,6 +229,7 @@ impl Tokens {
                         surface_term.push(term);
                         surface_stop.push(is_stopword(&lower));
                         surface_ids.insert(lower.clone(), id);
+                        out.surface_chars.push(lower.chars().count() as u32);
                         out.surfaces.push(lower.clone());
                         id
                     }
@@ -313,7 +322,7 @@ fn term_scores(t: &Tokens) -> TermScores {
     let n = t.term_count;
     let mut tf = vec![0u32; n];
     let mut tf_caps = vec![(0u32, 0u32); n];
-    let mut sentences: Vec<Vec<u32>> = vec![Vec::new(); n];
+    let sentences = sentences_of_terms(t);
     let mut stop = vec![false; n];
     let mut pairs = Pairs::default();
     for (i, tok) in t.tokens.iter().enumerate() {
@@ -325,9 +334,6 @@ fn term_scores(t: &Tokens) -> TermScores {
             _ => {}
         }
         stop[k] = tok.stop;
-        if sentences[k].last() != Some(&tok.sentence) {
-            sentences[k].push(tok.sentence);
-        }
         if i > 0 && !tok.gap_before {
             let prev = t.tokens[i - 1];
             if prev.kind != Kind::Number && tok.kind != Kind::Number {
@@ -365,7 +371,7 @@ fn term_scores(t: &Tokens) -> TermScores {
                 return f64::INFINITY;
             }
             let casing = f64::from(tf_caps[k].0.max(tf_caps[k].1)) / (1.0 + f.ln());
-            let s = &sentences[k];
+            let s = sentences.of(k);
             let median = if s.len() % 2 == 1 {
                 f64::from(s[s.len() / 2])
             } else {
@@ -379,6 +385,48 @@ fn term_scores(t: &Tokens) -> TermScores {
         })
         .collect();
     TermScores { score, tf, pairs }
+}
+
+/// The distinct sentences each term occurs in, ascending, in one flat
+/// array (one allocation instead of one per term).
+struct TermSentences {
+    /// `flat[start[k]..start[k + 1]]` are term `k`'s sentences.
+    start: Vec<u32>,
+    flat: Vec<u32>,
+}
+
+impl TermSentences {
+    fn of(&self, k: usize) -> &[u32] {
+        &self.flat[self.start[k] as usize..self.start[k + 1] as usize]
+    }
+}
+
+fn sentences_of_terms(t: &Tokens) -> TermSentences {
+    let n = t.term_count;
+    let mut last = vec![u32::MAX; n];
+    let mut start = vec![0u32; n + 1];
+    for tok in &t.tokens {
+        let k = tok.term as usize;
+        if last[k] != tok.sentence {
+            last[k] = tok.sentence;
+            start[k + 1] += 1;
+        }
+    }
+    for k in 0..n {
+        start[k + 1] += start[k];
+    }
+    let mut flat = vec![0u32; start[n] as usize];
+    let mut next: Vec<u32> = start[..n].to_vec();
+    last.fill(u32::MAX);
+    for tok in &t.tokens {
+        let k = tok.term as usize;
+        if last[k] != tok.sentence {
+            last[k] = tok.sentence;
+            flat[next[k] as usize] = tok.sentence;
+            next[k] += 1;
+        }
+    }
+    TermSentences { start, flat }
 }
 
 /// A phrase and its YAKE score (lower is more key).
@@ -405,6 +453,8 @@ impl Candidate {
 /// no stopword at either end, scored.
 fn candidates(t: &Tokens, s: &TermScores) -> Vec<Candidate> {
     let mut seen: HashMap<[u32; MAX_WORDS], (u32, u8, u32)> = HashMap::default();
+    // One-word phrases, by surface: most candidates, kept out of the map.
+    let mut single: Vec<(u32, u32)> = vec![(0, 0); t.surfaces.len()];
     let toks = &t.tokens;
     for i in 0..toks.len() {
         if toks[i].stop || toks[i].kind == Kind::Number {
@@ -421,15 +471,27 @@ fn candidates(t: &Tokens, s: &TermScores) -> Vec<Candidate> {
             if tok.stop {
                 continue;
             }
-            seen.entry(key).or_insert((i as u32, len as u8, 0)).2 += 1;
+            if len == 1 {
+                let slot = &mut single[tok.surface as usize];
+                if slot.1 == 0 {
+                    slot.0 = i as u32;
+                }
+                slot.1 += 1;
+            } else {
+                seen.entry(key).or_insert((i as u32, len as u8, 0)).2 += 1;
+            }
         }
     }
-    seen.into_values()
+    single
+        .into_iter()
+        .filter(|&(_, count)| count > 0)
+        .map(|(first, count)| (first, 1, count))
+        .chain(seen.into_values())
         .filter(|&(first, len, _)| {
             let words = &toks[first as usize..first as usize + len as usize];
             words
                 .iter()
-                .map(|w| t.surfaces[w.surface as usize].chars().count())
+                .map(|w| t.surface_chars[w.surface as usize] as usize)
                 .sum::<usize>()
                 >= 3
         })
@@ -494,9 +556,9 @@ fn select(t: &Tokens, ranked: &[Candidate], n: usize) -> Vec<Keyword> {
             .collect::<Vec<_>>()
             .join(" ");
         let padded = format!(" {phrase} ");
-        if BOILERPLATE
+        if BOILERPLATE_PADDED
             .iter()
-            .any(|b| padded.contains(&format!(" {b} ")))
+            .any(|b| padded.contains(b.as_str()))
             || (c.len == 1 && VAGUE_ALONE.contains(&phrase.as_str()))
         {
             continue;

@@ -45,9 +45,11 @@ pub fn run(doc: &mut Doc) -> Result<(), StageError> {
 /// `None` when the text has too few letters to say anything.
 pub fn detect(text: &str) -> Option<(Language, bool)> {
     let sample = prefix(text, SAMPLE_BYTES);
-    if sample.chars().filter(|c| c.is_alphabetic()).count() < MIN_LETTERS {
-        return None;
-    }
+    // At least MIN_LETTERS letters (counting stops there).
+    sample
+        .chars()
+        .filter(|c| c.is_alphabetic())
+        .nth(MIN_LETTERS - 1)?;
     let info = whatlang::detect(sample)?;
     let language = Language {
         code: iso639_1(info.lang()).to_owned(),

@@ -112,7 +112,7 @@ impl Evidence {
 }
 
 fn word_at<'a>(tokens: &'a [Token<'_>], i: usize) -> Option<&'a str> {
-    tokens.get(i).map(|t| t.lower.as_str())
+    tokens.get(i).map(|t| t.lower())
 }
 
 /// Scores one candidate from its words and neighbours.
@@ -124,7 +124,7 @@ pub(crate) fn evidence(text: &str, tokens: &[Token<'_>], c: &Candidate) -> Evide
     };
     let words: Vec<&Token<'_>> = tokens[c.first..=c.last].iter().filter(|t| t.word).collect();
     let is_org_head = |t: &&Token<'_>| t.is_cap() && org_like(&t.lower);
-    let is_loc_head = |t: &&Token<'_>| t.is_cap() && LOC_HEADS.contains(t.lower.as_str());
+    let is_loc_head = |t: &&Token<'_>| t.is_cap() && LOC_HEADS.contains(t.lower());
     // Names that contain a place or an acronym are rarely persons ("IDA Ireland").
     let has_thing = words.len() > 1
         && words.iter().any(|t| {
@@ -148,7 +148,7 @@ pub(crate) fn evidence(text: &str, tokens: &[Token<'_>], c: &Candidate) -> Evide
         let span = &tokens[c.first..=c.last];
         let org_of = span
             .windows(2)
-            .any(|w| is_org_head(&&w[0]) && matches!(w[1].lower.as_str(), "of" | "for"));
+            .any(|w| is_org_head(&&w[0]) && matches!(w[1].lower(), "of" | "for"));
         let last_head = words
             .iter()
             .rev()
@@ -193,7 +193,7 @@ pub(crate) fn evidence(text: &str, tokens: &[Token<'_>], c: &Candidate) -> Evide
             .first
             .checked_sub(k)
             .map(|i| &tokens[i])
-            .is_some_and(|t| t.word && !t.is_cap() && !FUNCTION.contains(t.lower.as_str()));
+            .is_some_and(|t| t.word && !t.is_cap() && !FUNCTION.contains(t.lower()));
         if !modifier {
             break;
         }

@@ -99,9 +99,25 @@ static FIRST: LazyLock<HashMap<String, Gender>> = LazyLock::new(|| {
         .collect()
 });
 
+/// Calls `f` with `word` lower-cased: on the stack for short ASCII words
+/// (nearly every lookup), else in a new `String`.
+fn with_lower<R>(word: &str, f: impl FnOnce(&str) -> R) -> R {
+    let mut buf = [0u8; 64];
+    if word.is_ascii()
+        && let Some(b) = buf.get_mut(..word.len())
+    {
+        b.copy_from_slice(word.as_bytes());
+        b.make_ascii_lowercase();
+        if let Ok(lower) = std::str::from_utf8(b) {
+            return f(lower);
+        }
+    }
+    f(&word.to_lowercase())
+}
+
 /// The list entry for `surface` (a whole name as written), if any.
 pub(crate) fn lookup(surface: &str) -> Option<Known> {
-    let known = *NAMES.get(&surface.to_lowercase())?;
+    let known = *with_lower(surface, |l| NAMES.get(l))?;
     if known.acronym && !is_acronym(surface) {
         return None;
     }
@@ -110,12 +126,12 @@ pub(crate) fn lookup(surface: &str) -> Option<Known> {
 
 /// True for nationality words ("Nigerian", "Democrats"), which are not entities.
 pub(crate) fn is_demonym(word: &str) -> bool {
-    DEMONYM_SET.contains(&word.to_lowercase())
+    with_lower(word, |l| DEMONYM_SET.contains(l))
 }
 
 /// The gender a first name usually has, if it is a known first name.
 pub(crate) fn first_name(word: &str) -> Option<Gender> {
-    FIRST.get(&word.to_lowercase()).copied()
+    with_lower(word, |l| FIRST.get(l).copied())
 }
 
 #[cfg(test)]

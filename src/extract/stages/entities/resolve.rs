@@ -37,12 +37,12 @@ struct M {
 fn mention(text: &str, tokens: &[Token<'_>], c: &Candidate) -> M {
     let words = tokens[c.first..=c.last]
         .iter()
-        .filter(|t| t.word && !CONNECTORS.contains(t.lower.as_str()))
+        .filter(|t| t.word && !CONNECTORS.contains(t.lower()))
         .map(|t| t.text.to_owned())
         .collect();
     let role = (1..=2)
         .filter_map(|k| c.first.checked_sub(k))
-        .map(|i| tokens[i].lower.as_str())
+        .map(|i| tokens[i].lower())
         .find(|w| PERSON_ROLES.contains(w))
         .map(str::to_owned);
     M {

@@ -36,24 +36,24 @@ pub(crate) struct Candidate {
 }
 
 /// What the whole text says about how words are written.
-struct Usage {
+struct Usage<'t> {
     /// Words seen in lower case somewhere ("markets", "shares").
-    lower: HashSet<String>,
+    lower: HashSet<&'t str>,
     /// Capitalized words seen away from a sentence start.
-    mid_caps: HashSet<String>,
+    mid_caps: HashSet<&'t str>,
 }
 
-impl Usage {
-    fn of(tokens: &[Token<'_>]) -> Usage {
+impl<'t> Usage<'t> {
+    fn of(tokens: &'t [Token<'_>]) -> Usage<'t> {
         let mut lower = HashSet::default();
         let mut mid_caps = HashSet::default();
         for t in tokens.iter().filter(|t| t.word) {
             if t.is_cap() {
                 if !t.sent_start {
-                    mid_caps.insert(t.lower.clone());
+                    mid_caps.insert(t.lower());
                 }
             } else if t.text.chars().next().is_some_and(char::is_lowercase) {
-                lower.insert(t.lower.clone());
+                lower.insert(t.lower());
             }
         }
         Usage { lower, mid_caps }
@@ -97,7 +97,7 @@ fn run_end(tokens: &[Token<'_>], i: usize, connectors: bool) -> usize {
         }
         if tokens[k].is_cap() && !tokens[k].sent_start {
             // Title-case text: "Written By Feb" stops before "By".
-            if RUN_BREAKERS.contains(tokens[k].lower.as_str()) && !tokens[k].is_acronym() {
+            if RUN_BREAKERS.contains(tokens[k].lower()) && !tokens[k].is_acronym() {
                 break;
             }
             j = k;
@@ -122,7 +122,7 @@ fn run_end(tokens: &[Token<'_>], i: usize, connectors: bool) -> usize {
         // "Women's Tennis Association", "People's Bank of China".
         if !t.word
             && t.text.ends_with('s')
-            && NAME_POSSESSIVES.contains(tokens[j].lower.as_str())
+            && NAME_POSSESSIVES.contains(tokens[j].lower())
             && tokens
                 .get(k + 1)
                 .is_some_and(|n| n.is_cap() && same(i, k + 1))
@@ -130,11 +130,11 @@ fn run_end(tokens: &[Token<'_>], i: usize, connectors: bool) -> usize {
             j = k + 1;
             continue;
         }
-        if (t.word && CONNECTORS.contains(t.lower.as_str())) || t.text == "&" {
+        if (t.word && CONNECTORS.contains(t.lower())) || t.text == "&" {
             let mut m = k + 1;
             if m < tokens.len()
                 && tokens[m].lower == "the"
-                && matches!(t.lower.as_str(), "of" | "for" | "on")
+                && matches!(t.lower(), "of" | "for" | "on")
             {
                 m += 1;
             }
@@ -153,7 +153,7 @@ fn span_text<'t>(text: &'t str, tokens: &[Token<'_>], s: usize, e: usize) -> &'t
 }
 
 fn is_head(t: &Token<'_>) -> bool {
-    org_like(t.lower.as_str()) || LOC_HEADS.contains(t.lower.as_str())
+    org_like(t.lower()) || LOC_HEADS.contains(t.lower())
 }
 
 /// Splits a run at connectors that do not belong to a name.
@@ -178,10 +178,9 @@ fn split_connectors(
     let mut k = a;
     while k <= b {
         let t = &tokens[k];
-        let head_conn =
-            t.text == "&" || (!t.is_cap() && HEAD_CONNECTORS.contains(t.lower.as_str()));
+        let head_conn = t.text == "&" || (!t.is_cap() && HEAD_CONNECTORS.contains(t.lower()));
         if k > start && head_conn {
-            let keep = match t.lower.as_str() {
+            let keep = match t.lower() {
                 "&" => true,
                 // "Securities and Exchange Commission", not "Texas and Ohio".
                 "and" => {
@@ -194,9 +193,9 @@ fn split_connectors(
                 // "Bank of England", "Secretary of State", not "Okafor of Nigeria".
                 _ => {
                     let next = tokens[k + 1..=b].iter().find(|x| x.is_cap());
-                    !next.is_some_and(|n| NEVER_ALONE.contains(n.lower.as_str()))
+                    !next.is_some_and(|n| NEVER_ALONE.contains(n.lower()))
                         && (tokens[start..k].iter().any(is_head)
-                            || TITLES.contains(tokens[k - 1].lower.as_str()))
+                            || TITLES.contains(tokens[k - 1].lower()))
                 }
             };
             if !keep {
@@ -231,14 +230,13 @@ fn clean_segment(
     // Sentence words in front: "The", "However", "After".
     while s <= e && lookup(span_text(text, tokens, s, e)).is_none() {
         // After "The", a capital is a name's ("The Millbrook council").
-        if s > 0 && matches!(tokens[s - 1].lower.as_str(), "the" | "a" | "an") && tokens[s].is_cap()
-        {
+        if s > 0 && matches!(tokens[s - 1].lower(), "the" | "a" | "an") && tokens[s].is_cap() {
             initial = false;
         }
         let t = &tokens[s];
-        let function = FUNCTION.contains(t.lower.as_str());
+        let function = FUNCTION.contains(t.lower());
         // "US officials", "the WHO": capitals make these names, not words.
-        let breaker = RUN_BREAKERS.contains(t.lower.as_str()) && !t.is_acronym();
+        let breaker = RUN_BREAKERS.contains(t.lower()) && !t.is_acronym();
         let function = function && !t.is_acronym();
         if t.lower == "the" || breaker || (function && (initial || t.sent_start)) || !t.is_cap() {
             s += 1;
@@ -247,7 +245,7 @@ fn clean_segment(
         }
     }
     // Dates at either end: "Ends January", "Monday Okafor".
-    let date = |t: &Token<'_>| NEVER_ALONE.contains(t.lower.as_str()) && !t.is_acronym();
+    let date = |t: &Token<'_>| NEVER_ALONE.contains(t.lower()) && !t.is_acronym();
     while s < e && date(&tokens[e]) {
         e -= 1;
     }
@@ -274,7 +272,7 @@ fn clean_segment(
     }
     // A post without a name ("Chief Product Officer", "Bank of England
     // Governor"): only what stands before the title can be a name.
-    if e > s && JOB_HEADS.contains(tokens[e].lower.as_str()) {
+    if e > s && JOB_HEADS.contains(tokens[e].lower()) {
         emit_prefix(text, tokens, s, e, out);
         return;
     }
@@ -282,7 +280,7 @@ fn clean_segment(
     // ("Finance Minister", "Cyber Security Minister", "NASA Administrator").
     let mut titles = Vec::new();
     let mut gender = None;
-    let last_title = (s..e).rfind(|&k| TITLES.contains(tokens[k].lower.as_str()));
+    let last_title = (s..e).rfind(|&k| TITLES.contains(tokens[k].lower()));
     let rest_is_name = |r: usize| {
         tokens[r].is_cap()
             && !tokens[r..=e].iter().any(is_head)
@@ -291,7 +289,7 @@ fn clean_segment(
     match last_title {
         Some(t) if rest_is_name(t + 1) => {
             for tok in &tokens[s..=t] {
-                let l = tok.lower.as_str();
+                let l = tok.lower();
                 if TITLES.contains(l) {
                     titles.push(l.trim_end_matches('.').to_owned());
                     gender = gender.or_else(|| honorific_gender(l));
@@ -310,16 +308,16 @@ fn clean_segment(
     }
     if s == e {
         let t = &tokens[s];
-        if NEVER_ALONE.contains(t.lower.as_str()) || is_demonym(t.text) {
+        if NEVER_ALONE.contains(t.lower()) || is_demonym(t.text) {
             return;
         }
-        let determiner = s > 0 && matches!(tokens[s - 1].lower.as_str(), "the" | "a" | "an");
+        let determiner = s > 0 && matches!(tokens[s - 1].lower(), "the" | "a" | "an");
         let starts_sentence = t.sent_start || (initial && titles.is_empty() && !determiner);
         let known = lookup(t.text).is_some() || t.is_acronym();
         if starts_sentence
             && titles.is_empty()
             && !known
-            && (!usage.mid_caps.contains(&t.lower) || usage.lower.contains(&t.lower))
+            && (!usage.mid_caps.contains(t.lower()) || usage.lower.contains(t.lower()))
         {
             return;
         }
@@ -328,13 +326,13 @@ fn clean_segment(
         // sentence-initial common word in front of a name is dropped.
         let t = &tokens[s];
         let known = lookup(t.text).is_some() || first_name(t.text).is_some();
-        if !known && usage.lower.contains(&t.lower) && !tokens[s..=e].iter().any(is_head) {
+        if !known && usage.lower.contains(t.lower()) && !tokens[s..=e].iter().any(is_head) {
             return clean_segment(text, tokens, s + 1, e, usage, out);
         }
     }
     // "FA Cup", "Cold War", "Housing Act": events and documents are left out.
     if e > s
-        && EVENT_HEADS.contains(tokens[e].lower.as_str())
+        && EVENT_HEADS.contains(tokens[e].lower())
         && lookup(span_text(text, tokens, s, e)).is_none()
     {
         return;
@@ -343,7 +341,7 @@ fn clean_segment(
     if let Some(c) = out.last_mut() {
         c.common = tokens[s..=e]
             .iter()
-            .any(|t| t.is_cap() && usage.lower.contains(&t.lower));
+            .any(|t| t.is_cap() && usage.lower.contains(t.lower()));
     }
 }
 
@@ -351,7 +349,7 @@ fn clean_segment(
 /// England Governor …", "NASA Administrator …", "Assistant US Attorney …".
 fn emit_prefix(text: &str, tokens: &[Token<'_>], s: usize, t: usize, out: &mut Vec<Candidate>) {
     let is_title = |k: usize| {
-        let l = tokens[k].lower.as_str();
+        let l = tokens[k].lower();
         TITLES.contains(l) || TITLE_QUALIFIERS.contains(l)
     };
     let first_title = (s..t).find(|&k| is_title(k)).unwrap_or(t);
@@ -367,7 +365,7 @@ fn emit_prefix(text: &str, tokens: &[Token<'_>], s: usize, t: usize, out: &mut V
     }
     for (k, tok) in tokens.iter().enumerate().take(t).skip(from) {
         let known = lookup(tok.text).is_some() || tok.is_acronym();
-        if tok.is_cap() && known && !TITLES.contains(tok.lower.as_str()) && !is_demonym(tok.text) {
+        if tok.is_cap() && known && !TITLES.contains(tok.lower()) && !is_demonym(tok.text) {
             push(out, k, k, Vec::new(), None);
         }
     }
@@ -424,7 +422,7 @@ fn headline_paragraphs(tokens: &[Token<'_>]) -> HashSet<usize> {
         if (3..=20).contains(&words) && !ends_sentence {
             let content = para_tokens
                 .iter()
-                .filter(|t| t.word && !(t.lower.len() <= 3 && FUNCTION.contains(t.lower.as_str())));
+                .filter(|t| t.word && !(t.lower.len() <= 3 && FUNCTION.contains(t.lower())));
             let (caps, total) =
                 content.fold((0, 0), |(c, n), t| (c + usize::from(t.is_cap()), n + 1));
             if caps * 10 >= total * 7 {

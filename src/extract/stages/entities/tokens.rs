@@ -4,6 +4,8 @@
 //! marks the first word of every sentence, paragraph and quotation. Possessive
 //! `'s` is split off so that "Okafor's" is a mention of "Okafor".
 
+use std::borrow::Cow;
+
 use super::lexicon::ABBREVIATIONS;
 
 /// One word or punctuation mark of the text.
@@ -11,8 +13,11 @@ use super::lexicon::ABBREVIATIONS;
 pub(crate) struct Token<'a> {
     /// The token as written.
     pub text: &'a str,
-    /// Lower-case form, for the word lists.
-    pub lower: String,
+    /// Lower-case form, for the word lists; borrowed from the text when the
+    /// token is already lower case (most words, all punctuation).
+    pub lower: Cow<'a, str>,
+    /// Starts with a capital letter (see [`Token::is_cap`]), decided once.
+    cap: bool,
     /// Byte offset of the first character.
     pub start: usize,
     /// Byte offset just past the last character.
@@ -25,17 +30,38 @@ pub(crate) struct Token<'a> {
     pub para: usize,
 }
 
-impl Token<'_> {
+impl<'a> Token<'a> {
+    /// A token of `text[start..end]` (`text` is that slice) with its
+    /// lower-case form.
+    fn new(
+        text: &'a str,
+        lower: Cow<'a, str>,
+        start: usize,
+        word: bool,
+        sent_start: bool,
+        para: usize,
+    ) -> Self {
+        let cap = word && starts_capitalized(text, &lower);
+        Token {
+            text,
+            lower,
+            cap,
+            start,
+            end: start + text.len(),
+            word,
+            sent_start,
+            para,
+        }
+    }
+
+    /// The lower-case form.
+    pub(crate) fn lower(&self) -> &str {
+        &self.lower
+    }
+
     /// Starts with a capital letter (or is an `al-`/`el-` name such as "al-Assad").
     pub(crate) fn is_cap(&self) -> bool {
-        if !self.word || is_compound_adjective(&self.lower) {
-            return false;
-        }
-        let rest = ["al-", "el-"]
-            .iter()
-            .find_map(|p| self.text.strip_prefix(p))
-            .unwrap_or(self.text);
-        rest.chars().next().is_some_and(char::is_uppercase)
+        self.cap
     }
 
     /// Written in capitals, two letters or more ("NATO", "U.S.").
@@ -102,26 +128,65 @@ const COMPOUND_TAILS: &[&str] = &[
     "native",
 ];
 
+/// The rule behind [`Token::is_cap`] for a word token.
+fn starts_capitalized(text: &str, lower: &str) -> bool {
+    if is_compound_adjective(lower) {
+        return false;
+    }
+    let rest = ["al-", "el-"]
+        .iter()
+        .find_map(|p| text.strip_prefix(p))
+        .unwrap_or(text);
+    rest.chars().next().is_some_and(char::is_uppercase)
+}
+
 fn is_compound_adjective(lower: &str) -> bool {
     lower
         .rsplit_once('-')
         .is_some_and(|(_, tail)| COMPOUND_TAILS.contains(&tail))
 }
 
-/// Lower case with curly apostrophes straightened, allocating once.
-fn fold_lower(word: &str) -> String {
+/// Lower case with curly apostrophes straightened; borrowed when `word`
+/// is already in that form, else allocating once.
+fn fold_lower(word: &str) -> Cow<'_, str> {
+    if word.is_ascii() {
+        if !word.bytes().any(|b| b.is_ascii_uppercase()) {
+            return Cow::Borrowed(word);
+        }
+        return Cow::Owned(word.to_ascii_lowercase());
+    }
     let lower = word.to_lowercase();
     if lower.contains('’') {
-        lower.replace('’', "'")
+        Cow::Owned(lower.replace('’', "'"))
+    } else if lower == word {
+        Cow::Borrowed(word)
     } else {
-        lower
+        Cow::Owned(lower)
+    }
+}
+
+/// `to_lowercase`, borrowed when that changes nothing.
+fn lower_case(s: &str) -> Cow<'_, str> {
+    if s.is_ascii() && !s.bytes().any(|b| b.is_ascii_uppercase()) {
+        Cow::Borrowed(s)
+    } else {
+        let lower = s.to_lowercase();
+        if lower == s {
+            Cow::Borrowed(s)
+        } else {
+            Cow::Owned(lower)
+        }
     }
 }
 
 const OPENING_QUOTES: &[char] = &['"', '“', '‘', '«', '('];
 
 fn is_word_char(c: char) -> bool {
-    c.is_alphanumeric()
+    if c.is_ascii() {
+        c.is_ascii_alphanumeric()
+    } else {
+        c.is_alphanumeric()
+    }
 }
 
 /// Splits `text` into tokens.
@@ -147,8 +212,9 @@ pub(crate) fn tokenize(text: &str) -> Vec<Token<'_>> {
             let mut j = i + 1;
             while j < chars.len() {
                 let cj = chars[j].1;
-                let next_is_word = chars.get(j + 1).is_some_and(|&(_, n)| is_word_char(n));
-                if is_word_char(cj) || (matches!(cj, '\'' | '’' | '-' | '.' | '&') && next_is_word)
+                let next_is_word = || chars.get(j + 1).is_some_and(|&(_, n)| is_word_char(n));
+                if is_word_char(cj)
+                    || (matches!(cj, '\'' | '’' | '-' | '.' | '&') && next_is_word())
                 {
                     // A full stop only joins single letters: "U.S", not "end.Next".
                     if cj == '.' && !initials_so_far(&chars[i..j]) {
@@ -175,25 +241,17 @@ pub(crate) fn tokenize(text: &str) -> Vec<Token<'_>> {
                     break;
                 }
             }
-            tokens.push(Token {
-                text: word,
-                lower: fold_lower(word),
-                start: pos,
-                end: pos + word.len(),
-                word: true,
-                sent_start: next_starts,
+            tokens.push(Token::new(
+                word,
+                fold_lower(word),
+                pos,
+                true,
+                next_starts,
                 para,
-            });
+            ));
             if let Some((s, e)) = possessive {
-                tokens.push(Token {
-                    text: &text[s..e],
-                    lower: text[s..e].to_lowercase(),
-                    start: s,
-                    end: e,
-                    word: false,
-                    sent_start: false,
-                    para,
-                });
+                let t = &text[s..e];
+                tokens.push(Token::new(t, lower_case(t), s, false, false, para));
             }
             next_starts = false;
             i = j;
@@ -203,7 +261,7 @@ pub(crate) fn tokenize(text: &str) -> Vec<Token<'_>> {
         let prev = tokens.last();
         next_starts = match c {
             '.' => !prev.is_some_and(|t| {
-                t.word && (ABBREVIATIONS.contains(t.lower.as_str()) || is_initial(t.text))
+                t.word && (ABBREVIATIONS.contains(t.lower()) || is_initial(t.text))
             }),
             '!' | '?' | ':' | ';' => true,
             c if OPENING_QUOTES.contains(&c) => {
@@ -211,15 +269,8 @@ pub(crate) fn tokenize(text: &str) -> Vec<Token<'_>> {
             }
             _ => next_starts,
         };
-        tokens.push(Token {
-            text: &text[pos..end],
-            lower: text[pos..end].to_owned(),
-            start: pos,
-            end,
-            word: false,
-            sent_start: false,
-            para,
-        });
+        let t = &text[pos..end];
+        tokens.push(Token::new(t, Cow::Borrowed(t), pos, false, false, para));
         i += 1;
     }
     tokens
