@@ -279,6 +279,19 @@ fn is_card_title(text: &str) -> bool {
     !text.contains("://") && !CALLS.contains(&first.as_str())
 }
 
+/// A block that is nothing but the address of an image: a shop's custom
+/// fields or a gallery's data printed as text, never something to read.
+fn is_image_address(text: &str) -> bool {
+    let t = text.trim();
+    if t.contains(char::is_whitespace) || !(t.starts_with("http://") || t.starts_with("https://")) {
+        return false;
+    }
+    let path = t.split(['?', '#']).next().unwrap_or(t).to_ascii_lowercase();
+    [".jpg", ".jpeg", ".png", ".gif", ".webp", ".svg", ".avif"]
+        .iter()
+        .any(|ext| path.ends_with(ext))
+}
+
 /// The element says it is the article or its body.
 fn declares_article(el: ElementRef<'_>) -> bool {
     static HINTS: LazyLock<AhoCorasick> = LazyLock::new(|| {
@@ -410,6 +423,9 @@ fn assemble(
             continue;
         }
         if chars >= 10 && !seen.insert(key) {
+            continue;
+        }
+        if is_image_address(&b.text) {
             continue;
         }
         parts.push(b.text);
@@ -548,6 +564,15 @@ mod tests {
         crate::extract::clean::run(&mut doc).unwrap();
         run(&mut doc).unwrap();
         doc.record.text
+    }
+
+    #[test]
+    fn image_addresses_are_not_text() {
+        assert!(is_image_address("https://cdn.example/5001/THUMB_1.jpg?v=2"));
+        assert!(!is_image_address("https://example.org/guide/"));
+        assert!(!is_image_address(
+            "See https://example.org/a.png for the chart."
+        ));
     }
 
     /// A category page: each item's name is a link above its details. The
