@@ -44,6 +44,8 @@ pub struct Doc {
     pub json_ld: Vec<Value>,
     /// `<title>` and `<h1>` texts, read once for the content and metadata stages.
     headlines: OnceCell<Headlines>,
+    /// The first `og:type`, read once for the clean, content and status rules.
+    og_type: OnceCell<String>,
 }
 
 /// The page's visible headline candidates, whitespace-normalized.
@@ -69,7 +71,22 @@ impl Doc {
             dropped: HashSet::default(),
             json_ld,
             headlines: OnceCell::new(),
+            og_type: OnceCell::new(),
         }
+    }
+
+    /// The page's first `og:type` (`article`, `product`, …), trimmed and
+    /// lower-cased; empty when there is none. Several rules ask, and each
+    /// lookup would otherwise walk the whole tree.
+    pub fn og_type(&self) -> &str {
+        self.og_type.get_or_init(|| {
+            self.html
+                .select(css!(r#"meta[property="og:type"]"#))
+                .filter_map(|m| m.value().attr("content"))
+                .map(|c| c.trim().to_ascii_lowercase())
+                .next()
+                .unwrap_or_default()
+        })
     }
 
     /// The finished record.

@@ -200,13 +200,7 @@ pub(crate) fn is_discussion(doc: &Doc) -> bool {
 /// several products, `og:type` `product.group`).
 pub(crate) fn is_product(doc: &Doc) -> bool {
     use super::metadata::sources::has_type;
-    let og_type = doc
-        .html
-        .select(super::doc::css!(r#"meta[property="og:type"]"#))
-        .filter_map(|m| m.value().attr("content"))
-        .map(|c| c.trim().to_ascii_lowercase())
-        .next()
-        .unwrap_or_default();
+    let og_type = doc.og_type();
     let article = og_type == "article"
         || doc.json_ld.iter().any(|o| {
             ["Article", "NewsArticle", "BlogPosting", "Review"]

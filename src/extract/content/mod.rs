@@ -257,11 +257,7 @@ fn declares_article_type(doc: &Doc) -> bool {
         TYPES
             .iter()
             .any(|t| super::metadata::sources::has_type(o, t))
-    }) || doc
-        .html
-        .select(super::doc::css!(r#"meta[property="og:type"]"#))
-        .filter_map(|m| m.value().attr("content"))
-        .any(|c| c.trim().eq_ignore_ascii_case("article"))
+    }) || doc.og_type() == "article"
 }
 
 /// A link's text that names an item (a product, a listing entry) rather

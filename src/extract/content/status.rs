@@ -185,12 +185,7 @@ fn has_paywall_element(doc: &Doc) -> bool {
 fn declares_article(doc: &Doc) -> bool {
     let json_ld = json_ld_article(&doc.json_ld)
         .is_some_and(|a| !has_type(a, "WebPage") && !has_type(a, "Product"));
-    json_ld
-        || doc
-            .html
-            .select(css!(r#"meta[property="og:type"]"#))
-            .filter_map(|m| m.value().attr("content"))
-            .any(|c| c.trim().eq_ignore_ascii_case("article"))
+    json_ld || doc.og_type() == "article"
 }
 
 #[cfg(test)]
