@@ -125,20 +125,18 @@ const CONTENT_HINTS: &[&str] = &[
 /// True when a class or id names customer reviews or ratings.
 pub(super) fn names_reviews(el: ElementRef<'_>) -> bool {
     let e = el.value();
-    class_names(e).chain(e.id()).any(|n| {
-        let n = n.to_ascii_lowercase();
-        n.contains("review") || n.contains("rating")
-    })
+    class_names(e)
+        .chain(e.id())
+        .any(|n| contains_ignore_case(n, "review") || contains_ignore_case(n, "rating"))
 }
 
 /// True when a class or id names a comment section or a comment
 /// (`comments`, `commentlist`, `comment-body`, `disqus_thread`).
 pub(super) fn names_comments(el: ElementRef<'_>) -> bool {
     let e = el.value();
-    class_names(e).chain(e.id()).any(|n| {
-        let n = n.to_ascii_lowercase();
-        n.contains("comment") || n.contains("disqus")
-    })
+    class_names(e)
+        .chain(e.id())
+        .any(|n| contains_ignore_case(n, "comment") || contains_ignore_case(n, "disqus"))
 }
 
 /// True when the element's class or id says it is furniture.
@@ -181,4 +179,13 @@ fn token_is_furniture(class: &str) -> bool {
             .flatten()
             .any(|p| FURNITURE_TOKENS.contains(&p) && p != "widget")
     }
+}
+
+/// `needle` (lower-case ASCII) in `haystack`, ignoring ASCII case, without
+/// the allocation of a lower-cased copy: runs on every element's names.
+fn contains_ignore_case(haystack: &str, needle: &str) -> bool {
+    haystack
+        .as_bytes()
+        .windows(needle.len())
+        .any(|w| w.eq_ignore_ascii_case(needle.as_bytes()))
 }
