@@ -504,6 +504,19 @@ const TAIL_HEADINGS: &[&str] = &[
     "similar products",
 ];
 
+/// Tail headings that, outside a heading element, are a link or button
+/// under a card or a post rather than the start of a section.
+const CALLS_TO_ACTION: &[&str] = &[
+    "read more",
+    "leave a comment",
+    "post a comment",
+    "leave a reply",
+    "more like this",
+    "share",
+    "share this",
+    "trending",
+];
+
 /// Headings that open a tail when they start the line ("More from Vox",
 /// "Related articles on Move.org", "Written by Jane Doe").
 const TAIL_PREFIXES: &[&str] = &[
@@ -520,10 +533,16 @@ fn tail_index(blocks: &[Block], from: usize) -> Option<usize> {
     let total: usize = blocks.iter().map(|b| b.text.len()).sum();
     let mut before = 0usize;
     for (i, b) in blocks.iter().enumerate() {
-        if b.kind == BlockKind::Heading && before * 10 >= total * from {
+        let heading = b.kind == BlockKind::Heading;
+        if (heading || b.text.len() <= 40) && before * 10 >= total * from {
             let key = normalize_space(&b.text).to_lowercase();
             let key = key.trim_end_matches([':', '.', '!']);
-            if TAIL_HEADINGS.contains(&key) || TAIL_PREFIXES.iter().any(|p| key.starts_with(p)) {
+            // Styled paragraphs serve as headings too ("Explore related
+            // questions"), but a paragraph "Read more" is a card's link.
+            if (heading || !CALLS_TO_ACTION.contains(&key))
+                && (TAIL_HEADINGS.contains(&key)
+                    || TAIL_PREFIXES.iter().any(|p| key.starts_with(p)))
+            {
                 return Some(i);
             }
         }
@@ -706,6 +725,14 @@ mod tests {
         );
         let text = extract(&rail);
         assert!(text.contains("Three.") && !text.contains("blurb"), "{text}");
+        // A paragraph styled as a heading opens a tail too; a paragraph that
+        // is a card's "Read more" link text does not.
+        let styled = html.replace("<h3>Related posts:</h3>", "<p>Related articles</p>");
+        let text = extract(&styled);
+        assert!(!text.contains("excerpt"), "{text}");
+        let more = html.replace("<h3>Related posts:</h3>", "<p>Read more</p>");
+        let text = extract(&more);
+        assert!(text.contains("excerpt"), "{text}");
         // The author box and a "More from …" rail, matched by their start.
         for heading in ["About the Author", "More from The Daily Planet"] {
             let text = extract(&html.replace("Related posts:", heading));
