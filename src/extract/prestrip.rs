@@ -186,6 +186,7 @@ fn kept(name: &[u8]) -> bool {
             | b"type"
             | b"role"
             | b"hidden"
+            | b"popover"
             | b"aria-hidden"
             | b"datetime"
             | b"pubdate"

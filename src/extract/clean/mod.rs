@@ -266,7 +266,8 @@ fn holds_prose(el: ElementRef<'_>) -> bool {
         .is_some()
 }
 
-/// True for `hidden`, `aria-hidden="true"` and inline `display:none`.
+/// True for `hidden`, `popover`, `aria-hidden="true"` and inline
+/// `display:none`.
 fn is_hidden(el: ElementRef<'_>) -> bool {
     let e = el.value();
     // React's streaming renderer parks finished content in
@@ -276,7 +277,12 @@ fn is_hidden(el: ElementRef<'_>) -> bool {
         id.strip_prefix("S:")
             .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
     });
-    if (e.attr("hidden").is_some() && !streamed) || e.attr("aria-hidden") == Some("true") {
+    // A `popover` stays out of the page until a script or button opens it
+    // (push-notification prompts, menus, share sheets).
+    if (e.attr("hidden").is_some() && !streamed)
+        || e.attr("popover").is_some()
+        || e.attr("aria-hidden") == Some("true")
+    {
         return true;
     }
     if class_names(e).any(|c| {

@@ -40,6 +40,15 @@ fn drops_furniture_classes_and_landmarks() {
     );
 }
 
+#[test]
+fn popovers_are_hidden() {
+    let (d, _) = dropped_texts(
+        r#"<body><p>The thread's first post, which is the page's text and stays.</p>
+        <i-card popover id="push"><h4>Configure browser push notifications</h4></i-card></body>"#,
+    );
+    assert_eq!(d, vec!["Configure browser push notifications"]);
+}
+
 /// An author box, a photo credit and a legal disclaimer around an article.
 #[test]
 fn author_boxes_credits_and_disclaimers_go() {
