@@ -275,6 +275,32 @@ fn is_card_title(text: &str) -> bool {
     !text.contains("://") && !CALLS.contains(&first.as_str())
 }
 
+/// A block that is one of the labels pages print between paragraphs or
+/// under a post: ad slots, reading times, a Q&A site's sign-in prompts.
+/// `key` is the block's text, whitespace-normalized and lower-cased.
+fn is_furniture_line(key: &str) -> bool {
+    const LINES: &[&str] = &[
+        "advertisement",
+        "scroll to continue with content",
+        "story continues below advertisement",
+        "article continues below advertisement",
+        "article continues below",
+        "you must log in to answer this question.",
+        "start asking to get answers",
+        "find the answer to your question by asking.",
+    ];
+    if LINES.contains(&key) {
+        return true;
+    }
+    // "4 min read", "12 minute read"
+    let mut words = key.split(' ');
+    matches!(
+        (words.next(), words.next(), words.next(), words.next()),
+        (Some(n), Some("min" | "mins" | "minute" | "minutes"), Some("read"), None)
+            if !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit())
+    )
+}
+
 /// A block that is nothing but the address of an image: a shop's custom
 /// fields or a gallery's data printed as text, never something to read.
 fn is_image_address(text: &str) -> bool {
@@ -418,10 +444,10 @@ fn assemble(
         if i < skip + 3 && titles.contains(&key) {
             continue;
         }
-        if chars >= 10 && !seen.insert(key) {
+        if is_image_address(&b.text) || is_furniture_line(&key) {
             continue;
         }
-        if is_image_address(&b.text) {
+        if chars >= 10 && !seen.insert(key) {
             continue;
         }
         parts.push(b.text);
@@ -579,6 +605,14 @@ mod tests {
         crate::extract::clean::run(&mut doc).unwrap();
         run(&mut doc).unwrap();
         doc.record.text
+    }
+
+    #[test]
+    fn furniture_lines_are_not_text() {
+        assert!(is_furniture_line("advertisement"));
+        assert!(is_furniture_line("4 min read"));
+        assert!(!is_furniture_line("4 min read of the report"));
+        assert!(!is_furniture_line("an advertisement for soap"));
     }
 
     #[test]
