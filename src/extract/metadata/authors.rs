@@ -221,11 +221,14 @@ pub fn clean_name(raw: &str) -> Option<String> {
         }
     }
     let mut words: Vec<&str> = Vec::new();
-    for w in s.split_whitespace() {
+    for (i, w) in s.split_whitespace().enumerate() {
         let lw = w.to_lowercase();
-        if STOP_WORDS.contains(&lw.as_str())
-            || w.chars().any(|c| c.is_ascii_digit())
+        // "The Currency editors", "The Ritualist": a leading article is part
+        // of the name; later it starts a description.
+        let stop = STOP_WORDS.contains(&lw.as_str()) && !(i == 0 && lw == "the");
+        if stop
             || w.contains('@')
+            || w.chars().any(|c| c.is_ascii_digit()) && !(i == 0 && is_handle(w))
         {
             break;
         }
@@ -289,12 +292,21 @@ pub fn clean_name(raw: &str) -> Option<String> {
         || words.len() > 5
         || generic.contains(&lower.as_str())
         || lower == "by"
-        || lower.ends_with(" staff")
         || !name.chars().next().is_some_and(char::is_alphabetic)
     {
         return None;
     }
     Some(name)
+}
+
+/// True for a user name with digits (`ggailey777`, `Pippin06`): letters
+/// first, at least three of them, and not an ordinal such as `2nd`.
+fn is_handle(w: &str) -> bool {
+    let letters = w.chars().filter(|c| c.is_alphabetic()).count();
+    w.chars().next().is_some_and(char::is_alphabetic)
+        && letters >= 3
+        && w.chars()
+            .all(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | '.'))
 }
 
 /// True for an English month or weekday name or abbreviation (`dec`, `sat`, `august`).
@@ -380,6 +392,34 @@ mod tests {
             Some("Sergio Martínez-Beltrán")
         );
         assert_eq!(byline_in_text("stand by me"), None);
+    }
+
+    #[test]
+    fn keeps_team_names_and_user_handles() {
+        assert_eq!(
+            clean_name("By The Currency editors").as_deref(),
+            Some("The Currency editors")
+        );
+        assert_eq!(
+            clean_name("EcoCult Staff").as_deref(),
+            Some("EcoCult Staff")
+        );
+        assert_eq!(clean_name("ggailey777").as_deref(), Some("ggailey777"));
+        assert_eq!(
+            clean_name("Need2KnowLion").as_deref(),
+            Some("Need2KnowLion")
+        );
+        // Digits after the name are still a date, and "the" after it a description.
+        assert_eq!(
+            clean_name("Jo Bloggs 2nd March").as_deref(),
+            Some("Jo Bloggs")
+        );
+        assert_eq!(
+            clean_name("Jo Bloggs the reporter").as_deref(),
+            Some("Jo Bloggs")
+        );
+        assert_eq!(clean_name("2nd"), None);
+        assert_eq!(clean_name("Staff"), None);
     }
 
     #[test]
