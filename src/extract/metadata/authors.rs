@@ -8,14 +8,34 @@
 
 use serde_json::Value;
 
-use super::sources::MetaTags;
+use super::sources::{MetaTags, json_ld_str};
 use crate::extract::Doc;
 use crate::extract::doc::{class_names, css};
 use crate::extract::text::{normalize_space, unescape};
 
 /// Finds the authors of `doc`: the first source, in order of trust, that
 /// yields at least one clean name.
-pub fn find(doc: &Doc, meta: &MetaTags, article: Option<&Value>) -> Vec<String> {
+///
+/// A source that names only the publisher (the site name, or the JSON-LD
+/// `publisher`) is kept as a fallback while later sources are tried: sites
+/// put their own name where the template expects a person.
+pub fn find(
+    doc: &Doc,
+    meta: &MetaTags,
+    article: Option<&Value>,
+    site_name: Option<&str>,
+) -> Vec<String> {
+    let publisher = article
+        .and_then(|a| a.get("publisher"))
+        .and_then(|p| json_ld_str(p, "name"));
+    let is_publisher = |n: &str| {
+        let n = compact(n);
+        [site_name, publisher.as_deref()]
+            .into_iter()
+            .flatten()
+            .any(|p| compact(p) == n)
+    };
+    let mut fallback = Vec::new();
     let sources: [&dyn Fn() -> Vec<String>; 5] = [
         &|| {
             let mut raw = Vec::new();
@@ -63,7 +83,12 @@ pub fn find(doc: &Doc, meta: &MetaTags, article: Option<&Value>) -> Vec<String> 
                 .collect()
         },
     ];
-    for source in sources {
+    for (i, source) in sources.into_iter().enumerate() {
+        // Text near the headline is too weak a source to overrule the
+        // publisher's name.
+        if i == 4 && !fallback.is_empty() {
+            break;
+        }
         let mut names = Vec::new();
         for r in source() {
             for name in split_names(&r) {
@@ -74,12 +99,27 @@ pub fn find(doc: &Doc, meta: &MetaTags, article: Option<&Value>) -> Vec<String> 
                 }
             }
         }
-        if !names.is_empty() {
-            names.truncate(10);
+        if names.is_empty() {
+            continue;
+        }
+        names.truncate(10);
+        if !names.iter().all(|n| is_publisher(n)) {
             return names;
         }
+        if fallback.is_empty() {
+            fallback = names;
+        }
     }
-    Vec::new()
+    fallback
+}
+
+/// Lower-case letters and digits only, to compare names across spellings
+/// (`USA TODAY` and `USAToday`).
+fn compact(s: &str) -> String {
+    s.chars()
+        .filter(|c| c.is_alphanumeric())
+        .flat_map(char::to_lowercase)
+        .collect()
 }
 
 /// Author `<meta>` tags, including Slack/Twitter label pairs
@@ -222,7 +262,11 @@ pub fn clean_name(raw: &str) -> Option<String> {
     }
     let mut words: Vec<&str> = Vec::new();
     for (i, w) in s.split_whitespace().enumerate() {
-        let lw = w.to_lowercase();
+        let lw = w.trim_end_matches([':', ',', '.', ';']).to_lowercase();
+        // "Jo says:": a comment's author, not the article's.
+        if lw == "says" {
+            return None;
+        }
         // "The Currency editors", "The Ritualist": a leading article is part
         // of the name; later it starts a description.
         let stop = STOP_WORDS.contains(&lw.as_str()) && !(i == 0 && lw == "the");
@@ -434,7 +478,7 @@ mod tests {
         let doc = Doc::parse(html, None, crate::record::Article::new(chrono::Utc::now()));
         let meta = MetaTags::collect(&doc.html);
         let art = super::super::sources::json_ld_article(&doc.json_ld);
-        find(&doc, &meta, art)
+        find(&doc, &meta, art, None)
     }
 
     #[test]
@@ -481,6 +525,34 @@ mod tests {
     }
 
     #[test]
+    fn publisher_named_as_author_yields_to_a_byline() {
+        let find_with_site = |html: &str| {
+            let doc = Doc::parse(html, None, crate::record::Article::new(chrono::Utc::now()));
+            let meta = MetaTags::collect(&doc.html);
+            let art = super::super::sources::json_ld_article(&doc.json_ld);
+            find(&doc, &meta, art, Some("USA TODAY"))
+        };
+        let ld = r#"<script type="application/ld+json">{"@type":"NewsArticle","author":{"@type":"Person","name":", USA TODAY"}}</script>"#;
+        assert_eq!(
+            find_with_site(&format!(
+                r#"{ld}<body><span class="author"><a href="/staff/bt">Brian Truitt</a></span></body>"#
+            )),
+            vec!["Brian Truitt"]
+        );
+        // No other source: the publisher it is.
+        assert_eq!(find_with_site(ld), vec!["USA TODAY"]);
+        // A "By" in the text is too weak to overrule it.
+        assert_eq!(
+            find_with_site(&format!(
+                "{ld}<body><h1>T</h1><p>By Yourself Buying Through</p></body>"
+            )),
+            vec!["USA TODAY"]
+        );
+        // A comment's byline is not the article's.
+        assert_eq!(clean_name("copywriting4u says:"), None);
+    }
+
+    #[test]
     fn json_ld_author_reference_is_resolved_in_the_graph() {
         let html = r#"<script type="application/ld+json">{"@graph":[
             {"@type":"Article","headline":"H","author":{"@id":"https://ex.com/#/person/1"}},
@@ -498,6 +570,6 @@ mod tests {
         );
         let meta = MetaTags::collect(&doc.html);
         let art = super::super::sources::json_ld_article(&doc.json_ld);
-        assert_eq!(find(&doc, &meta, art), vec!["Ann Lee", "Bo Chan"]);
+        assert_eq!(find(&doc, &meta, art, None), vec!["Ann Lee", "Bo Chan"]);
     }
 }

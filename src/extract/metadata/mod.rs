@@ -36,7 +36,7 @@ pub fn run(doc: &mut Doc) -> Result<(), StageError> {
         .filter(|s| !s.is_empty());
 
     let title = title::find(doc, &meta, article, site_name.as_deref());
-    let authors = authors::find(doc, &meta, article);
+    let authors = authors::find(doc, &meta, article, site_name.as_deref());
     let (published, modified) = dates::find(doc, &meta, article);
 
     let description = meta
