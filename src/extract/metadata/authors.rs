@@ -36,7 +36,7 @@ pub fn find(
             .any(|p| compact(p) == n)
     };
     let mut fallback = Vec::new();
-    let sources: [&dyn Fn() -> Vec<String>; 5] = [
+    let sources: [&dyn Fn() -> Vec<String>; 6] = [
         &|| {
             let mut raw = Vec::new();
             // The article's author, else any JSON-LD object's (untyped ones too).
@@ -76,6 +76,14 @@ pub fn find(
                 .collect()
         },
         &|| {
+            // The first labelled byline that cleans to a name.
+            super::bylines::labelled(doc)
+                .into_iter()
+                .find(|t| split_names(t).iter().any(|n| clean_name(n).is_some()))
+                .into_iter()
+                .collect()
+        },
+        &|| {
             doc.headline_text(3000)
                 .and_then(|t| byline_in_text(&t))
                 .or_else(|| byline_in_text(&doc.opening_text(3000)))
@@ -86,7 +94,7 @@ pub fn find(
     for (i, source) in sources.into_iter().enumerate() {
         // Text near the headline is too weak a source to overrule the
         // publisher's name.
-        if i == 4 && !fallback.is_empty() {
+        if i >= 4 && !fallback.is_empty() {
             break;
         }
         let mut names = Vec::new();

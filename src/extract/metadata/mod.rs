@@ -9,6 +9,7 @@
 //! - [`title`], [`authors`], [`dates`]: the fields that need real work.
 
 pub mod authors;
+pub mod bylines;
 pub mod dates;
 pub mod sources;
 pub mod title;
