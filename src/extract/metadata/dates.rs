@@ -71,32 +71,38 @@ pub fn find(
             source,
         })
     };
-    let published = pick(
-        article.and_then(|a| json_ld_str(a, "datePublished")),
-        DateSource::JsonLd,
-    )
-    .or_else(|| {
-        pick(
-            article.and_then(|a| json_ld_str(a, "dateCreated")),
-            DateSource::JsonLd,
-        )
-    })
-    .or_else(|| {
-        // JSON-LD whose article object we could not type (no `@type`, or an
-        // unusual one) still dates the page.
-        doc.json_ld
-            .iter()
-            .find_map(|o| pick(json_ld_str(o, "datePublished"), DateSource::JsonLd))
-    })
-    .or_else(|| {
-        PUBLISHED_META
-            .iter()
-            .find_map(|k| pick(meta.first(&[k]), DateSource::Meta))
-    })
-    .or_else(|| time_element(doc, now))
-    .or_else(|| class_text(doc, now))
-    .or_else(|| url_date(doc))
-    .or_else(|| early_text(doc, now));
+    // A date the page labels as its publication date in visible text
+    // comes first: structured dates are more often rewritten by the CMS
+    // (re-saves, template defaults) than what the reader is shown.
+    let published = super::datelines::labelled(doc, now)
+        .or_else(|| {
+            pick(
+                article.and_then(|a| json_ld_str(a, "datePublished")),
+                DateSource::JsonLd,
+            )
+        })
+        .or_else(|| {
+            pick(
+                article.and_then(|a| json_ld_str(a, "dateCreated")),
+                DateSource::JsonLd,
+            )
+        })
+        .or_else(|| {
+            // JSON-LD whose article object we could not type (no `@type`, or an
+            // unusual one) still dates the page.
+            doc.json_ld
+                .iter()
+                .find_map(|o| pick(json_ld_str(o, "datePublished"), DateSource::JsonLd))
+        })
+        .or_else(|| {
+            PUBLISHED_META
+                .iter()
+                .find_map(|k| pick(meta.first(&[k]), DateSource::Meta))
+        })
+        .or_else(|| time_element(doc, now))
+        .or_else(|| class_text(doc, now))
+        .or_else(|| url_date(doc))
+        .or_else(|| early_text(doc, now));
     let modified = pick(
         article.and_then(|a| json_ld_str(a, "dateModified")),
         DateSource::JsonLd,

@@ -10,6 +10,7 @@
 
 pub mod authors;
 pub mod bylines;
+pub mod datelines;
 pub mod dates;
 pub mod sources;
 pub mod title;
