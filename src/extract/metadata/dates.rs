@@ -194,15 +194,16 @@ const MONTHS: &[&str] = &[
     "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
 ];
 
-/// Finds an English-month, ISO, `17.05.2021` or unambiguous `10/31/2024`
-/// date inside free text.
+/// Finds an English-month, ISO (also `2025.12.17`, `2025/12/17`),
+/// `17.05.2021` or unambiguous `10/31/2024` / `11-29-2024` date inside free
+/// text.
 ///
 /// Word boundaries are ASCII (`(?-u:\b)`): a Unicode `\b` keeps the regex
 /// engine off its fast DFA on non-ASCII pages, and dates are ASCII anyway.
 pub fn find_in_text(text: &str, now: DateTime<Utc>) -> Option<(String, String)> {
     static RE: LazyLock<Regex> = LazyLock::new(|| {
         Regex::new(
-            r"(?i)(?-u:\b)(?:(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+((?:19|20)\d{2})|(\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?,?\s+((?:19|20)\d{2})|((?:19|20)\d{2})-(\d{2})-(\d{2})(?:T\d{2}:\d{2})?|(\d{1,2})\.(\d{1,2})\.((?:19|20)\d{2})|(\d{1,2})/(\d{1,2})/((?:19|20)\d{2}))(?-u:\b)",
+            r"(?i)(?-u:\b)(?:(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+((?:19|20)\d{2})|(\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?,?\s+((?:19|20)\d{2})|((?:19|20)\d{2})[-./](\d{2})[-./](\d{2})(?:T\d{2}:\d{2})?|(\d{1,2})\.(\d{1,2})\.((?:19|20)\d{2})|(\d{1,2})[/-](\d{1,2})[/-]((?:19|20)\d{2}))(?-u:\b)",
         )
         .expect("valid regex")
     });
@@ -225,7 +226,7 @@ pub fn find_in_text(text: &str, now: DateTime<Utc>) -> Option<(String, String)> 
             // 17.05.2021: day first wherever dots are used.
             (c[12].parse().ok(), c[11].parse().ok(), c[10].parse().ok())
         } else {
-            // 10/31/2024 or 15/12/2025: the part above 12 is the day;
+            // 10/31/2024, 11-29-2024 or 15/12/2025: the part above 12 is the day;
             // 05/06/2024 cannot be read safely and is skipped.
             let (a, b): (u32, u32) = (c[13].parse().unwrap_or(0), c[14].parse().unwrap_or(0));
             match (a > 12, b > 12) {
@@ -368,6 +369,15 @@ mod tests {
             Some("2024-12-15T00:00:00Z")
         );
         assert_eq!(find("on 05/06/2024"), None);
+        assert_eq!(
+            find("Essay - Published: 2024.12.17 |").as_deref(),
+            Some("2024-12-17T00:00:00Z")
+        );
+        assert_eq!(
+            find("11-29-2024, 09:00").as_deref(),
+            Some("2024-11-29T00:00:00Z")
+        );
+        assert_eq!(find("version 2024.1.2"), None);
     }
 
     #[test]
