@@ -117,15 +117,19 @@ pub fn find(
     (published, modified)
 }
 
-/// `<time datetime>`: the one marked as publication date, else the first.
+/// The first dated element in page order: any element with a `datetime`
+/// (`<time>`, and custom elements such as `<local-time>`), or one marked as
+/// the publication date (`itemprop="datePublished"` with text or
+/// `content`), skipping those marked as the modification date.
+///
+/// Page order, not "marked first": on forum threads every post is marked
+/// `datePublished`, and the first marked one is not always the opening
+/// post (a pinned or featured reply comes first in the markup of some).
 fn time_element(doc: &Doc, now: DateTime<Utc>) -> Option<DateField> {
-    let marked = css!(r#"[itemprop="datePublished"], time[pubdate], time[class*="publish"]"#);
-    // Any element with a `datetime`: `<time>`, and custom elements such as
-    // `<local-time>` and `<relative-time>`.
-    let any = css!("[datetime]");
+    let sel = css!(r#"[datetime], [itemprop="datePublished"], time[pubdate]"#);
     doc.html
-        .select(marked)
-        .chain(doc.html.select(any))
+        .select(sel)
+        .filter(|t| !marked_modified(t.value()))
         .find_map(|t| {
             let e = t.value();
             let raw = e
@@ -139,6 +143,14 @@ fn time_element(doc: &Doc, now: DateTime<Utc>) -> Option<DateField> {
                 source: DateSource::Time,
             })
         })
+}
+
+/// True for an element that holds the modification date
+/// (`itemprop="dateModified"`, `class="updated"`).
+fn marked_modified(e: &scraper::node::Element) -> bool {
+    e.attr("itemprop") == Some("dateModified")
+        || crate::extract::doc::class_names(e)
+            .any(|c| c.contains("updated") || c.contains("modified"))
 }
 
 /// Visible text of elements whose class names a date (`.post-date`, `.published`).
@@ -397,6 +409,33 @@ mod tests {
         );
         let t = time_element(&doc, Utc::now()).unwrap();
         assert_eq!(t.value, "2024-02-23T08:00:00+00:00");
+    }
+
+    #[test]
+    fn dated_elements_in_page_order_without_the_modified_one() {
+        let time_of = |body: &str| {
+            let doc = Doc::parse(body, None, crate::record::Article::new(Utc::now()));
+            time_element(&doc, now()).map(|d| d.value)
+        };
+        // A thread: the opening post's time, not a later post marked first
+        // in the selector list.
+        assert_eq!(
+            time_of(
+                r#"<article><time datetime="2014-02-04T13:02:51+00:00">Feb 4</time></article>
+                <aside><meta itemprop="datePublished" content="2018-05-21"></aside>"#
+            )
+            .as_deref(),
+            Some("2014-02-04T13:02:51+00:00")
+        );
+        // The "updated" time printed before the published one.
+        assert_eq!(
+            time_of(
+                r#"<time class="updated" datetime="2024-05-21">May 21</time>
+                <time class="entry-date published" datetime="2024-04-24">Apr 24</time>"#
+            )
+            .as_deref(),
+            Some("2024-04-24T00:00:00Z")
+        );
     }
 
     #[test]
