@@ -112,6 +112,20 @@ pub fn find(
             .iter()
             .find_map(|k| pick(meta.first(&[k]), DateSource::Meta))
     });
+    // Structured data whose published and modified dates are the same
+    // instant was stamped at the last save: an earlier date the page
+    // shows (`.post-date`, the text under the headline) is the real one.
+    let published = match (published, &modified) {
+        (Some(p), Some(m))
+            if matches!(p.source, DateSource::JsonLd | DateSource::Meta) && p.value == m.value =>
+        {
+            class_text(doc, now)
+                .or_else(|| early_text(doc, now))
+                .filter(|v| v.value.get(..10) < p.value.get(..10))
+                .or(Some(p))
+        }
+        (p, _) => p,
+    };
     // A page that states only when it was last modified is dated by that.
     let published = published.or_else(|| modified.clone());
     (published, modified)
@@ -435,6 +449,32 @@ mod tests {
             )
             .as_deref(),
             Some("2024-04-24T00:00:00Z")
+        );
+    }
+
+    #[test]
+    fn structured_dates_stamped_at_the_last_save_yield_to_the_shown_date() {
+        let date_of = |html: &str| {
+            let doc = Doc::parse(html, None, crate::record::Article::new(Utc::now()));
+            let meta = MetaTags::collect(&doc.html);
+            let art = super::super::sources::json_ld_article(&doc.json_ld);
+            find(&doc, &meta, art).0.map(|d| d.value[..10].to_owned())
+        };
+        let ld = |p: &str, m: &str| {
+            format!(
+                r#"<script type="application/ld+json">{{"@type":"BlogPosting","datePublished":"{p}","dateModified":"{m}"}}</script>"#
+            )
+        };
+        let body = r#"<body><h1>T</h1><div class="text__date">August 25, 2024</div></body>"#;
+        // Same instant: the date under the headline.
+        assert_eq!(
+            date_of(&format!("{}{body}", ld("2025-06-24", "2025-06-24"))).as_deref(),
+            Some("2024-08-25")
+        );
+        // Distinct dates: the structured published date stands.
+        assert_eq!(
+            date_of(&format!("{}{body}", ld("2025-06-24", "2025-07-01"))).as_deref(),
+            Some("2025-06-24")
         );
     }
 
