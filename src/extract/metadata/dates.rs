@@ -99,6 +99,13 @@ pub fn find(
                 .iter()
                 .find_map(|k| pick(meta.first(&[k]), DateSource::Meta))
         })
+        .or_else(|| {
+            // Any other meta key naming a publication date or time.
+            let raw = meta.first_matching(|k| {
+                k.contains("publish") && (k.contains("date") || k.contains("time"))
+            });
+            pick(raw, DateSource::Meta)
+        })
         .or_else(|| time_element(doc, now))
         .or_else(|| class_text(doc, now))
         .or_else(|| url_date(doc))
@@ -521,6 +528,12 @@ mod tests {
             )
             .as_deref(),
             Some("2025-07-17T00:00:00Z")
+        );
+        // A site-prefixed meta key naming the publication date.
+        assert_eq!(
+            date_of(r#"<meta name="w-published-date" content="2025-05-27T06:03:43.274Z">"#)
+                .as_deref(),
+            Some("2025-05-27T06:03:43.274+00:00")
         );
         // A class naming the publication time.
         assert_eq!(
