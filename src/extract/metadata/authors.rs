@@ -39,11 +39,17 @@ pub fn find(
     let sources: [&dyn Fn() -> Vec<String>; 6] = [
         &|| {
             let mut raw = Vec::new();
-            // The article's author, else any JSON-LD object's (untyped ones too).
+            // The article's author, else any JSON-LD object's (untyped ones
+            // too), or its main entity's: a `QAPage` (Discourse, Q&A sites)
+            // holds the question, whose author started the thread.
             match article.and_then(|a| a.get("author")) {
                 Some(a) => collect_json_ld(a, &doc.json_ld, &mut raw),
                 None => {
-                    if let Some(a) = doc.json_ld.iter().find_map(|o| o.get("author")) {
+                    if let Some(a) = doc
+                        .json_ld
+                        .iter()
+                        .find_map(|o| o.get("author").or_else(|| main_entity(o)?.get("author")))
+                    {
                         collect_json_ld(a, &doc.json_ld, &mut raw);
                     }
                 }
@@ -202,6 +208,14 @@ fn collect_json_ld(v: &Value, graph: &[Value], out: &mut Vec<String>) {
             }
         }
         _ => {}
+    }
+}
+
+/// An object's `mainEntity` (the first, if a list).
+fn main_entity(o: &Value) -> Option<&Value> {
+    match o.get("mainEntity")? {
+        Value::Array(a) => a.first(),
+        v => Some(v),
     }
 }
 
@@ -567,6 +581,14 @@ mod tests {
             {"@type":"WebPage","@id":"https://ex.com/p"},
             {"@type":"Person","@id":"https://ex.com/#/person/1","name":"Shiv Kumar"}]}</script>"#;
         assert_eq!(authors_of(html), vec!["Shiv Kumar"]);
+    }
+
+    #[test]
+    fn qa_page_question_author_starts_the_thread() {
+        let html = r#"<script type="application/ld+json">{"@type":"QAPage","name":"Q",
+            "mainEntity":{"@type":"Question","name":"Q","author":{"@type":"Person","name":"DaleJack"},
+            "suggestedAnswer":[{"@type":"Answer","author":{"@type":"Person","name":"Other"}}]}}</script>"#;
+        assert_eq!(authors_of(html), vec!["DaleJack"]);
     }
 
     #[test]
