@@ -36,7 +36,7 @@ pub fn find(
             .any(|p| compact(p) == n)
     };
     let mut fallback = Vec::new();
-    let sources: [&dyn Fn() -> Vec<String>; 6] = [
+    let sources: [&dyn Fn() -> Vec<String>; 7] = [
         &|| {
             let mut raw = Vec::new();
             // The article's author, else any JSON-LD object's (untyped ones
@@ -57,6 +57,14 @@ pub fn find(
             raw
         },
         &|| meta_authors(meta),
+        &|| {
+            // A forum thread's starter, before the posters' bylines.
+            super::bylines::thread_starter(doc)
+                .into_iter()
+                .find(|t| split_names(t).iter().any(|n| clean_name(n).is_some()))
+                .into_iter()
+                .collect()
+        },
         &|| {
             doc.html
                 .select(css!(r#"a[rel~="author"], [itemprop="author"] [itemprop="name"], [itemprop="author"]"#))
@@ -100,7 +108,7 @@ pub fn find(
     for (i, source) in sources.into_iter().enumerate() {
         // Text near the headline is too weak a source to overrule the
         // publisher's name.
-        if i >= 4 && !fallback.is_empty() {
+        if i >= 5 && !fallback.is_empty() {
             break;
         }
         let mut names = Vec::new();

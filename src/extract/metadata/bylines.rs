@@ -44,16 +44,43 @@ const MAX_LEN: usize = 120;
 /// How many labelled candidates to look at before giving up.
 const MAX_CANDIDATES: usize = 12;
 
+/// Labels of a forum thread's starter (XenForo's "Thread starter", SMF's
+/// "Started by"): the name after them is the author the thread is
+/// credited to, while byline markup names every poster.
+const STARTER: &[&str] = &["thread starter", "started by", "original poster"];
+
 /// The raw texts of the page's labelled bylines, in page order, for the
 /// caller to clean (it keeps the first that yields a name).
 pub fn labelled(doc: &Doc) -> Vec<String> {
+    find(doc, OPENING, ALONE)
+}
+
+/// The raw texts after thread-starter labels, in page order.
+pub fn thread_starter(doc: &Doc) -> Vec<String> {
+    find(doc, STARTER, STARTER)
+}
+
+/// Texts of elements that open with a label of `opening`, and of the
+/// elements that follow a lone label of `alone`.
+fn find(doc: &Doc, opening: &[&str], alone: &[&str]) -> Vec<String> {
     let mut out = Vec::new();
     for node in doc.body().descendants() {
         let Node::Text(t) = node.value() else {
             continue;
         };
-        let lower = t.trim().to_lowercase();
-        if lower.is_empty() || lower.len() > MAX_LEN || !opens_with_label(&lower) {
+        let t = t.trim();
+        // Cheap test first: most text nodes start with no label's letter.
+        let first = t.bytes().next().map(|b| b.to_ascii_lowercase());
+        if t.is_empty()
+            || t.len() > MAX_LEN
+            || !opening
+                .iter()
+                .chain(alone)
+                .any(|l| l.bytes().next() == first)
+        {
+            continue;
+        }
+        if !opens_with_label(&t.to_lowercase(), opening, alone) {
             continue;
         }
         let Some(parent) = node.parent().and_then(ElementRef::wrap) else {
@@ -71,14 +98,14 @@ pub fn labelled(doc: &Doc) -> Vec<String> {
             continue;
         }
         let label = text.trim_end_matches(':').trim().to_lowercase();
-        if ALONE.contains(&label.as_str()) {
+        if alone.contains(&label.as_str()) {
             if let Some(next) = next_element(parent) {
                 let name = normalize_space(&next.text().collect::<String>());
                 if !name.is_empty() && name.len() <= MAX_LEN {
                     out.push(name);
                 }
             }
-        } else if opens_with_label(&text.to_lowercase()) {
+        } else if opens_with_label(&text.to_lowercase(), opening, alone) {
             out.push(text);
         }
         if out.len() >= MAX_CANDIDATES {
@@ -89,8 +116,8 @@ pub fn labelled(doc: &Doc) -> Vec<String> {
 }
 
 /// True when `lower` starts with a byline label followed by a word break.
-fn opens_with_label(lower: &str) -> bool {
-    OPENING.iter().chain(ALONE).any(|l| {
+fn opens_with_label(lower: &str, opening: &[&str], alone: &[&str]) -> bool {
+    opening.iter().chain(alone).any(|l| {
         lower.strip_prefix(l).is_some_and(|rest| {
             l.ends_with(':') || rest.is_empty() || rest.starts_with([' ', ':', '\u{a0}'])
         })
@@ -156,6 +183,22 @@ mod tests {
             bylines("<div><h3>Author</h3>\n<p>  Lisa D. Ellis</p></div>"),
             vec!["Lisa D. Ellis"]
         );
+    }
+
+    #[test]
+    fn thread_starter_label() {
+        let doc = Doc::parse(
+            r#"<body><ul><li><i></i><span class="u-srOnly">Thread starter</span>
+            <a href="/members/r.1/" class="username">ridwan123</a></li></ul>
+            <p>Started by Biology Forums, June 04, 2024</p></body>"#,
+            None,
+            crate::record::Article::new(chrono::Utc::now()),
+        );
+        assert_eq!(
+            thread_starter(&doc),
+            vec!["ridwan123", "Started by Biology Forums, June 04, 2024"]
+        );
+        assert!(labelled(&doc).is_empty());
     }
 
     #[test]
