@@ -268,7 +268,8 @@ pub fn clean_name(raw: &str) -> Option<String> {
     if s.contains("://")
         || s.starts_with("www.")
         || s.contains('@') && !s.contains(' ')
-        || s.contains(['=', '(', ')', '{', '}', '<', '>', ';', '"', '\\'])
+        || s.contains(['=', '{', '}', '<', '>', ';', '"', '\\'])
+        || !balanced_parens(&s)
     {
         return None;
     }
@@ -371,6 +372,21 @@ pub fn clean_name(raw: &str) -> Option<String> {
         return None;
     }
     Some(name)
+}
+
+/// True when every `(` closes before the next one opens ("Paramita (Guha)
+/// Ghosh"); code such as `f(a(b` or `x)` does not.
+fn balanced_parens(s: &str) -> bool {
+    let mut open = false;
+    for c in s.chars() {
+        match (c, open) {
+            ('(', false) => open = true,
+            (')', true) => open = false,
+            ('(' | ')', _) => return false,
+            _ => {}
+        }
+    }
+    !open
 }
 
 /// True for a user name with digits (`ggailey777`, `Pippin06`): letters
@@ -493,6 +509,12 @@ mod tests {
             Some("Jo Bloggs")
         );
         assert_eq!(clean_name("2nd"), None);
+        assert_eq!(
+            clean_name("Paramita (Guha) Ghosh").as_deref(),
+            Some("Paramita (Guha) Ghosh")
+        );
+        assert_eq!(clean_name("getName(a(b"), None);
+        assert_eq!(clean_name("x) Jo"), None);
         assert_eq!(clean_name("Staff"), None);
     }
 
