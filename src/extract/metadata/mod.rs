@@ -6,12 +6,15 @@
 //! then the visible page (`<h1>`, bylines, `<time>`, the URL). Each field
 //! module documents its own rules:
 //! - [`sources`]: JSON-LD and `<meta>` lookups.
-//! - [`title`], [`authors`], [`dates`]: the fields that need real work.
+//! - [`title`], [`authors`], [`dates`]: the fields that need real work,
+//!   with [`names`] (cleaning author names), [`bylines`] and [`datelines`]
+//!   (bylines and publication dates found by their visible label).
 
 pub mod authors;
 pub mod bylines;
 pub mod datelines;
 pub mod dates;
+pub mod names;
 pub mod sources;
 pub mod title;
 
