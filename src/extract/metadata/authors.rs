@@ -1,29 +1,55 @@
 //! Author names, as a clean list.
 //!
 //! Sources: JSON-LD `author` (string, Person, or array), author `<meta>` tags,
-//! `rel=author` links, then byline elements. Each name is cleaned: no "By",
-//! no dates, e-mail addresses, job titles or "Staff" glued on; "A and B" and
-//! "A, B" are split; URLs (Facebook profile links in `article:author`) are not
-//! names.
+//! a forum's thread starter, `rel=author` links, then byline elements and
+//! labelled bylines. Each name is cleaned by `names`: no "By", no
+//! dates, e-mail addresses or "Updated" glued on; "A and B" and "A, B" are
+//! split; URLs (Facebook profile links in `article:author`) are not names.
 
 use serde_json::Value;
 
-use super::sources::MetaTags;
+use super::names::{clean_name, split_names};
+use super::sources::{MetaTags, json_ld_str};
 use crate::extract::Doc;
 use crate::extract::doc::{class_names, css};
-use crate::extract::text::{normalize_space, unescape};
 
 /// Finds the authors of `doc`: the first source, in order of trust, that
 /// yields at least one clean name.
-pub fn find(doc: &Doc, meta: &MetaTags, article: Option<&Value>) -> Vec<String> {
-    let sources: [&dyn Fn() -> Vec<String>; 5] = [
+///
+/// A source that names only the publisher (the site name, or the JSON-LD
+/// `publisher`) is kept as a fallback while later sources are tried: sites
+/// put their own name where the template expects a person.
+pub fn find(
+    doc: &Doc,
+    meta: &MetaTags,
+    article: Option<&Value>,
+    site_name: Option<&str>,
+) -> Vec<String> {
+    let publisher = article
+        .and_then(|a| a.get("publisher"))
+        .and_then(|p| json_ld_str(p, "name"));
+    let is_publisher = |n: &str| {
+        let n = compact(n);
+        [site_name, publisher.as_deref()]
+            .into_iter()
+            .flatten()
+            .any(|p| compact(p) == n)
+    };
+    let mut fallback = Vec::new();
+    let sources: [&dyn Fn() -> Vec<String>; 7] = [
         &|| {
             let mut raw = Vec::new();
-            // The article's author, else any JSON-LD object's (untyped ones too).
+            // The article's author, else any JSON-LD object's (untyped ones
+            // too), or its main entity's: a `QAPage` (Discourse, Q&A sites)
+            // holds the question, whose author started the thread.
             match article.and_then(|a| a.get("author")) {
                 Some(a) => collect_json_ld(a, &doc.json_ld, &mut raw),
                 None => {
-                    if let Some(a) = doc.json_ld.iter().find_map(|o| o.get("author")) {
+                    if let Some(a) = doc
+                        .json_ld
+                        .iter()
+                        .find_map(|o| o.get("author").or_else(|| main_entity(o)?.get("author")))
+                    {
                         collect_json_ld(a, &doc.json_ld, &mut raw);
                     }
                 }
@@ -31,6 +57,14 @@ pub fn find(doc: &Doc, meta: &MetaTags, article: Option<&Value>) -> Vec<String> 
             raw
         },
         &|| meta_authors(meta),
+        &|| {
+            // A forum thread's starter, before the posters' bylines.
+            super::bylines::thread_starter(doc)
+                .into_iter()
+                .find(|t| split_names(t).iter().any(|n| clean_name(n).is_some()))
+                .into_iter()
+                .collect()
+        },
         &|| {
             doc.html
                 .select(css!(r#"a[rel~="author"], [itemprop="author"] [itemprop="name"], [itemprop="author"]"#))
@@ -56,6 +90,14 @@ pub fn find(doc: &Doc, meta: &MetaTags, article: Option<&Value>) -> Vec<String> 
                 .collect()
         },
         &|| {
+            // The first labelled byline that cleans to a name.
+            super::bylines::labelled(doc)
+                .into_iter()
+                .find(|t| split_names(t).iter().any(|n| clean_name(n).is_some()))
+                .into_iter()
+                .collect()
+        },
+        &|| {
             doc.headline_text(3000)
                 .and_then(|t| byline_in_text(&t))
                 .or_else(|| byline_in_text(&doc.opening_text(3000)))
@@ -63,7 +105,12 @@ pub fn find(doc: &Doc, meta: &MetaTags, article: Option<&Value>) -> Vec<String> 
                 .collect()
         },
     ];
-    for source in sources {
+    for (i, source) in sources.into_iter().enumerate() {
+        // Text near the headline is too weak a source to overrule the
+        // publisher's name.
+        if i >= 5 && !fallback.is_empty() {
+            break;
+        }
         let mut names = Vec::new();
         for r in source() {
             for name in split_names(&r) {
@@ -74,12 +121,27 @@ pub fn find(doc: &Doc, meta: &MetaTags, article: Option<&Value>) -> Vec<String> 
                 }
             }
         }
-        if !names.is_empty() {
-            names.truncate(10);
+        if names.is_empty() {
+            continue;
+        }
+        names.truncate(10);
+        if !names.iter().all(|n| is_publisher(n)) {
             return names;
         }
+        if fallback.is_empty() {
+            fallback = names;
+        }
     }
-    Vec::new()
+    fallback
+}
+
+/// Lower-case letters and digits only, to compare names across spellings
+/// (`USA TODAY` and `USAToday`).
+fn compact(s: &str) -> String {
+    s.chars()
+        .filter(|c| c.is_alphanumeric())
+        .flat_map(char::to_lowercase)
+        .collect()
 }
 
 /// Author `<meta>` tags, including Slack/Twitter label pairs
@@ -157,197 +219,17 @@ fn collect_json_ld(v: &Value, graph: &[Value], out: &mut Vec<String>) {
     }
 }
 
-/// Splits "A, B and C" into names (but not "Smith, Jr.").
-fn split_names(s: &str) -> Vec<String> {
-    let s = normalize_space(&unescape(s));
-    s.split([',', ';', '|', '&'])
-        .flat_map(|p| p.split(" and "))
-        .flat_map(|p| p.split(" And "))
-        .map(str::trim)
-        .filter(|p| !p.is_empty())
-        .map(str::to_owned)
-        .collect()
-}
-
-/// Words that end a name: what follows is a title, a date or a place.
-const STOP_WORDS: &[&str] = &[
-    "updated",
-    "published",
-    "posted",
-    "on",
-    "at",
-    "for",
-    "in",
-    "is",
-    "the",
-    "says",
-    "wrote",
-    "joined",
-    "member",
-    "moderator",
-    "reviewer",
-    "|",
-    "-",
-    "–",
-    "—",
-];
-
-/// Cleans one name; `None` when what is left is not a person's name.
-pub fn clean_name(raw: &str) -> Option<String> {
-    let mut s = normalize_space(raw);
-    if s.contains("://")
-        || s.starts_with("www.")
-        || s.contains('@') && !s.contains(' ')
-        || s.contains(['=', '(', ')', '{', '}', '<', '>', ';', '"', '\\'])
-    {
-        return None;
+/// An object's `mainEntity` (the first, if a list).
+fn main_entity(o: &Value) -> Option<&Value> {
+    match o.get("mainEntity")? {
+        Value::Array(a) => a.first(),
+        v => Some(v),
     }
-    for prefix in [
-        "by:",
-        "by ",
-        "author ",
-        "written by ",
-        "posted by ",
-        "post by ",
-        "words by ",
-        "author:",
-        "authors:",
-        "von ",
-        "par ",
-        "por ",
-    ] {
-        if s.to_lowercase().starts_with(prefix) {
-            s = s[prefix.len()..].trim().to_owned();
-        }
-    }
-    let mut words: Vec<&str> = Vec::new();
-    for w in s.split_whitespace() {
-        let lw = w.to_lowercase();
-        if STOP_WORDS.contains(&lw.as_str())
-            || w.chars().any(|c| c.is_ascii_digit())
-            || w.contains('@')
-        {
-            break;
-        }
-        words.push(w);
-    }
-    let name = words
-        .join(" ")
-        .trim_matches(|c: char| !c.is_alphanumeric() && c != '.')
-        .to_owned();
-    let lower = name.to_lowercase();
-    let generic = [
-        "staff",
-        "admin",
-        "editor",
-        "editors",
-        "reporter",
-        "team",
-        "newsroom",
-        "administrator",
-        "guest",
-        "anonymous",
-        "unknown",
-    ];
-    // Labels and calendar words that byline elements hold besides names.
-    let not_names = [
-        "author",
-        "authors",
-        "topic author",
-        "full bio",
-        "bio",
-        "view profile",
-        "read more",
-        "read more about",
-        "more",
-        "share",
-        "written by",
-        "posted by",
-        "post by",
-        "words by",
-        "reviewed by",
-        "edited by",
-        "about the author",
-    ];
-    // An unfilled template key (`page.head.extra.author`): dotted lower-case
-    // words naming the author field, no spaces. (`sara.r.peter` is a user.)
-    let template_key = !name.contains(' ')
-        && !name.chars().any(char::is_uppercase)
-        && name.contains('.')
-        && name
-            .split('.')
-            .any(|p| matches!(p, "author" | "authors" | "byline" | "name"));
-    let calendar = lower
-        .trim_end_matches('.')
-        .split_whitespace()
-        .all(month_or_day);
-    if name.is_empty()
-        || calendar
-        || template_key
-        || not_names.contains(&lower.as_str())
-        || name.len() > 60
-        || words.len() > 5
-        || generic.contains(&lower.as_str())
-        || lower == "by"
-        || lower.ends_with(" staff")
-        || !name.chars().next().is_some_and(char::is_alphabetic)
-    {
-        return None;
-    }
-    Some(name)
-}
-
-/// True for an English month or weekday name or abbreviation (`dec`, `sat`, `august`).
-fn month_or_day(w: &str) -> bool {
-    const NAMES: &[&str] = &[
-        "january",
-        "february",
-        "march",
-        "april",
-        "may",
-        "june",
-        "july",
-        "august",
-        "september",
-        "october",
-        "november",
-        "december",
-        "monday",
-        "tuesday",
-        "wednesday",
-        "thursday",
-        "friday",
-        "saturday",
-        "sunday",
-    ];
-    let w = w.trim_end_matches(['.', ',']);
-    matches!(w, "sept" | "tues" | "thur" | "thurs" | "weds")
-        || NAMES
-            .iter()
-            .any(|n| *n == w || (w.len() == 3 && n.starts_with(w)))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn cleans_bylines() {
-        assert_eq!(
-            clean_name("By Amara Okafor").as_deref(),
-            Some("Amara Okafor")
-        );
-        assert_eq!(
-            clean_name("BY JANE DOE Updated 5:00 PM").as_deref(),
-            Some("JANE DOE")
-        );
-        assert_eq!(clean_name("Staff"), None);
-        assert_eq!(clean_name("https://facebook.com/x"), None);
-        assert_eq!(
-            clean_name("Jo Bloggs, 12 March 2024").as_deref(),
-            Some("Jo Bloggs")
-        );
-    }
 
     #[test]
     fn rejects_code_and_finds_text_bylines() {
@@ -382,19 +264,11 @@ mod tests {
         assert_eq!(byline_in_text("stand by me"), None);
     }
 
-    #[test]
-    fn splits_lists() {
-        assert_eq!(
-            split_names("By Ann Lee and Bo Chan, Cy Diaz"),
-            vec!["By Ann Lee", "Bo Chan", "Cy Diaz"]
-        );
-    }
-
     fn authors_of(html: &str) -> Vec<String> {
         let doc = Doc::parse(html, None, crate::record::Article::new(chrono::Utc::now()));
         let meta = MetaTags::collect(&doc.html);
         let art = super::super::sources::json_ld_article(&doc.json_ld);
-        find(&doc, &meta, art)
+        find(&doc, &meta, art, None)
     }
 
     #[test]
@@ -441,12 +315,48 @@ mod tests {
     }
 
     #[test]
+    fn publisher_named_as_author_yields_to_a_byline() {
+        let find_with_site = |html: &str| {
+            let doc = Doc::parse(html, None, crate::record::Article::new(chrono::Utc::now()));
+            let meta = MetaTags::collect(&doc.html);
+            let art = super::super::sources::json_ld_article(&doc.json_ld);
+            find(&doc, &meta, art, Some("USA TODAY"))
+        };
+        let ld = r#"<script type="application/ld+json">{"@type":"NewsArticle","author":{"@type":"Person","name":", USA TODAY"}}</script>"#;
+        assert_eq!(
+            find_with_site(&format!(
+                r#"{ld}<body><span class="author"><a href="/staff/bt">Brian Truitt</a></span></body>"#
+            )),
+            vec!["Brian Truitt"]
+        );
+        // No other source: the publisher it is.
+        assert_eq!(find_with_site(ld), vec!["USA TODAY"]);
+        // A "By" in the text is too weak to overrule it.
+        assert_eq!(
+            find_with_site(&format!(
+                "{ld}<body><h1>T</h1><p>By Yourself Buying Through</p></body>"
+            )),
+            vec!["USA TODAY"]
+        );
+        // A comment's byline is not the article's.
+        assert_eq!(clean_name("copywriting4u says:"), None);
+    }
+
+    #[test]
     fn json_ld_author_reference_is_resolved_in_the_graph() {
         let html = r#"<script type="application/ld+json">{"@graph":[
             {"@type":"Article","headline":"H","author":{"@id":"https://ex.com/#/person/1"}},
             {"@type":"WebPage","@id":"https://ex.com/p"},
             {"@type":"Person","@id":"https://ex.com/#/person/1","name":"Shiv Kumar"}]}</script>"#;
         assert_eq!(authors_of(html), vec!["Shiv Kumar"]);
+    }
+
+    #[test]
+    fn qa_page_question_author_starts_the_thread() {
+        let html = r#"<script type="application/ld+json">{"@type":"QAPage","name":"Q",
+            "mainEntity":{"@type":"Question","name":"Q","author":{"@type":"Person","name":"DaleJack"},
+            "suggestedAnswer":[{"@type":"Answer","author":{"@type":"Person","name":"Other"}}]}}</script>"#;
+        assert_eq!(authors_of(html), vec!["DaleJack"]);
     }
 
     #[test]
@@ -458,6 +368,6 @@ mod tests {
         );
         let meta = MetaTags::collect(&doc.html);
         let art = super::super::sources::json_ld_article(&doc.json_ld);
-        assert_eq!(find(&doc, &meta, art), vec!["Ann Lee", "Bo Chan"]);
+        assert_eq!(find(&doc, &meta, art, None), vec!["Ann Lee", "Bo Chan"]);
     }
 }

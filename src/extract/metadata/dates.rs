@@ -71,32 +71,45 @@ pub fn find(
             source,
         })
     };
-    let published = pick(
-        article.and_then(|a| json_ld_str(a, "datePublished")),
-        DateSource::JsonLd,
-    )
-    .or_else(|| {
-        pick(
-            article.and_then(|a| json_ld_str(a, "dateCreated")),
-            DateSource::JsonLd,
-        )
-    })
-    .or_else(|| {
-        // JSON-LD whose article object we could not type (no `@type`, or an
-        // unusual one) still dates the page.
-        doc.json_ld
-            .iter()
-            .find_map(|o| pick(json_ld_str(o, "datePublished"), DateSource::JsonLd))
-    })
-    .or_else(|| {
-        PUBLISHED_META
-            .iter()
-            .find_map(|k| pick(meta.first(&[k]), DateSource::Meta))
-    })
-    .or_else(|| time_element(doc, now))
-    .or_else(|| class_text(doc, now))
-    .or_else(|| url_date(doc))
-    .or_else(|| early_text(doc, now));
+    // A date the page labels as its publication date in visible text
+    // comes first: structured dates are more often rewritten by the CMS
+    // (re-saves, template defaults) than what the reader is shown.
+    let published = super::datelines::labelled(doc, now)
+        .or_else(|| {
+            pick(
+                article.and_then(|a| json_ld_str(a, "datePublished")),
+                DateSource::JsonLd,
+            )
+        })
+        .or_else(|| {
+            pick(
+                article.and_then(|a| json_ld_str(a, "dateCreated")),
+                DateSource::JsonLd,
+            )
+        })
+        .or_else(|| {
+            // JSON-LD whose article object we could not type (no `@type`, or an
+            // unusual one) still dates the page.
+            doc.json_ld
+                .iter()
+                .find_map(|o| pick(json_ld_str(o, "datePublished"), DateSource::JsonLd))
+        })
+        .or_else(|| {
+            PUBLISHED_META
+                .iter()
+                .find_map(|k| pick(meta.first(&[k]), DateSource::Meta))
+        })
+        .or_else(|| {
+            // Any other meta key naming a publication date or time.
+            let raw = meta.first_matching(|k| {
+                k.contains("publish") && (k.contains("date") || k.contains("time"))
+            });
+            pick(raw, DateSource::Meta)
+        })
+        .or_else(|| time_element(doc, now))
+        .or_else(|| class_text(doc, now))
+        .or_else(|| url_date(doc))
+        .or_else(|| early_text(doc, now));
     let modified = pick(
         article.and_then(|a| json_ld_str(a, "dateModified")),
         DateSource::JsonLd,
@@ -106,20 +119,38 @@ pub fn find(
             .iter()
             .find_map(|k| pick(meta.first(&[k]), DateSource::Meta))
     });
+    // Structured data whose published and modified dates are the same
+    // instant was stamped at the last save: an earlier date the page
+    // shows (`.post-date`, the text under the headline) is the real one.
+    let published = match (published, &modified) {
+        (Some(p), Some(m))
+            if matches!(p.source, DateSource::JsonLd | DateSource::Meta) && p.value == m.value =>
+        {
+            class_text(doc, now)
+                .or_else(|| early_text(doc, now))
+                .filter(|v| v.value.get(..10) < p.value.get(..10))
+                .or(Some(p))
+        }
+        (p, _) => p,
+    };
     // A page that states only when it was last modified is dated by that.
     let published = published.or_else(|| modified.clone());
     (published, modified)
 }
 
-/// `<time datetime>`: the one marked as publication date, else the first.
+/// The first dated element in page order: any element with a `datetime`
+/// (`<time>`, and custom elements such as `<local-time>`), or one marked as
+/// the publication date (`itemprop="datePublished"` with text or
+/// `content`), skipping those marked as the modification date.
+///
+/// Page order, not "marked first": on forum threads every post is marked
+/// `datePublished`, and the first marked one is not always the opening
+/// post (a pinned or featured reply comes first in the markup of some).
 fn time_element(doc: &Doc, now: DateTime<Utc>) -> Option<DateField> {
-    let marked = css!(r#"[itemprop="datePublished"], time[pubdate], time[class*="publish"]"#);
-    // Any element with a `datetime`: `<time>`, and custom elements such as
-    // `<local-time>` and `<relative-time>`.
-    let any = css!("[datetime]");
+    let sel = css!(r#"[datetime], [itemprop="datePublished"], time[pubdate]"#);
     doc.html
-        .select(marked)
-        .chain(doc.html.select(any))
+        .select(sel)
+        .filter(|t| !marked_modified(t.value()))
         .find_map(|t| {
             let e = t.value();
             let raw = e
@@ -133,6 +164,14 @@ fn time_element(doc: &Doc, now: DateTime<Utc>) -> Option<DateField> {
                 source: DateSource::Time,
             })
         })
+}
+
+/// True for an element that holds the modification date
+/// (`itemprop="dateModified"`, `class="updated"`).
+fn marked_modified(e: &scraper::node::Element) -> bool {
+    e.attr("itemprop") == Some("dateModified")
+        || crate::extract::doc::class_names(e)
+            .any(|c| c.contains("updated") || c.contains("modified"))
 }
 
 /// Visible text of elements whose class names a date (`.post-date`, `.published`).
@@ -188,15 +227,16 @@ const MONTHS: &[&str] = &[
     "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
 ];
 
-/// Finds an English-month, ISO, `17.05.2021` or unambiguous `10/31/2024`
-/// date inside free text.
+/// Finds an English-month, ISO (also `2025.12.17`, `2025/12/17`),
+/// `17.05.2021` or unambiguous `10/31/2024` / `11-29-2024` date inside free
+/// text.
 ///
 /// Word boundaries are ASCII (`(?-u:\b)`): a Unicode `\b` keeps the regex
 /// engine off its fast DFA on non-ASCII pages, and dates are ASCII anyway.
 pub fn find_in_text(text: &str, now: DateTime<Utc>) -> Option<(String, String)> {
     static RE: LazyLock<Regex> = LazyLock::new(|| {
         Regex::new(
-            r"(?i)(?-u:\b)(?:(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+((?:19|20)\d{2})|(\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?,?\s+((?:19|20)\d{2})|((?:19|20)\d{2})-(\d{2})-(\d{2})(?:T\d{2}:\d{2})?|(\d{1,2})\.(\d{1,2})\.((?:19|20)\d{2})|(\d{1,2})/(\d{1,2})/((?:19|20)\d{2}))(?-u:\b)",
+            r"(?i)(?-u:\b)(?:(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+((?:19|20)\d{2})|(\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?,?\s+((?:19|20)\d{2})|((?:19|20)\d{2})[-./](\d{2})[-./](\d{2})(?:T\d{2}:\d{2})?|(\d{1,2})\.(\d{1,2})\.((?:19|20)\d{2})|(\d{1,2})[/-](\d{1,2})[/-]((?:19|20)\d{2}))(?-u:\b)",
         )
         .expect("valid regex")
     });
@@ -219,7 +259,7 @@ pub fn find_in_text(text: &str, now: DateTime<Utc>) -> Option<(String, String)> 
             // 17.05.2021: day first wherever dots are used.
             (c[12].parse().ok(), c[11].parse().ok(), c[10].parse().ok())
         } else {
-            // 10/31/2024 or 15/12/2025: the part above 12 is the day;
+            // 10/31/2024, 11-29-2024 or 15/12/2025: the part above 12 is the day;
             // 05/06/2024 cannot be read safely and is skipped.
             let (a, b): (u32, u32) = (c[13].parse().unwrap_or(0), c[14].parse().unwrap_or(0));
             match (a > 12, b > 12) {
@@ -362,6 +402,15 @@ mod tests {
             Some("2024-12-15T00:00:00Z")
         );
         assert_eq!(find("on 05/06/2024"), None);
+        assert_eq!(
+            find("Essay - Published: 2024.12.17 |").as_deref(),
+            Some("2024-12-17T00:00:00Z")
+        );
+        assert_eq!(
+            find("11-29-2024, 09:00").as_deref(),
+            Some("2024-11-29T00:00:00Z")
+        );
+        assert_eq!(find("version 2024.1.2"), None);
     }
 
     #[test]
@@ -381,6 +430,59 @@ mod tests {
         );
         let t = time_element(&doc, Utc::now()).unwrap();
         assert_eq!(t.value, "2024-02-23T08:00:00+00:00");
+    }
+
+    #[test]
+    fn dated_elements_in_page_order_without_the_modified_one() {
+        let time_of = |body: &str| {
+            let doc = Doc::parse(body, None, crate::record::Article::new(Utc::now()));
+            time_element(&doc, now()).map(|d| d.value)
+        };
+        // A thread: the opening post's time, not a later post marked first
+        // in the selector list.
+        assert_eq!(
+            time_of(
+                r#"<article><time datetime="2014-02-04T13:02:51+00:00">Feb 4</time></article>
+                <aside><meta itemprop="datePublished" content="2018-05-21"></aside>"#
+            )
+            .as_deref(),
+            Some("2014-02-04T13:02:51+00:00")
+        );
+        // The "updated" time printed before the published one.
+        assert_eq!(
+            time_of(
+                r#"<time class="updated" datetime="2024-05-21">May 21</time>
+                <time class="entry-date published" datetime="2024-04-24">Apr 24</time>"#
+            )
+            .as_deref(),
+            Some("2024-04-24T00:00:00Z")
+        );
+    }
+
+    #[test]
+    fn structured_dates_stamped_at_the_last_save_yield_to_the_shown_date() {
+        let date_of = |html: &str| {
+            let doc = Doc::parse(html, None, crate::record::Article::new(Utc::now()));
+            let meta = MetaTags::collect(&doc.html);
+            let art = super::super::sources::json_ld_article(&doc.json_ld);
+            find(&doc, &meta, art).0.map(|d| d.value[..10].to_owned())
+        };
+        let ld = |p: &str, m: &str| {
+            format!(
+                r#"<script type="application/ld+json">{{"@type":"BlogPosting","datePublished":"{p}","dateModified":"{m}"}}</script>"#
+            )
+        };
+        let body = r#"<body><h1>T</h1><div class="text__date">August 25, 2024</div></body>"#;
+        // Same instant: the date under the headline.
+        assert_eq!(
+            date_of(&format!("{}{body}", ld("2025-06-24", "2025-06-24"))).as_deref(),
+            Some("2024-08-25")
+        );
+        // Distinct dates: the structured published date stands.
+        assert_eq!(
+            date_of(&format!("{}{body}", ld("2025-06-24", "2025-07-01"))).as_deref(),
+            Some("2025-06-24")
+        );
     }
 
     #[test]
@@ -426,6 +528,12 @@ mod tests {
             )
             .as_deref(),
             Some("2025-07-17T00:00:00Z")
+        );
+        // A site-prefixed meta key naming the publication date.
+        assert_eq!(
+            date_of(r#"<meta name="w-published-date" content="2025-05-27T06:03:43.274Z">"#)
+                .as_deref(),
+            Some("2025-05-27T06:03:43.274+00:00")
         );
         // A class naming the publication time.
         assert_eq!(

@@ -6,10 +6,15 @@
 //! then the visible page (`<h1>`, bylines, `<time>`, the URL). Each field
 //! module documents its own rules:
 //! - [`sources`]: JSON-LD and `<meta>` lookups.
-//! - [`title`], [`authors`], [`dates`]: the fields that need real work.
+//! - [`title`], [`authors`], [`dates`]: the fields that need real work,
+//!   with [`names`] (cleaning author names), [`bylines`] and [`datelines`]
+//!   (bylines and publication dates found by their visible label).
 
 pub mod authors;
+pub mod bylines;
+pub mod datelines;
 pub mod dates;
+pub mod names;
 pub mod sources;
 pub mod title;
 
@@ -36,7 +41,7 @@ pub fn run(doc: &mut Doc) -> Result<(), StageError> {
         .filter(|s| !s.is_empty());
 
     let title = title::find(doc, &meta, article, site_name.as_deref());
-    let authors = authors::find(doc, &meta, article);
+    let authors = authors::find(doc, &meta, article, site_name.as_deref());
     let (published, modified) = dates::find(doc, &meta, article);
 
     let description = meta

@@ -44,6 +44,17 @@ impl MetaTags {
             .cloned()
     }
 
+    /// The first value of the alphabetically first key that `pred` accepts,
+    /// for key families with site-specific prefixes (`w-published-date`).
+    pub fn first_matching(&self, pred: impl Fn(&str) -> bool) -> Option<String> {
+        let mut keys: Vec<&String> = self.map.keys().filter(|k| pred(k)).collect();
+        keys.sort();
+        keys.first()
+            .and_then(|k| self.map.get(*k))
+            .and_then(|v| v.first())
+            .cloned()
+    }
+
     /// Every value of `key`.
     pub fn all<'a>(&'a self, key: &str) -> impl Iterator<Item = &'a str> {
         self.map.get(key).into_iter().flatten().map(String::as_str)

@@ -7,7 +7,7 @@
 
 use serde_json::Value;
 
-use super::sources::{MetaTags, json_ld_str};
+use super::sources::{MetaTags, has_type, json_ld_str};
 use crate::extract::Doc;
 use crate::extract::text::{normalize_space, unescape};
 
@@ -53,11 +53,45 @@ pub fn find(
         }
     }
     if let Some(first) = declared.first() {
-        return Some(
-            strip_site(first, site_name, host.as_deref()).unwrap_or_else(|| first.clone()),
-        );
+        let stripped =
+            strip_site(first, site_name, host.as_deref()).unwrap_or_else(|| first.clone());
+        // On a story or product page the one `<h1>` is the headline the
+        // reader sees, while the declared title is often rewritten for search
+        // engines (`Top 10 …`, a year added): the `<h1>` wins when it is about
+        // the same thing. On other pages an `<h1>` that disagrees is more often
+        // a slogan or a section label.
+        if let [h1] = h1s.as_slice()
+            && declares_story_or_product(meta, article)
+            && shares_a_word(h1, &stripped)
+        {
+            return Some(h1.clone());
+        }
+        return Some(stripped);
     }
     h1s.first().cloned()
+}
+
+/// True when the page says it is an article or a product (`og:type`, or the
+/// JSON-LD type of its main object).
+fn declares_story_or_product(meta: &MetaTags, article: Option<&Value>) -> bool {
+    let og = meta.first(&["og:type"]).unwrap_or_default().to_lowercase();
+    og.starts_with("article")
+        || og.starts_with("product")
+        || ["BlogPosting", "Product"]
+            .iter()
+            .any(|t| article.is_some_and(|a| has_type(a, t)))
+}
+
+/// True when `a` and `b` have a word of four letters or more in common.
+fn shares_a_word(a: &str, b: &str) -> bool {
+    let words = |s: &str| -> Vec<String> {
+        s.split(|c: char| !c.is_alphanumeric())
+            .filter(|w| w.chars().count() >= 4)
+            .map(str::to_lowercase)
+            .collect()
+    };
+    let b = words(b);
+    words(a).iter().any(|w| b.contains(w))
 }
 
 /// The name part of a host (`newegg` for `promotions.newegg.com`,
@@ -177,6 +211,43 @@ mod tests {
         assert_eq!(
             find(&doc, &meta, None, None).as_deref(),
             Some("Storm hits coast, thousands flee")
+        );
+    }
+
+    fn title_of(html: &str) -> Option<String> {
+        let doc = Doc::parse(html, None, crate::record::Article::new(chrono::Utc::now()));
+        let meta = MetaTags::collect(&doc.html);
+        let article = super::super::sources::json_ld_article(&doc.json_ld);
+        find(&doc, &meta, article, None)
+    }
+
+    #[test]
+    fn story_h1_beats_a_search_title_on_the_same_subject() {
+        let head = r#"<head><title>Top 10 Storm Tips for 2025 | Coast News</title>
+            <meta property="og:title" content="Top 10 Storm Tips for 2025">"#;
+        // An article page: the visible headline wins.
+        assert_eq!(
+            title_of(&format!(
+                r#"{head}<meta property="og:type" content="article"></head><body><h1>How to get ready for a storm</h1></body>"#
+            ))
+            .as_deref(),
+            Some("How to get ready for a storm")
+        );
+        // A website page: the `<h1>` may be a slogan, the declared title stays.
+        assert_eq!(
+            title_of(&format!(
+                r#"{head}<meta property="og:type" content="website"></head><body><h1>How to get ready for a storm</h1></body>"#
+            ))
+            .as_deref(),
+            Some("Top 10 Storm Tips for 2025")
+        );
+        // An article whose `<h1>` is about something else (a section label).
+        assert_eq!(
+            title_of(&format!(
+                r#"{head}<meta property="og:type" content="article"></head><body><h1>Weather blog</h1></body>"#
+            ))
+            .as_deref(),
+            Some("Top 10 Storm Tips for 2025")
         );
     }
 }

@@ -1,0 +1,215 @@
+//! Bylines found by their label rather than by their markup: the short
+//! element that reads "By Jo Bloggs", "Written by Jo Bloggs" or "Posted by
+//! jo", and the label element ("Written by", "Author") whose next sibling
+//! holds the name. Sites style bylines with utility classes (`text-sm
+//! font-bold`) that name nothing, but the words a reader sees are stable.
+
+use scraper::{ElementRef, Node};
+
+use crate::extract::Doc;
+use crate::extract::text::normalize_space;
+
+/// Labels that open a byline, lower-case, followed by the name in the same
+/// element.
+const OPENING: &[&str] = &[
+    "by",
+    "written by",
+    "posted by",
+    "authored by",
+    "article by",
+    "words by",
+    "story by",
+    "author:",
+    "authors:",
+    "contributors:",
+];
+
+/// Labels that stand alone in their element, the name in the next one.
+const ALONE: &[&str] = &[
+    "by",
+    "written by",
+    "posted by",
+    "authored by",
+    "article by",
+    "words by",
+    "story by",
+    "author",
+    "authors",
+    "contributors",
+];
+
+/// Longest element text read as a byline: longer is a sentence.
+const MAX_LEN: usize = 120;
+
+/// How many labelled candidates to look at before giving up.
+const MAX_CANDIDATES: usize = 12;
+
+/// Labels of a forum thread's starter (XenForo's "Thread starter", SMF's
+/// "Started by"): the name after them is the author the thread is
+/// credited to, while byline markup names every poster.
+const STARTER: &[&str] = &["thread starter", "started by", "original poster"];
+
+/// The raw texts of the page's labelled bylines, in page order, for the
+/// caller to clean (it keeps the first that yields a name).
+pub fn labelled(doc: &Doc) -> Vec<String> {
+    find(doc, OPENING, ALONE)
+}
+
+/// The raw texts after thread-starter labels, in page order.
+pub fn thread_starter(doc: &Doc) -> Vec<String> {
+    find(doc, STARTER, STARTER)
+}
+
+/// Texts of elements that open with a label of `opening`, and of the
+/// elements that follow a lone label of `alone`.
+fn find(doc: &Doc, opening: &[&str], alone: &[&str]) -> Vec<String> {
+    let mut out = Vec::new();
+    for node in doc.body().descendants() {
+        let Node::Text(t) = node.value() else {
+            continue;
+        };
+        let t = t.trim();
+        // Cheap test first: most text nodes start with no label's letter.
+        let first = t.bytes().next().map(|b| b.to_ascii_lowercase());
+        if t.is_empty()
+            || t.len() > MAX_LEN
+            || !opening
+                .iter()
+                .chain(alone)
+                .any(|l| l.bytes().next() == first)
+        {
+            continue;
+        }
+        if !opens_with_label(&t.to_lowercase(), opening, alone) {
+            continue;
+        }
+        let Some(parent) = node.parent().and_then(ElementRef::wrap) else {
+            continue;
+        };
+        if matches!(
+            parent.value().name(),
+            "script" | "style" | "noscript" | "template"
+        ) || in_navigation(parent)
+        {
+            continue;
+        }
+        let text = normalize_space(&parent.text().collect::<String>());
+        if text.len() > MAX_LEN {
+            continue;
+        }
+        let label = text.trim_end_matches(':').trim().to_lowercase();
+        if alone.contains(&label.as_str()) {
+            if let Some(next) = next_element(parent) {
+                let name = normalize_space(&next.text().collect::<String>());
+                if !name.is_empty() && name.len() <= MAX_LEN {
+                    out.push(name);
+                }
+            }
+        } else if opens_with_label(&text.to_lowercase(), opening, alone) {
+            out.push(text);
+        }
+        if out.len() >= MAX_CANDIDATES {
+            break;
+        }
+    }
+    out
+}
+
+/// True when `lower` starts with a byline label followed by a word break.
+fn opens_with_label(lower: &str, opening: &[&str], alone: &[&str]) -> bool {
+    opening.iter().chain(alone).any(|l| {
+        lower.strip_prefix(l).is_some_and(|rest| {
+            l.ends_with(':') || rest.is_empty() || rest.starts_with([' ', ':', '\u{a0}'])
+        })
+    })
+}
+
+/// True inside a `<nav>` or a navigation landmark, where "By use case" and
+/// "Shop by brand" are menu headings.
+fn in_navigation(e: ElementRef<'_>) -> bool {
+    e.ancestors()
+        .filter_map(ElementRef::wrap)
+        .any(|a| a.value().name() == "nav" || a.value().attr("role") == Some("navigation"))
+}
+
+/// The next sibling element of `e`, skipping text that is only whitespace.
+fn next_element(e: ElementRef<'_>) -> Option<ElementRef<'_>> {
+    let mut n = e.next_sibling();
+    while let Some(node) = n {
+        if let Some(el) = ElementRef::wrap(node) {
+            return Some(el);
+        }
+        if node.value().as_text().is_some_and(|t| !t.trim().is_empty()) {
+            return None;
+        }
+        n = node.next_sibling();
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn bylines(body: &str) -> Vec<String> {
+        let doc = Doc::parse(
+            &format!("<body>{body}</body>"),
+            None,
+            crate::record::Article::new(chrono::Utc::now()),
+        );
+        labelled(&doc)
+    }
+
+    #[test]
+    fn label_and_name_in_one_element() {
+        assert_eq!(
+            bylines(r#"<p class="text-sm">Written by<!-- --> <a href="/a">Moses Kim</a></p>"#),
+            vec!["Written by Moses Kim"]
+        );
+        assert_eq!(bylines("<p>by   ibby  </p>"), vec!["by ibby"]);
+        assert_eq!(
+            bylines(r#"<div>By: <a href="/a">FlowGuard EMEA</a> on 04-ago-2021</div>"#),
+            vec!["By: FlowGuard EMEA on 04-ago-2021"]
+        );
+    }
+
+    #[test]
+    fn label_alone_then_name() {
+        assert_eq!(
+            bylines("<div><div>Written by</div><div class=x>Jack Shepherd</div></div>"),
+            vec!["Jack Shepherd"]
+        );
+        assert_eq!(
+            bylines("<div><h3>Author</h3>\n<p>  Lisa D. Ellis</p></div>"),
+            vec!["Lisa D. Ellis"]
+        );
+    }
+
+    #[test]
+    fn thread_starter_label() {
+        let doc = Doc::parse(
+            r#"<body><ul><li><i></i><span class="u-srOnly">Thread starter</span>
+            <a href="/members/r.1/" class="username">ridwan123</a></li></ul>
+            <p>Started by Biology Forums, June 04, 2024</p></body>"#,
+            None,
+            crate::record::Article::new(chrono::Utc::now()),
+        );
+        assert_eq!(
+            thread_starter(&doc),
+            vec!["ridwan123", "Started by Biology Forums, June 04, 2024"]
+        );
+        assert!(labelled(&doc).is_empty());
+    }
+
+    #[test]
+    fn sentences_and_other_words_are_not_bylines() {
+        assert!(bylines("<p>Bypass the cache by default.</p>").is_empty());
+        let long = format!(
+            "<p>By the time we arrived {}</p>",
+            "the storm had passed ".repeat(10)
+        );
+        assert!(bylines(&long).is_empty());
+        assert!(bylines("<script>by = 1</script>").is_empty());
+        assert!(bylines("<nav><ul><li><p>BY USE CASE</p></li></ul></nav>").is_empty());
+    }
+}

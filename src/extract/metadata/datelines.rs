@@ -1,0 +1,124 @@
+//! Publication dates the page states in words: "Published on March 5,
+//! 2024", "Posted on the 15/12/2025", "originally published on 26 Sep
+//! 2019". The label says which date it is, so it is read wherever it sits
+//! (the end of a post, a byline row) and the date right after it is taken,
+//! not an "Updated" date beside it.
+
+use chrono::{DateTime, Utc};
+use scraper::{ElementRef, Node};
+
+use super::dates::find_in_text;
+use crate::extract::Doc;
+use crate::extract::text::normalize_space;
+use crate::record::{DateField, DateSource};
+
+/// Lower-case labels of a publication date.
+const LABELS: &[&str] = &["published", "posted on", "posted:", "start date"];
+
+/// Longest element text read as a dateline: longer is prose.
+const MAX_LEN: usize = 200;
+
+/// How far after its label the date may start.
+const MAX_GAP: usize = 12;
+
+/// The first labelled publication date in the page, in page order.
+pub fn labelled(doc: &Doc, now: DateTime<Utc>) -> Option<DateField> {
+    for node in doc.body().descendants() {
+        let Node::Text(t) = node.value() else {
+            continue;
+        };
+        if t.len() > MAX_LEN || !has_label(t) {
+            continue;
+        }
+        let Some(parent) = node.parent().and_then(ElementRef::wrap) else {
+            continue;
+        };
+        if matches!(
+            parent.value().name(),
+            "script" | "style" | "noscript" | "template"
+        ) {
+            continue;
+        }
+        // The label's element, or its parent when the date sits in a
+        // sibling (`<span>Published</span> <time>…</time>`).
+        let text = [Some(parent), parent.parent().and_then(ElementRef::wrap)]
+            .into_iter()
+            .flatten()
+            .map(|e| normalize_space(&e.text().collect::<String>()))
+            .take_while(|s| s.len() <= MAX_LEN)
+            .find_map(|s| date_after_label(&s, now));
+        if let Some((raw, value)) = text {
+            return Some(DateField {
+                value,
+                raw,
+                source: DateSource::Text,
+            });
+        }
+    }
+    None
+}
+
+/// True when `text` holds a label, in any case (without allocating: most
+/// text nodes hold none).
+fn has_label(text: &str) -> bool {
+    let b = text.as_bytes();
+    LABELS.iter().any(|l| {
+        b.windows(l.len())
+            .any(|w| w.eq_ignore_ascii_case(l.as_bytes()))
+    })
+}
+
+/// The date that follows a label in `text` (within a few characters:
+/// "Published: ", "Posted on the ").
+fn date_after_label(text: &str, now: DateTime<Utc>) -> Option<(String, String)> {
+    let lower = text.to_lowercase();
+    LABELS.iter().find_map(|l| {
+        let at = lower.find(l)? + l.len();
+        let rest = text.get(at..)?;
+        let (raw, value) = find_in_text(rest, now)?;
+        let gap = rest.find(&raw)?;
+        (gap <= MAX_GAP).then_some((raw, value))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    fn date_of(body: &str) -> Option<String> {
+        let doc = Doc::parse(
+            &format!("<body>{body}</body>"),
+            None,
+            crate::record::Article::new(Utc::now()),
+        );
+        labelled(&doc, Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap()).map(|d| d.value)
+    }
+
+    #[test]
+    fn reads_the_date_after_its_label() {
+        assert_eq!(
+            date_of("<p>By Claire Wilson, Published Apr 26, 2023 Updated Aug 21, 2025</p>")
+                .as_deref(),
+            Some("2023-04-26T00:00:00Z")
+        );
+        assert_eq!(
+            date_of("<article><p>Long text.</p><p>Posted on the 15/12/2025 at 19:00 by @jo</p></article>")
+                .as_deref(),
+            Some("2025-12-15T00:00:00Z")
+        );
+        assert_eq!(
+            date_of("<div><span>Published:</span> <span>March 5, 2024</span></div>").as_deref(),
+            Some("2024-03-05T00:00:00Z")
+        );
+    }
+
+    #[test]
+    fn a_date_far_from_the_label_or_unlabelled_is_not_taken() {
+        assert_eq!(date_of("<p>Updated March 5, 2024</p>"), None);
+        assert_eq!(
+            date_of("<p>Published by the city council, which met on March 5, 2024</p>"),
+            None
+        );
+    }
+}
