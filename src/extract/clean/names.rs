@@ -107,6 +107,12 @@ const FURNITURE_SUBSTRINGS: &[&str] = &[
     "user-stats",
     // The same on Q&A sites: the asker's and answerers' cards ("answered
     // Mar 3 at 10:20", reputation, badges), and forum signatures.
+    // A form's success and failure messages, shown only after a submit
+    // (Webflow's `w-form-done`/`w-form-fail`, and the like).
+    "form-done",
+    "form-fail",
+    "form-success",
+    "form-error",
     "post-signature",
     "user-info",
     "signature",

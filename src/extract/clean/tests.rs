@@ -49,20 +49,23 @@ fn popovers_are_hidden() {
     assert_eq!(d, vec!["Configure browser push notifications"]);
 }
 
-/// An author box, a photo credit and a legal disclaimer around an article.
+/// An author box, a photo credit, a legal disclaimer and a form's failure
+/// message around an article.
 #[test]
 fn author_boxes_credits_and_disclaimers_go() {
     let (d, _) = dropped_texts(
         r#"<body><article><h1>Tides</h1><p>The article text about tides, long enough to be the page's main text by far here.</p>
         <figure><img src=a.jpg><span class="photo-credit">Photo: J. Doe</span></figure>
         <div class="author-box">Jane Roe writes about the sea.</div>
-        <p class="disclaimer">Not financial advice.</p></article></body>"#,
+        <p class="disclaimer">Not financial advice.</p>
+        <div class="w-form-fail">Oops! Something went wrong.</div></article></body>"#,
     );
     assert_eq!(
         d,
         vec![
             "Jane Roe writes about the sea.",
             "Not financial advice.",
+            "Oops! Something went wrong.",
             "Photo: J. Doe"
         ]
     );
