@@ -25,8 +25,9 @@ use std::borrow::Cow;
 use memchr::{memchr, memmem};
 
 /// `text` with the bodies of non-JSON-LD `<script>`s, `<style>`s and
-/// `<svg>`s and the attributes nothing reads (all but [`kept`]) removed; borrowed unchanged
-/// when there is nothing to cut.
+/// `<svg>`s removed, and the attributes no stage reads (all but those the
+/// private `kept` list names); borrowed unchanged when there is nothing to
+/// cut.
 pub fn strip(text: &str) -> Cow<'_, str> {
     let mut cuts = Cuts {
         text,
