@@ -301,6 +301,16 @@ fn is_furniture_line(key: &str) -> bool {
     )
 }
 
+/// A bare count: "12", "1,204", "3.4k".
+fn is_count(key: &str) -> bool {
+    let digits = key.strip_suffix('k').unwrap_or(key);
+    !digits.is_empty()
+        && digits.bytes().any(|b| b.is_ascii_digit())
+        && digits
+            .bytes()
+            .all(|b| b.is_ascii_digit() || b == b',' || b == b'.')
+}
+
 /// A block that is nothing but the address of an image: a shop's custom
 /// fields or a gallery's data printed as text, never something to read.
 fn is_image_address(text: &str) -> bool {
@@ -445,6 +455,10 @@ fn assemble(
             continue;
         }
         if is_image_address(&b.text) || is_furniture_line(&key) {
+            continue;
+        }
+        // On a thread a number alone is a vote, like or reply count.
+        if page == Some(Page::Discussion) && is_count(&key) {
             continue;
         }
         if chars >= 10 && !seen.insert(key) {
@@ -613,6 +627,16 @@ mod tests {
         assert!(is_furniture_line("4 min read"));
         assert!(!is_furniture_line("4 min read of the report"));
         assert!(!is_furniture_line("an advertisement for soap"));
+    }
+
+    #[test]
+    fn counts() {
+        for count in ["0", "12", "1,204", "3.4k"] {
+            assert!(is_count(count), "{count}");
+        }
+        for text in ["", "k", "12 replies", "v1.2"] {
+            assert!(!is_count(text), "{text}");
+        }
     }
 
     #[test]
