@@ -1,0 +1,367 @@
+//! Assembling the text from rendered blocks: which blocks are the page's
+//! text and which are furniture that the element choice let through (the
+//! repeated headline, link lists, a tail of related posts, labels), and
+//! what kind of page says how far to go (item cards on a listing, an
+//! earlier tail on a product or a thread).
+
+use rustc_hash::FxHashSet as HashSet;
+
+use super::render::{Block, BlockKind};
+use crate::extract::Doc;
+use crate::extract::text::normalize_space;
+
+/// The page's JSON-LD or `og:type` says it is an article.
+fn declares_article_type(doc: &Doc) -> bool {
+    const TYPES: &[&str] = &[
+        "Article",
+        "NewsArticle",
+        "BlogPosting",
+        "Report",
+        "ScholarlyArticle",
+    ];
+    doc.json_ld.iter().any(|o| {
+        TYPES
+            .iter()
+            .any(|t| crate::extract::metadata::sources::has_type(o, t))
+    }) || doc.og_type() == "article"
+}
+
+/// A link's text that names an item (a product, a listing entry) rather
+/// than calling to an action or spelling out an address.
+fn is_card_title(text: &str) -> bool {
+    const CALLS: &[&str] = &[
+        "read", "learn", "see", "view", "get", "explore", "shop", "buy", "discover", "find",
+        "click", "more", "show", "continue", "watch", "book", "sign", "download", "posted",
+    ];
+    let first = text
+        .split(|c: char| !c.is_alphanumeric())
+        .find(|w| !w.is_empty())
+        .unwrap_or("")
+        .to_lowercase();
+    !text.contains("://") && !CALLS.contains(&first.as_str())
+}
+
+/// A block that is one of the labels pages print between paragraphs or
+/// under a post: ad slots, reading times, a Q&A site's sign-in prompts.
+/// `key` is the block's text, whitespace-normalized and lower-cased.
+fn is_furniture_line(key: &str) -> bool {
+    const LINES: &[&str] = &[
+        "advertisement",
+        "scroll to continue with content",
+        "story continues below advertisement",
+        "article continues below advertisement",
+        "article continues below",
+        "you must log in to answer this question.",
+        "start asking to get answers",
+        "find the answer to your question by asking.",
+    ];
+    if LINES.contains(&key) {
+        return true;
+    }
+    // "4 min read", "12 minute read"
+    let mut words = key.split(' ');
+    matches!(
+        (words.next(), words.next(), words.next(), words.next()),
+        (Some(n), Some("min" | "mins" | "minute" | "minutes"), Some("read"), None)
+            if !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit())
+    )
+}
+
+/// A bare count: "12", "1,204", "3.4k".
+fn is_count(key: &str) -> bool {
+    let digits = key.strip_suffix('k').unwrap_or(key);
+    !digits.is_empty()
+        && digits.bytes().any(|b| b.is_ascii_digit())
+        && digits
+            .bytes()
+            .all(|b| b.is_ascii_digit() || b == b',' || b == b'.')
+}
+
+/// A block that is nothing but the address of an image: a shop's custom
+/// fields or a gallery's data printed as text, never something to read.
+fn is_image_address(text: &str) -> bool {
+    let t = text.trim();
+    if t.contains(char::is_whitespace) || !(t.starts_with("http://") || t.starts_with("https://")) {
+        return false;
+    }
+    let path = t.split(['?', '#']).next().unwrap_or(t).to_ascii_lowercase();
+    [".jpg", ".jpeg", ".png", ".gif", ".webp", ".svg", ".avif"]
+        .iter()
+        .any(|ext| path.ends_with(ext))
+}
+
+/// Item titles (a link alone between non-link blocks) a page needs before
+/// they are read as the cards of a listing rather than stray links.
+const CARD_MIN: usize = 12;
+
+/// What a page says it is, as far as assembling its text goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Page {
+    /// JSON-LD or `og:type` declares an article.
+    Article,
+    /// A forum thread or Q&A page.
+    Discussion,
+    /// A product page: rails of other products follow its description.
+    Product,
+    /// Anything else: listings, category pages, services, undeclared articles.
+    Undeclared,
+}
+
+impl Page {
+    pub(super) fn of(doc: &Doc) -> Page {
+        if crate::extract::clean::is_discussion(doc) {
+            Page::Discussion
+        } else if crate::extract::clean::is_product(doc) {
+            Page::Product
+        } else if declares_article_type(doc) {
+            Page::Article
+        } else {
+            Page::Undeclared
+        }
+    }
+}
+
+/// Joins blocks into the final text, dropping link lists, the headline and
+/// repeated lines. On an `Undeclared` page, a short link standing alone
+/// between non-link blocks is kept when the page has many of them: on a
+/// category or search page each item's name is a link above its price and
+/// details, and the names are the content. `None` (the fallbacks) keeps
+/// neither cards nor a page-specific tail.
+pub(super) fn assemble(
+    blocks: Vec<Block>,
+    titles: &[String],
+    max_link_density: f64,
+    page: Option<Page>,
+) -> String {
+    let allow_cards = page == Some(Page::Undeclared);
+    let mut seen: HashSet<String> = HashSet::default();
+    let mut parts: Vec<String> = Vec::new();
+    // What comes before the headline (breadcrumbs, kickers, share bars) is
+    // page furniture, as long as it is a small part of the text.
+    let skip = headline_index(&blocks, titles).unwrap_or(0);
+    // A thread's or a product's own text rarely ends with a "Similar
+    // threads" or "Customers also viewed" section of its own, so there the
+    // tail may start earlier; elsewhere such a heading in the first 70% may
+    // open one of a listing's own sections.
+    let tail_from = match page {
+        Some(Page::Discussion | Page::Product) => 5,
+        _ => 7,
+    };
+    let end = tail_index(&blocks, tail_from).unwrap_or(blocks.len());
+    let linky: Vec<bool> = blocks
+        .iter()
+        .map(|b| b.link_chars as f64 / b.text.chars().count().max(1) as f64 > max_link_density)
+        .collect();
+    let isolated = |i: usize, b: &Block| {
+        linky[i]
+            && i > skip
+            && i + 1 < end
+            && !linky[i - 1]
+            && !linky[i + 1]
+            && b.text.chars().count() <= 100
+            && is_card_title(&b.text)
+    };
+    let cards = blocks
+        .iter()
+        .enumerate()
+        .take(end)
+        .skip(skip)
+        .filter(|(i, b)| isolated(*i, b))
+        .count();
+    let cards = allow_cards && cards >= CARD_MIN;
+    for (i, b) in blocks.into_iter().enumerate().take(end).skip(skip) {
+        let chars = b.text.chars().count();
+        let card = cards && isolated(i, &b);
+        if linky[i] && b.kind != BlockKind::Heading && !card {
+            continue;
+        }
+        let key = normalize_space(&b.text).to_lowercase();
+        if i < skip + 3 && titles.contains(&key) {
+            continue;
+        }
+        if is_image_address(&b.text) || is_furniture_line(&key) {
+            continue;
+        }
+        // On a thread a number alone is a vote, like or reply count.
+        if page == Some(Page::Discussion) && is_count(&key) {
+            continue;
+        }
+        if chars >= 10 && !seen.insert(key) {
+            continue;
+        }
+        parts.push(b.text);
+    }
+    parts.join("\n\n")
+}
+
+/// Headings that open what follows an article rather than more of it.
+const TAIL_HEADINGS: &[&str] = &[
+    "related posts",
+    "related articles",
+    "latest news",
+    "more news",
+    "top stories",
+    "popular stories",
+    "most popular",
+    "trending",
+    "trending now",
+    "more like this",
+    "also read",
+    "read more",
+    "you might also enjoy",
+    "related stories",
+    "related content",
+    "related reading",
+    "you may also like",
+    "you might also like",
+    "you may also be interested in",
+    "more stories",
+    "more articles",
+    "more from",
+    "recommended for you",
+    "recommended articles",
+    "recommended reading",
+    "popular posts",
+    "recent posts",
+    "latest posts",
+    "latest articles",
+    "read next",
+    "keep reading",
+    "leave a reply",
+    "leave a comment",
+    "post a comment",
+    "share this",
+    "share this article",
+    "share this post",
+    "about the author",
+    "about the authors",
+    "written by",
+    "contributing writer",
+    "citations",
+    "article sources",
+    "related reads",
+    "recent articles",
+    "more videos",
+    "related videos",
+    "latest stories",
+    "popular articles",
+    "how useful was this post",
+    "share your story",
+    "explore related questions",
+    "related questions",
+    "similar questions",
+    "recommended posts",
+    "similar threads",
+    "similar discussions",
+    "related topics",
+    "suggested topics",
+    "frequently bought together",
+    "featured products",
+    "similar items",
+    "explore related items",
+    "customers also bought",
+    "customers also viewed",
+    "sponsored products",
+    "products related to this item",
+    "recently viewed",
+    "recently viewed products",
+    "complete the look",
+    "similar products",
+];
+
+/// Tail headings that, outside a heading element, are a link or button
+/// under a card or a post rather than the start of a section.
+const CALLS_TO_ACTION: &[&str] = &[
+    "read more",
+    "leave a comment",
+    "post a comment",
+    "leave a reply",
+    "more like this",
+    "share",
+    "share this",
+    "trending",
+];
+
+/// Headings that open a tail when they start the line ("More from Vox",
+/// "Related articles on Move.org", "Written by Jane Doe").
+const TAIL_PREFIXES: &[&str] = &[
+    "more from",
+    "related articles",
+    "written by",
+    "about the author",
+];
+
+/// Index of a heading past the first `from` tenths of the text that opens
+/// the page's tail (related posts, reply forms, share prompts): it and
+/// everything after it are left out.
+fn tail_index(blocks: &[Block], from: usize) -> Option<usize> {
+    let total: usize = blocks.iter().map(|b| b.text.len()).sum();
+    let mut before = 0usize;
+    for (i, b) in blocks.iter().enumerate() {
+        let heading = b.kind == BlockKind::Heading;
+        if (heading || b.text.len() <= 40) && before * 10 >= total * from {
+            let key = normalize_space(&b.text).to_lowercase();
+            let key = key.trim_end_matches([':', '.', '!']);
+            // Styled paragraphs serve as headings too ("Explore related
+            // questions"), but a paragraph "Read more" is a card's link.
+            if (heading || !CALLS_TO_ACTION.contains(&key))
+                && (TAIL_HEADINGS.contains(&key)
+                    || TAIL_PREFIXES.iter().any(|p| key.starts_with(p)))
+            {
+                return Some(i);
+            }
+        }
+        before += b.text.len();
+    }
+    None
+}
+
+/// Index of the headline block when it sits in the first fifth of the
+/// text (and is not the first block).
+fn headline_index(blocks: &[Block], titles: &[String]) -> Option<usize> {
+    let total: usize = blocks.iter().map(|b| b.text.len()).sum();
+    let mut before = 0;
+    for (i, b) in blocks.iter().enumerate() {
+        if before * 5 > total {
+            return None;
+        }
+        if b.kind == BlockKind::Heading && titles.contains(&normalize_space(&b.text).to_lowercase())
+        {
+            return (i > 0).then_some(i);
+        }
+        before += b.text.len();
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn furniture_lines_are_not_text() {
+        assert!(is_furniture_line("advertisement"));
+        assert!(is_furniture_line("4 min read"));
+        assert!(!is_furniture_line("4 min read of the report"));
+        assert!(!is_furniture_line("an advertisement for soap"));
+    }
+
+    #[test]
+    fn counts() {
+        for count in ["0", "12", "1,204", "3.4k"] {
+            assert!(is_count(count), "{count}");
+        }
+        for text in ["", "k", "12 replies", "v1.2"] {
+            assert!(!is_count(text), "{text}");
+        }
+    }
+
+    #[test]
+    fn image_addresses_are_not_text() {
+        assert!(is_image_address("https://cdn.example/5001/THUMB_1.jpg?v=2"));
+        assert!(!is_image_address("https://example.org/guide/"));
+        assert!(!is_image_address(
+            "See https://example.org/a.png for the chart."
+        ));
+    }
+}

@@ -1,0 +1,230 @@
+//! End-to-end tests of the content stage on small pages of our own.
+
+use super::*;
+use crate::record::Article;
+
+fn extract(html: &str) -> String {
+    let mut doc = Doc::parse(html, None, Article::new(chrono::Utc::now()));
+    crate::extract::clean::run(&mut doc).unwrap();
+    run(&mut doc).unwrap();
+    doc.record.text
+}
+
+/// A category page: each item's name is a link above its details. The
+/// names are kept; a call to action and a lone link in an article are not.
+#[test]
+fn listing_keeps_item_titles() {
+    let card = |i: usize| {
+        format!(
+            "<li><div><a href=/p/{i}>Trail Runner Model {i}</a></div>\
+             <div>$1{i}9.00</div><div>Weight: {i}20 g</div></li>"
+        )
+    };
+    let items: String = (0..14).map(card).collect();
+    let page = format!(
+        "<html><body><main><h1>Running shoes</h1><ul>{items}</ul>\
+         <div><a href=/all>View all shoes</a></div><div>Free returns.</div></main></body></html>"
+    );
+    let text = extract(&page);
+    assert!(text.contains("Trail Runner Model 3"), "{text}");
+    assert!(text.contains("$139.00"), "{text}");
+    assert!(!text.contains("View all"), "{text}");
+
+    let para = "<p>The story goes on with commas, clauses, and words enough to be prose.</p>";
+    let article = format!(
+        "<html><head><meta property=og:type content=article></head><body><article>\
+         <h1>News</h1>{para}<div><a href=/x>Another story entirely</a></div>{para}{para}\
+         </article></body></html>"
+    );
+    let text = extract(&article);
+    assert!(!text.contains("Another story"), "{text}");
+}
+
+#[test]
+fn picks_article_over_furniture() {
+    let text = extract(
+        r#"<html><head><title>Big news</title></head><body>
+        <div class="menu"><a href="/">Home</a> <a href="/w">World</a></div>
+        <div class="main"><h1>Big news</h1>
+          <p>First paragraph of the story, with commas, clauses, and detail enough.</p>
+          <h2>A subheading</h2>
+          <p>Second paragraph continues the story, again with commas, and more words.</p>
+          <ul class="links"><li><a href="/a">Another story entirely</a></li><li><a href="/b">And one more</a></li></ul>
+        </div>
+        <div class="footer-links"><p>Copyright 2024, all rights reserved, by the company.</p></div>
+        </body></html>"#,
+    );
+    assert_eq!(
+        text,
+        "First paragraph of the story, with commas, clauses, and detail enough.\n\nA subheading\n\nSecond paragraph continues the story, again with commas, and more words."
+    );
+}
+
+/// An article and, in the same cover, excerpts of other posts: the
+/// declared article container is the text. Two declared posts of a
+/// thread keep the whole cover.
+#[test]
+fn declared_article_container_narrows_the_cover() {
+    let para = |s: &str| {
+        format!(
+            "<p>{s} The paragraph goes on with commas, clauses, and enough words to count as prose.</p>"
+        )
+    };
+    let article = format!(
+        "<div class=wrap><article><h1>Pruning</h1>{}{}{}</article>\
+         <div class=more><h3>Other posts</h3>{}</div></div>",
+        para("Cut back in late winter."),
+        para("Group three flowers on new wood."),
+        para("Feed after pruning."),
+        para("Another post's excerpt about roses."),
+    );
+    let text = extract(&format!("<html><body>{article}</body></html>"));
+    assert!(text.contains("Feed after pruning"), "{text}");
+    assert!(!text.contains("roses"), "{text}");
+
+    let thread = format!(
+        "<div class=thread><article>{}{}</article><article>{}</article></div>",
+        para("My question about the fans."),
+        para("More detail on the case."),
+        para("Answer: plug them into the hub."),
+    );
+    let text = extract(&format!("<html><body>{thread}</body></html>"));
+    assert!(text.contains("plug them into the hub"), "{text}");
+}
+
+#[test]
+fn declared_containers_are_recognized() {
+    let html = scraper::Html::parse_fragment(
+        r#"<div class="c-Article__Body">a</div><div class="post_content x">b</div><div itemprop="articleBody">c</div><div class="content">d</div>"#,
+    );
+    let declared: Vec<String> = html
+        .select(&scraper::Selector::parse("div").unwrap())
+        .filter(|e| declares_article(*e))
+        .map(|e| e.text().collect())
+        .collect();
+    assert_eq!(declared, vec!["a", "b", "c"]);
+}
+
+#[test]
+fn tail_after_the_article_is_left_out() {
+    let para = |s: &str| {
+        format!(
+            "<p>{s} The paragraph goes on with commas, clauses, and enough words to count as prose.</p>"
+        )
+    };
+    let html = format!(
+        "<html><body><div>{}{}{}{}<h3>Related posts:</h3>{}</div></body></html>",
+        para("One."),
+        para("Two."),
+        para("Three."),
+        para("Four."),
+        para("Another story's excerpt."),
+    );
+    let text = extract(&html);
+    assert!(text.contains("Four."), "{text}");
+    assert!(
+        !text.contains("Related posts") && !text.contains("excerpt"),
+        "{text}"
+    );
+    // A news site's rail opens the same way.
+    let news = html.replace("Related posts:", "Latest News");
+    let text = extract(&news);
+    assert!(
+        text.contains("Four.") && !text.contains("Latest News"),
+        "{text}"
+    );
+    // On a product page a shop rail may come earlier: past half the text.
+    let rail = format!(
+        "<html><head><script type=\"application/ld+json\">{{\"@type\":\"Product\"}}</script></head>\
+         <body><div>{}{}{}<h3>Similar items</h3>{}{}</div></body></html>",
+        para("One."),
+        para("Two."),
+        para("Three."),
+        para("Another product's blurb."),
+        para("And one more blurb."),
+    );
+    let text = extract(&rail);
+    assert!(text.contains("Three.") && !text.contains("blurb"), "{text}");
+    // A paragraph styled as a heading opens a tail too; a paragraph that
+    // is a card's "Read more" link text does not.
+    let styled = html.replace("<h3>Related posts:</h3>", "<p>Related articles</p>");
+    let text = extract(&styled);
+    assert!(!text.contains("excerpt"), "{text}");
+    let more = html.replace("<h3>Related posts:</h3>", "<p>Read more</p>");
+    let text = extract(&more);
+    assert!(text.contains("excerpt"), "{text}");
+    // The author box and a "More from …" rail, matched by their start.
+    for heading in ["About the Author", "More from The Daily Planet"] {
+        let text = extract(&html.replace("Related posts:", heading));
+        assert!(
+            text.contains("Four.") && !text.contains("excerpt"),
+            "{heading}: {text}"
+        );
+    }
+}
+
+#[test]
+fn boilerplate_classes_are_left_out() {
+    let text = extract(include_str!("../../../tests/fixtures/boilerplate.html"));
+    for kept in [
+        "The regional operator will run a sleeper service",
+        "Why now",
+        "Officials said demand for overnight travel",
+        "Tickets go on sale next month",
+    ] {
+        assert!(text.contains(kept), "missing {kept:?} in {text}");
+    }
+    for furniture in [
+        "We use cookies",       // cookie banner
+        "Sport",                // navigation
+        "Transport",            // breadcrumbs
+        "Share on Facebook",    // share bar
+        "morning briefing",     // newsletter box
+        "Depot closure leaves", // related links
+        "railfan88",            // comments, though they outweigh the article
+        "waiting for a night train",
+        "All rights reserved", // footer
+    ] {
+        assert!(!text.contains(furniture), "kept {furniture:?} in {text}");
+    }
+    assert!(
+        !text.starts_with("Night trains return"),
+        "headline repeated"
+    );
+}
+
+#[test]
+fn repeated_lines_appear_once() {
+    let text = extract(
+        "<body><article><p>Same line printed twice by the page.</p><p>Same line printed twice by the page.</p><p>Other text, with a comma.</p></article></body>",
+    );
+    assert_eq!(text.matches("Same line").count(), 1);
+}
+
+#[test]
+fn deep_nesting_does_not_overflow() {
+    let html = format!(
+        "{}<p>deep text, here, and there</p>",
+        "<div>".repeat(10_000)
+    );
+    let text = extract(&html);
+    assert!(text.contains("deep text"));
+}
+
+#[test]
+fn noscript_crawler_view_is_used_when_page_is_empty() {
+    let paras: String = (0..6)
+        .map(|i| format!("<p>This forum post explains, in detail {i}, what went wrong with the update and how to fix it.</p>"))
+        .collect();
+    let html = format!(
+        "<body><div id=app></div><noscript><div class=post>{paras}</div></noscript></body>"
+    );
+    let text = extract(&html);
+    assert!(text.starts_with("This forum post explains"), "{text}");
+}
+
+#[test]
+fn br_makes_lines() {
+    let text = extract("<body><article><p>Line one, here<br>line two, there</p></article></body>");
+    assert_eq!(text, "Line one, here\nline two, there");
+}
