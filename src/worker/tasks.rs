@@ -78,18 +78,12 @@ pub async fn scheduler(
             DateTime::<Utc>::MAX_UTC
         };
         while let Some(i) = schedule.pop_due(now) {
-            tokio::select! {
-                biased;
-                () = shutdown.cancelled() => return,
-                sent = due.send(i) => if sent.is_err() { return },
+            if !send(&due, i, &shutdown).await {
+                return;
             }
         }
         let Some(back) = back.as_mut() else { return };
-        // Sleep at most a minute: the wall clock may jump (suspend, NTP).
-        let wait = schedule
-            .wait(Utc::now())
-            .unwrap_or(Duration::MAX)
-            .min(Duration::from_secs(60));
+        let wait = next_look(&schedule);
         tokio::select! {
             biased;
             () = shutdown.cancelled() => return,
@@ -100,6 +94,26 @@ pub async fn scheduler(
             () = tokio::time::sleep(wait) => {}
         }
     }
+}
+
+/// Sends `item` down a bounded channel unless shutdown comes first.
+/// False when the task should end: shutdown, or the receiver is gone.
+async fn send<T>(out: &mpsc::Sender<T>, item: T, shutdown: &CancellationToken) -> bool {
+    tokio::select! {
+        biased;
+        () = shutdown.cancelled() => false,
+        sent = out.send(item) => sent.is_ok(),
+    }
+}
+
+/// How long a task holding a [`Schedule`] sleeps before it looks again:
+/// until the first item is due, but at most a minute, since the wall
+/// clock may jump (suspend, NTP).
+fn next_look<T>(schedule: &Schedule<T>) -> Duration {
+    schedule
+        .wait(Utc::now())
+        .unwrap_or(Duration::MAX)
+        .min(Duration::from_secs(60))
 }
 
 /// Queues the articles an earlier run left pending.
@@ -115,10 +129,8 @@ pub async fn resume(
         );
     }
     for job in jobs {
-        tokio::select! {
-            biased;
-            () = shutdown.cancelled() => return,
-            sent = out.send(job) => if sent.is_err() { return },
+        if !send(&out, job, &shutdown).await {
+            return;
         }
     }
 }
@@ -138,17 +150,11 @@ pub async fn retry_later(
     }
     loop {
         while let Some(job) = waiting.pop_due(Utc::now()) {
-            tokio::select! {
-                biased;
-                () = shutdown.cancelled() => return,
-                sent = jobs.send(job) => if sent.is_err() { return },
+            if !send(&jobs, job, &shutdown).await {
+                return;
             }
         }
-        // Wake at least every minute: the wall clock may jump.
-        let wait = waiting
-            .wait(Utc::now())
-            .unwrap_or(Duration::MAX)
-            .min(Duration::from_secs(60));
+        let wait = next_look(&waiting);
         tokio::select! {
             biased;
             () = shutdown.cancelled() => return,
@@ -213,10 +219,8 @@ pub async fn poller(p: Poller) {
                 counter.fetch_add(1, Ordering::Relaxed);
                 p.progress.articles(result.new_jobs.len() as u64);
                 for job in result.new_jobs {
-                    tokio::select! {
-                        biased;
-                        () = p.shutdown.cancelled() => return,
-                        sent = p.jobs.send(job) => if sent.is_err() { return },
+                    if !send(&p.jobs, job, &p.shutdown).await {
+                        return;
                     }
                 }
                 result.next_due
