@@ -173,7 +173,7 @@ impl Doc {
                 let parent = d
                     .parent()
                     .and_then(|p| p.value().as_element().map(|e| e.name()));
-                if matches!(parent, Some("script" | "style" | "noscript" | "template")) {
+                if parent.is_some_and(holds_unseen_text) {
                     continue;
                 }
                 text.push_str(t);
@@ -193,6 +193,12 @@ impl Doc {
         }
         text
     }
+}
+
+/// Elements whose text is never shown as such: scripts, styles, and the
+/// raw markup of `<noscript>` and `<template>`.
+pub fn holds_unseen_text(name: &str) -> bool {
+    matches!(name, "script" | "style" | "noscript" | "template")
 }
 
 /// The names in an element's `class` attribute.

@@ -129,7 +129,7 @@ fn consent_box(doc: &Doc) -> bool {
         .select(css!("[class], [id]"))
         .filter(|e| {
             let v = e.value();
-            !matches!(v.name(), "script" | "style" | "template" | "noscript")
+            !crate::extract::doc::holds_unseen_text(v.name())
                 && class_names(v).chain(v.id()).any(|n| NAMES.is_match(n))
         })
         .take(5)

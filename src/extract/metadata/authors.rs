@@ -61,7 +61,7 @@ pub fn find(
             // A forum thread's starter, before the posters' bylines.
             super::bylines::thread_starter(doc)
                 .into_iter()
-                .find(|t| split_names(t).iter().any(|n| clean_name(n).is_some()))
+                .find(|t| yields_name(t))
                 .into_iter()
                 .collect()
         },
@@ -85,7 +85,7 @@ pub fn find(
                 })
                 .map(|e| e.text().collect::<Vec<_>>().join(" "))
                 .filter(|t| !t.trim().is_empty() && t.len() < 120)
-                .find(|t| split_names(t).iter().any(|n| clean_name(n).is_some()))
+                .find(|t| yields_name(t))
                 .into_iter()
                 .collect()
         },
@@ -93,7 +93,7 @@ pub fn find(
             // The first labelled byline that cleans to a name.
             super::bylines::labelled(doc)
                 .into_iter()
-                .find(|t| split_names(t).iter().any(|n| clean_name(n).is_some()))
+                .find(|t| yields_name(t))
                 .into_iter()
                 .collect()
         },
@@ -133,6 +133,12 @@ pub fn find(
         }
     }
     fallback
+}
+
+/// True when some part of a byline text cleans to a name: the byline
+/// sources keep the first such text and move on.
+fn yields_name(text: &str) -> bool {
+    split_names(text).iter().any(|n| clean_name(n).is_some())
 }
 
 /// Lower-case letters and digits only, to compare names across spellings

@@ -10,8 +10,9 @@ use crate::extract::Doc;
 use crate::extract::text::normalize_space;
 
 /// Labels that open a byline, lower-case, followed by the name in the same
-/// element.
-const OPENING: &[&str] = &[
+/// element; without their colon they also stand alone in their element,
+/// the name in the next one ("Author" / "Jane Roe").
+const LABELS: &[&str] = &[
     "by",
     "written by",
     "posted by",
@@ -22,20 +23,6 @@ const OPENING: &[&str] = &[
     "author:",
     "authors:",
     "contributors:",
-];
-
-/// Labels that stand alone in their element, the name in the next one.
-const ALONE: &[&str] = &[
-    "by",
-    "written by",
-    "posted by",
-    "authored by",
-    "article by",
-    "words by",
-    "story by",
-    "author",
-    "authors",
-    "contributors",
 ];
 
 /// Longest element text read as a byline: longer is a sentence.
@@ -52,17 +39,17 @@ const STARTER: &[&str] = &["thread starter", "started by", "original poster"];
 /// The raw texts of the page's labelled bylines, in page order, for the
 /// caller to clean (it keeps the first that yields a name).
 pub fn labelled(doc: &Doc) -> Vec<String> {
-    find(doc, OPENING, ALONE)
+    find(doc, LABELS)
 }
 
 /// The raw texts after thread-starter labels, in page order.
 pub fn thread_starter(doc: &Doc) -> Vec<String> {
-    find(doc, STARTER, STARTER)
+    find(doc, STARTER)
 }
 
-/// Texts of elements that open with a label of `opening`, and of the
-/// elements that follow a lone label of `alone`.
-fn find(doc: &Doc, opening: &[&str], alone: &[&str]) -> Vec<String> {
+/// Texts of elements that open with one of `labels`, and of the elements
+/// that follow one standing alone (its colon dropped).
+fn find(doc: &Doc, labels: &[&str]) -> Vec<String> {
     let mut out = Vec::new();
     for node in doc.body().descendants() {
         let Node::Text(t) = node.value() else {
@@ -71,26 +58,16 @@ fn find(doc: &Doc, opening: &[&str], alone: &[&str]) -> Vec<String> {
         let t = t.trim();
         // Cheap test first: most text nodes start with no label's letter.
         let first = t.bytes().next().map(|b| b.to_ascii_lowercase());
-        if t.is_empty()
-            || t.len() > MAX_LEN
-            || !opening
-                .iter()
-                .chain(alone)
-                .any(|l| l.bytes().next() == first)
-        {
+        if t.is_empty() || t.len() > MAX_LEN || !labels.iter().any(|l| l.bytes().next() == first) {
             continue;
         }
-        if !opens_with_label(&t.to_lowercase(), opening, alone) {
+        if !opens_with_label(&t.to_lowercase(), labels) {
             continue;
         }
         let Some(parent) = node.parent().and_then(ElementRef::wrap) else {
             continue;
         };
-        if matches!(
-            parent.value().name(),
-            "script" | "style" | "noscript" | "template"
-        ) || in_navigation(parent)
-        {
+        if crate::extract::doc::holds_unseen_text(parent.value().name()) || in_navigation(parent) {
             continue;
         }
         let text = normalize_space(&parent.text().collect::<String>());
@@ -98,14 +75,14 @@ fn find(doc: &Doc, opening: &[&str], alone: &[&str]) -> Vec<String> {
             continue;
         }
         let label = text.trim_end_matches(':').trim().to_lowercase();
-        if alone.contains(&label.as_str()) {
+        if labels.iter().any(|l| alone(l) == label) {
             if let Some(next) = next_element(parent) {
                 let name = normalize_space(&next.text().collect::<String>());
                 if !name.is_empty() && name.len() <= MAX_LEN {
                     out.push(name);
                 }
             }
-        } else if opens_with_label(&text.to_lowercase(), opening, alone) {
+        } else if opens_with_label(&text.to_lowercase(), labels) {
             out.push(text);
         }
         if out.len() >= MAX_CANDIDATES {
@@ -115,9 +92,15 @@ fn find(doc: &Doc, opening: &[&str], alone: &[&str]) -> Vec<String> {
     out
 }
 
-/// True when `lower` starts with a byline label followed by a word break.
-fn opens_with_label(lower: &str, opening: &[&str], alone: &[&str]) -> bool {
-    opening.iter().chain(alone).any(|l| {
+/// A label as it stands alone in its element: without its colon.
+fn alone(label: &str) -> &str {
+    label.trim_end_matches(':')
+}
+
+/// True when `lower` starts with a byline label (with or without its
+/// colon) followed by a word break.
+fn opens_with_label(lower: &str, labels: &[&str]) -> bool {
+    labels.iter().flat_map(|l| [*l, alone(l)]).any(|l| {
         lower.strip_prefix(l).is_some_and(|rest| {
             l.ends_with(':') || rest.is_empty() || rest.starts_with([' ', ':', '\u{a0}'])
         })

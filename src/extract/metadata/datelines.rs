@@ -33,10 +33,7 @@ pub fn labelled(doc: &Doc, now: DateTime<Utc>) -> Option<DateField> {
         let Some(parent) = node.parent().and_then(ElementRef::wrap) else {
             continue;
         };
-        if matches!(
-            parent.value().name(),
-            "script" | "style" | "noscript" | "template"
-        ) {
+        if crate::extract::doc::holds_unseen_text(parent.value().name()) {
             continue;
         }
         // The label's element, or its parent when the date sits in a
