@@ -121,6 +121,15 @@ impl Page {
     }
 }
 
+/// The text of a page and how it was assembled.
+pub(super) struct Assembled {
+    /// Blocks joined by blank lines.
+    pub text: String,
+    /// Item cards (link blocks) were kept: the text is more than the
+    /// page's prose.
+    pub kept_cards: bool,
+}
+
 /// Joins blocks into the final text, dropping link lists, the headline and
 /// repeated lines. On an `Undeclared` page, a short link standing alone
 /// between non-link blocks is kept when the page has many of them: on a
@@ -128,17 +137,17 @@ impl Page {
 /// details, and the names are the content. `None` (the fallbacks) keeps
 /// neither cards nor a page-specific tail.
 pub(super) fn assemble(
-    blocks: Vec<Block>,
+    blocks: &[Block],
     titles: &[String],
     max_link_density: f64,
     page: Option<Page>,
-) -> String {
+) -> Assembled {
     let allow_cards = page == Some(Page::Undeclared);
     let mut seen: HashSet<String> = HashSet::default();
-    let mut parts: Vec<String> = Vec::new();
+    let mut parts: Vec<&str> = Vec::new();
     // What comes before the headline (breadcrumbs, kickers, share bars) is
     // page furniture, as long as it is a small part of the text.
-    let skip = headline_index(&blocks, titles).unwrap_or(0);
+    let skip = headline_index(blocks, titles).unwrap_or(0);
     // A thread's or a product's own text rarely ends with a "Similar
     // threads" or "Customers also viewed" section of its own, so there the
     // tail may start earlier; elsewhere such a heading in the first 70% may
@@ -147,7 +156,7 @@ pub(super) fn assemble(
         Some(Page::Discussion | Page::Product) => 5,
         _ => 7,
     };
-    let end = tail_index(&blocks, tail_from).unwrap_or(blocks.len());
+    let end = tail_index(blocks, tail_from).unwrap_or(blocks.len());
     let linky: Vec<bool> = blocks
         .iter()
         .map(|b| b.link_chars as f64 / b.text.chars().count().max(1) as f64 > max_link_density)
@@ -169,9 +178,9 @@ pub(super) fn assemble(
         .filter(|(i, b)| isolated(*i, b))
         .count();
     let cards = allow_cards && cards >= CARD_MIN;
-    for (i, b) in blocks.into_iter().enumerate().take(end).skip(skip) {
+    for (i, b) in blocks.iter().enumerate().take(end).skip(skip) {
         let chars = b.text.chars().count();
-        let card = cards && isolated(i, &b);
+        let card = cards && isolated(i, b);
         if linky[i] && b.kind != BlockKind::Heading && !card {
             continue;
         }
@@ -189,9 +198,12 @@ pub(super) fn assemble(
         if chars >= 10 && !seen.insert(key) {
             continue;
         }
-        parts.push(b.text);
+        parts.push(&b.text);
     }
-    parts.join("\n\n")
+    Assembled {
+        text: parts.join("\n\n"),
+        kept_cards: cards,
+    }
 }
 
 /// Headings that open what follows an article rather than more of it.

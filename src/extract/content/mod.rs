@@ -71,18 +71,16 @@ pub fn run(doc: &mut Doc) -> Result<(), StageError> {
         .chain(&headlines.h1)
         .map(|t| t.to_lowercase())
         .collect();
-    let page = Page::of(doc);
-    let cards = page == Page::Undeclared;
+    let main = assemble(&blocks, &title, LINK_LIST_DENSITY, Some(Page::of(doc)));
+    let mut text = main.text;
+    let mut words = word_count(&text);
     // Whether the page is a listing is judged on its prose alone: the item
     // titles kept as cards do not make an index page an article.
-    let prose_words = if cards {
-        word_count(&assemble(blocks.clone(), &title, LINK_LIST_DENSITY, None))
+    let prose_words = if main.kept_cards {
+        word_count(&assemble(&blocks, &title, LINK_LIST_DENSITY, None).text)
     } else {
-        0
+        words
     };
-    let mut text = assemble(blocks, &title, LINK_LIST_DENSITY, Some(page));
-    let mut words = word_count(&text);
-    let prose_words = if cards { prose_words } else { words };
     if prose_words < LISTING_MAX_WORDS
         && let Some(fallback) = landmark_text(doc, &title)
         && word_count(&fallback) > prose_words * 2
@@ -116,7 +114,7 @@ fn landmark_text(doc: &Doc, titles: &[String]) -> Option<String> {
         });
     let root = main.unwrap_or_else(|| doc.body());
     let blocks = render::render(&[*root], &doc.dropped);
-    Some(assemble(blocks, titles, KEEP_ALL_LINKS, None)).filter(|t| !t.is_empty())
+    Some(assemble(&blocks, titles, KEEP_ALL_LINKS, None).text).filter(|t| !t.is_empty())
 }
 
 /// Some sites (Discourse forums, some SPAs) serve the real page to crawlers
@@ -139,7 +137,7 @@ fn noscript_text(doc: &Doc) -> Option<String> {
     let scorer = Scorer::new(*body, &inner.dropped);
     let roots = choose_roots(&inner, &scorer, *body);
     let blocks = render::render(&roots, &inner.dropped);
-    Some(assemble(blocks, &[], LINK_LIST_DENSITY, None)).filter(|t| !t.is_empty())
+    Some(assemble(&blocks, &[], LINK_LIST_DENSITY, None).text).filter(|t| !t.is_empty())
 }
 
 /// The subtrees whose text is the article, in document order.
