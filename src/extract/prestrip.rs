@@ -24,6 +24,8 @@ use std::borrow::Cow;
 
 use memchr::{memchr, memmem};
 
+use super::text::find_ignore_ascii_case;
+
 /// `text` with the bodies of non-JSON-LD `<script>`s, `<style>`s and
 /// `<svg>`s removed, and the attributes no stage reads (all but those the
 /// private `kept` list names); borrowed unchanged when there is nothing to
@@ -127,12 +129,12 @@ fn element(
         let body = &b[tag.end..close];
         // `<!-- … <script>` inside a script changes where it ends.
         if let Some(open) = memmem::find(body, b"<!--")
-            && find_ci(&body[open..], b"<script").is_some()
+            && find_ignore_ascii_case(&body[open..], b"<script").is_some()
         {
             return None;
         }
         cut_attrs(cuts);
-        let json_ld = find_ci(&b[name_end..tag.end], b"ld+json").is_some();
+        let json_ld = find_ignore_ascii_case(&b[name_end..tag.end], b"ld+json").is_some();
         if !json_ld && close > tag.end {
             cuts.cut(tag.end, close);
         }
@@ -215,8 +217,10 @@ fn unread_attribute(name: &[u8], value: Option<&[u8]>) -> bool {
     buf.copy_from_slice(name);
     buf.make_ascii_lowercase();
     if buf == b"style" {
-        return value
-            .is_none_or(|v| find_ci(v, b"none").is_none() && find_ci(v, b"hidden").is_none());
+        return value.is_none_or(|v| {
+            find_ignore_ascii_case(v, b"none").is_none()
+                && find_ignore_ascii_case(v, b"hidden").is_none()
+        });
     }
     !kept(buf)
 }
@@ -441,12 +445,6 @@ fn breaks_out_of_svg(name: &[u8]) -> bool {
     NAMES
         .iter()
         .any(|n| name.eq_ignore_ascii_case(n.as_bytes()))
-}
-
-/// First position of ASCII `needle` (lower-case) in `hay`, ignoring case.
-fn find_ci(hay: &[u8], needle: &[u8]) -> Option<usize> {
-    hay.windows(needle.len())
-        .position(|w| w.eq_ignore_ascii_case(needle))
 }
 
 #[cfg(test)]

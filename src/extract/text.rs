@@ -19,6 +19,14 @@ pub fn normalize_space(s: &str) -> String {
     out
 }
 
+/// First position of `needle` (lower-case ASCII) in `hay`, ignoring ASCII
+/// case, without the allocation of a lower-cased copy: the rules that use
+/// it run on every element or text node of a page.
+pub fn find_ignore_ascii_case(hay: &[u8], needle: &[u8]) -> Option<usize> {
+    hay.windows(needle.len())
+        .position(|w| w.eq_ignore_ascii_case(needle))
+}
+
 /// Number of words: runs of alphanumeric characters, the way the
 /// evaluation's `\w+` counts them.
 pub fn word_count(s: &str) -> usize {

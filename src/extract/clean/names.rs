@@ -12,6 +12,7 @@ use aho_corasick::AhoCorasick;
 use scraper::ElementRef;
 
 use crate::extract::doc::class_names;
+use crate::extract::text::find_ignore_ascii_case;
 
 /// class/id tokens that mark furniture when they are a whole token.
 const FURNITURE_TOKENS: &[&str] = &[
@@ -187,11 +188,8 @@ fn token_is_furniture(class: &str) -> bool {
     }
 }
 
-/// `needle` (lower-case ASCII) in `haystack`, ignoring ASCII case, without
-/// the allocation of a lower-cased copy: runs on every element's names.
-fn contains_ignore_case(haystack: &str, needle: &str) -> bool {
-    haystack
-        .as_bytes()
-        .windows(needle.len())
-        .any(|w| w.eq_ignore_ascii_case(needle.as_bytes()))
+/// `needle` (lower-case ASCII) in a class or id name, in any case: runs on
+/// every element's names.
+fn contains_ignore_case(name: &str, needle: &str) -> bool {
+    find_ignore_ascii_case(name.as_bytes(), needle.as_bytes()).is_some()
 }

@@ -9,7 +9,7 @@ use scraper::{ElementRef, Node};
 
 use super::dates::find_in_text;
 use crate::extract::Doc;
-use crate::extract::text::normalize_space;
+use crate::extract::text::{find_ignore_ascii_case, normalize_space};
 use crate::record::{DateField, DateSource};
 
 /// Lower-case labels of a publication date.
@@ -58,11 +58,9 @@ pub fn labelled(doc: &Doc, now: DateTime<Utc>) -> Option<DateField> {
 /// True when `text` holds a label, in any case (without allocating: most
 /// text nodes hold none).
 fn has_label(text: &str) -> bool {
-    let b = text.as_bytes();
-    LABELS.iter().any(|l| {
-        b.windows(l.len())
-            .any(|w| w.eq_ignore_ascii_case(l.as_bytes()))
-    })
+    LABELS
+        .iter()
+        .any(|l| find_ignore_ascii_case(text.as_bytes(), l.as_bytes()).is_some())
 }
 
 /// The date that follows a label in `text` (within a few characters:
