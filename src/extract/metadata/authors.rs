@@ -12,6 +12,8 @@ use super::names::{clean_name, split_names};
 use super::sources::{MetaTags, json_ld_str};
 use crate::extract::Doc;
 use crate::extract::doc::{class_names, css};
+use crate::extract::text::normalize_space;
+use scraper::ElementRef;
 
 /// Finds the authors of `doc`: the first source, in order of trust, that
 /// yields at least one clean name.
@@ -72,23 +74,7 @@ pub fn find(
                 .take(5)
                 .collect()
         },
-        &|| {
-            // Byline elements, innermost first within each: the first one
-            // whose text cleans to a name.
-            doc.html
-                .select(css!(
-                    r#"[class*="byline"], [class*="author"], [rel="author"]"#
-                ))
-                .filter(|e| {
-                    !class_names(e.value())
-                        .any(|c| c.contains("author-bio") || c.contains("authors-list"))
-                })
-                .map(|e| e.text().collect::<Vec<_>>().join(" "))
-                .filter(|t| !t.trim().is_empty() && t.len() < 120)
-                .find(|t| yields_name(t))
-                .into_iter()
-                .collect()
-        },
+        &|| byline_element(doc).into_iter().collect(),
         &|| {
             // The first labelled byline that cleans to a name.
             super::bylines::labelled(doc)
@@ -137,6 +123,42 @@ pub fn find(
 
 /// True when some part of a byline text cleans to a name: the byline
 /// sources keep the first such text and move on.
+/// Longest byline element text, whitespace collapsed: longer is an author
+/// box or a whole article header, not a byline.
+const MAX_BYLINE: usize = 120;
+
+/// The text of the first element whose class names a byline or author and
+/// whose text cleans to a name; where such elements nest (a header row
+/// `.post-author` holding `.author-name` beside a date and a role), the
+/// innermost one that still cleans to a name, so the date and role beside
+/// it stay out.
+fn byline_element(doc: &Doc) -> Option<String> {
+    let found: Vec<(ElementRef<'_>, String)> = doc
+        .html
+        .select(css!(
+            r#"[class*="byline"], [class*="author"], [rel="author"]"#
+        ))
+        .filter(|e| {
+            !class_names(e.value()).any(|c| c.contains("author-bio") || c.contains("authors-list"))
+        })
+        .map(|e| (e, normalize_space(&e.text().collect::<Vec<_>>().join(" "))))
+        .filter(|(_, t)| !t.is_empty() && t.len() < MAX_BYLINE && yields_name(t))
+        .take(MAX_NESTED)
+        .collect();
+    let mut at = found.first()?.0;
+    // Matches come in document order: an element's descendants follow it.
+    let mut best = 0;
+    for (i, (e, _)) in found.iter().enumerate().skip(1) {
+        if e.ancestors().any(|a| a.id() == at.id()) {
+            (at, best) = (*e, i);
+        }
+    }
+    found.into_iter().nth(best).map(|(_, t)| t)
+}
+
+/// How many byline elements [`byline_element`] weighs against each other.
+const MAX_NESTED: usize = 8;
+
 fn yields_name(text: &str) -> bool {
     split_names(text).iter().any(|n| clean_name(n).is_some())
 }
@@ -236,6 +258,36 @@ fn main_entity(o: &Value) -> Option<&Value> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn byline_of(body: &str) -> Option<String> {
+        let doc = Doc::parse(
+            &format!("<body>{body}</body>"),
+            None,
+            crate::record::Article::new(chrono::Utc::now()),
+        );
+        byline_element(&doc)
+    }
+
+    #[test]
+    fn the_innermost_byline_element_wins() {
+        // Minified or pretty-printed, the role and date beside the name stay out.
+        for sep in ["", "\n      "] {
+            let body = format!(
+                r#"<div class="post-author">{sep}<a class="author-name">Dakota Hebert</a>{sep}<span>Senior Editor</span>{sep}<span>July 3, 2025</span></div>"#
+            );
+            assert_eq!(byline_of(&body).as_deref(), Some("Dakota Hebert"));
+        }
+        // An inner element that is no name leaves the outer one.
+        let body = r#"<p class="byline">By Ann Lee and Bo Chan <img class="author-avatar"></p>"#;
+        assert_eq!(byline_of(body).as_deref(), Some("By Ann Lee and Bo Chan"));
+        // An author box is too long to be a byline.
+        let bio =
+            "Ann Lee writes about energy and has covered the markets for twenty years. ".repeat(2);
+        assert_eq!(
+            byline_of(&format!(r#"<div class="author">{bio}</div>"#)),
+            None
+        );
+    }
 
     #[test]
     fn rejects_code_and_finds_text_bylines() {

@@ -40,6 +40,9 @@ pub fn strip(text: &str) -> Cow<'_, str> {
     let b = text.as_bytes();
     let mut pos = 0;
     while let Some(off) = memchr(b'<', &b[pos..]) {
+        if off > 1 {
+            squeeze_gap(b, pos, pos + off, &mut cuts);
+        }
         match step_at(b, pos + off, &mut cuts) {
             Some(next) => pos = next,
             // Something the scan does not model: keep the rest as it is.
@@ -72,6 +75,20 @@ impl Cuts<'_> {
         self.out.push_str(&self.text[self.copied..from]);
         self.copied = to;
     }
+}
+
+/// Shortens whitespace between two tags (`>\n        <`) to one character,
+/// a newline if it held one: indentation is a sixth of a pretty-printed
+/// page's bytes, each one copied into a text node that every later
+/// stage collapses again. Text with anything but whitespace is untouched.
+fn squeeze_gap(b: &[u8], from: usize, to: usize, cuts: &mut Cuts<'_>) {
+    let gap = &b[from..to];
+    if !gap.iter().all(u8::is_ascii_whitespace) {
+        return;
+    }
+    let keep = from + memchr(b'\n', gap).unwrap_or(0);
+    cuts.cut(from, keep);
+    cuts.cut(keep + 1, to);
 }
 
 /// Elements whose content the tokenizer reads as text up to the matching
@@ -153,6 +170,11 @@ fn element(
         }
         let close = svg_end(b, tag.end)?;
         cuts.cut(tag.end, close);
+        Some(close)
+    } else if is("pre") || is("listing") {
+        // Whitespace inside is content: copied as it is, unscanned.
+        let close = end_tag(b, tag.end, std::str::from_utf8(name).ok()?)?;
+        cut_attrs(cuts);
         Some(close)
     } else if is("math") || is("plaintext") {
         None
@@ -448,160 +470,4 @@ fn breaks_out_of_svg(name: &[u8]) -> bool {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn script_style_and_svg_bodies_go_elements_stay() {
-        let html = r#"<head><style>p{color:red}</style><script src=a.js></script>
-            <script>var s = "</div>"; if (a<b) {}</script></head>
-            <body><p>Kept <b>text</b></p><svg viewBox="0 0 1 1"><path d="M0"/><svg><g/></svg></svg>
-            <p>after</p></body>"#;
-        let out = strip(html);
-        assert!(out.contains("<style></style>"));
-        assert!(out.contains("<script></script></head>"));
-        assert!(out.contains("<svg></svg>"));
-        assert!(out.contains("<p>Kept <b>text</b></p>"));
-        assert!(out.contains("<p>after</p>"));
-        assert!(!out.contains("color") && !out.contains("path"));
-    }
-
-    #[test]
-    fn json_ld_and_text_elements_are_kept() {
-        let html = r#"<script type="application/ld+json">{"a":"<b>"}</script>
-            <title>a <script> b</title><textarea><style>x</style></textarea>
-            <noscript><p>crawler view</p></noscript><!-- <script> -->"#;
-        assert!(matches!(strip(html), Cow::Borrowed(_)));
-    }
-
-    #[test]
-    fn markup_inside_attribute_values_is_not_a_tag() {
-        let html = r#"<a name="<script>" id='<svg>'>link</a><p>text</p>"#;
-        assert!(matches!(strip(html), Cow::Borrowed(_)));
-        let html = r#"<script id="</script>">code</script><p>text</p>"#;
-        assert_eq!(
-            strip(html),
-            r#"<script id="</script>"></script><p>text</p>"#
-        );
-    }
-
-    #[test]
-    fn unread_attributes_go_read_ones_stay() {
-        let html = r#"<div class=a data-x='{"k":1}' onclick="go()" aria-label="x" aria-hidden=true><img src=a.png srcset="a 1x, b 2x" alt=A>
-            <p style="color:red">x</p><p style="display: NONE">y</p><a href=/x data-y>z</a></div>"#;
-        assert_eq!(
-            strip(html),
-            r#"<div class=a aria-hidden=true><img>
-            <p>x</p><p style="display: NONE">y</p><a href=/x>z</a></div>"#
-        );
-        let html = r#"<meta property="og:title" content=T><svg viewBox="0 0 1 1" class=i></svg><time datetime=2024-01-02 title=x>"#;
-        assert_eq!(
-            strip(html),
-            r#"<meta property="og:title" content=T><svg class=i></svg><time datetime=2024-01-02>"#
-        );
-    }
-
-    /// Attribute names in `.attr("…")` calls and in `css!` selectors of the
-    /// extraction code: what [`kept`] must hold.
-    fn attributes_read(src: &str, out: &mut Vec<String>) {
-        let name_at = |s: &str| -> String {
-            s.chars()
-                .take_while(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | ':' | '_'))
-                .collect()
-        };
-        for (i, _) in src.match_indices(".attr(\"") {
-            out.push(name_at(&src[i + 7..]));
-        }
-        for (i, _) in src.match_indices("css!(") {
-            let mut depth = 0;
-            let body = &src[i + 4..];
-            let end = body
-                .char_indices()
-                .find(|&(_, c)| {
-                    depth += match c {
-                        '(' => 1,
-                        ')' => -1,
-                        _ => 0,
-                    };
-                    depth == 0
-                })
-                .map_or(body.len(), |(e, _)| e);
-            for (j, _) in body[..end].match_indices('[') {
-                out.push(name_at(&body[j + 1..]));
-            }
-        }
-    }
-
-    #[test]
-    fn every_attribute_read_is_kept() {
-        let mut dirs = vec![std::path::PathBuf::from(concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/src/extract"
-        ))];
-        let mut names = Vec::new();
-        while let Some(dir) = dirs.pop() {
-            for entry in std::fs::read_dir(dir).unwrap() {
-                let path = entry.unwrap().path();
-                if path.is_dir() {
-                    dirs.push(path);
-                } else if path.extension().is_some_and(|e| e == "rs") {
-                    attributes_read(&std::fs::read_to_string(&path).unwrap(), &mut names);
-                }
-            }
-        }
-        assert!(names.len() > 20, "{names:?}");
-        for name in names
-            .iter()
-            .filter(|n| !n.is_empty() && n.as_str() != "style")
-        {
-            assert!(
-                kept(name.as_bytes()),
-                "{name} is read by a stage but cut by prestrip"
-            );
-        }
-    }
-
-    #[test]
-    fn end_tag_must_be_the_whole_name() {
-        let html = "<script>a = '</scripts>'</script><p>x</p>";
-        assert_eq!(strip(html), "<script></script><p>x</p>");
-    }
-
-    #[test]
-    fn unmodelled_markup_stops_the_cuts() {
-        // Double-escaped script: the first `</script>` does not end it.
-        let html = "<style>a</style><script><!-- document.write('<script>x</script>'); --></script><style>b</style>";
-        assert_eq!(
-            strip(html),
-            "<style></style><script><!-- document.write('<script>x</script>'); --></script><style>b</style>"
-        );
-        // An HTML element inside an SVG closes it: its text is content.
-        let html = "<style>a</style><svg><p>visible</p></svg><style>b</style>";
-        assert_eq!(
-            strip(html),
-            "<style></style><svg><p>visible</p></svg><style>b</style>"
-        );
-        // Unterminated script: left alone.
-        let html = "<style>a</style><script>never closed";
-        assert_eq!(strip(html), "<style></style><script>never closed");
-    }
-
-    #[test]
-    fn parsed_text_is_unchanged_on_a_mixed_page() {
-        let html = r#"<html><head><title>T</title><style>.a{}</style></head><body>
-            <p>One <svg width=2><title>icon</title><use href="&num;i"/></svg>two</p>
-            <script>if (x < 1 && y > 2) { document.title = "<p>"; }</script>
-            <p title="a > b">three</p><svg/><p>four</p></body></html>"#;
-        let text = |h: &str| {
-            let doc = scraper::Html::parse_document(h);
-            let body = doc
-                .select(&scraper::Selector::parse("p").unwrap())
-                .map(|p| p.text().collect::<String>())
-                .collect::<Vec<_>>();
-            body.join("|")
-        };
-        let stripped = strip(html);
-        assert!(stripped.len() < html.len());
-        assert_eq!(text(&stripped), "One two|three|four");
-    }
-}
+mod tests;
