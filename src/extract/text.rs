@@ -23,8 +23,22 @@ pub fn normalize_space(s: &str) -> String {
 /// case, without the allocation of a lower-cased copy: the rules that use
 /// it run on every element or text node of a page.
 pub fn find_ignore_ascii_case(hay: &[u8], needle: &[u8]) -> Option<usize> {
-    hay.windows(needle.len())
-        .position(|w| w.eq_ignore_ascii_case(needle))
+    let Some(&first) = needle.first() else {
+        return Some(0);
+    };
+    // Jump between the places the first byte occurs (in either case),
+    // comparing the rest only there.
+    let (lower, upper) = (first.to_ascii_lowercase(), first.to_ascii_uppercase());
+    let last_start = hay.len().checked_sub(needle.len())?;
+    let mut from = 0;
+    while from <= last_start {
+        let at = from + memchr::memchr2(lower, upper, &hay[from..=last_start])?;
+        if hay[at..at + needle.len()].eq_ignore_ascii_case(needle) {
+            return Some(at);
+        }
+        from = at + 1;
+    }
+    None
 }
 
 /// Number of words: runs of alphanumeric characters, the way the
@@ -60,6 +74,19 @@ mod tests {
     fn normalizes() {
         assert_eq!(normalize_space("  a \u{a0}\n b  "), "a b");
         assert_eq!(normalize_space(""), "");
+    }
+
+    #[test]
+    fn finds_ignoring_ascii_case() {
+        let find = |h: &str, n: &str| find_ignore_ascii_case(h.as_bytes(), n.as_bytes());
+        assert_eq!(find("Posted ON May 5", "posted on"), Some(0));
+        assert_eq!(find("pp POSTED: x", "posted:"), Some(3));
+        assert_eq!(find("ends in Publ", "published"), None);
+        assert_eq!(find("pos", "posted"), None);
+        assert_eq!(find("abc", ""), Some(0));
+        assert_eq!(find("", "a"), None);
+        assert_eq!(find("xxA", "a"), Some(2));
+        assert_eq!(find("élan Published", "published"), Some(6));
     }
 
     #[test]
