@@ -136,6 +136,24 @@ impl Doc {
             .find(|e| e.value().name() == "body")
             .unwrap_or_else(|| self.html.root_element())
     }
+
+    /// Every element of the page in document order (what `html.select`
+    /// walks), for the rules whose test is cheaper written out than as a
+    /// selector: a `[class*="…"]` list is one attribute scan per
+    /// alternative, on every element.
+    pub fn elements(&self) -> impl Iterator<Item = ElementRef<'_>> {
+        self.html
+            .root_element()
+            .descendants()
+            .filter_map(ElementRef::wrap)
+    }
+}
+
+/// True when the element's `name` attribute contains one of `needles`,
+/// case-sensitively: CSS `[name*="…"]` for several values at once.
+pub fn attr_contains(e: &scraper::node::Element, name: &str, needles: &[&str]) -> bool {
+    e.attr(name)
+        .is_some_and(|v| needles.iter().any(|n| v.contains(n)))
 }
 
 impl Doc {

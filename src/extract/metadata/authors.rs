@@ -11,7 +11,7 @@ use serde_json::Value;
 use super::names::{clean_name, split_names};
 use super::sources::{MetaTags, json_ld_str};
 use crate::extract::Doc;
-use crate::extract::doc::{class_names, css};
+use crate::extract::doc::{attr_contains, class_names, css};
 use crate::extract::text::normalize_space;
 use scraper::ElementRef;
 
@@ -134,10 +134,11 @@ const MAX_BYLINE: usize = 120;
 /// it stay out.
 fn byline_element(doc: &Doc) -> Option<String> {
     let found: Vec<(ElementRef<'_>, String)> = doc
-        .html
-        .select(css!(
-            r#"[class*="byline"], [class*="author"], [rel="author"]"#
-        ))
+        .elements()
+        .filter(|e| {
+            let v = e.value();
+            attr_contains(v, "class", &["byline", "author"]) || v.attr("rel") == Some("author")
+        })
         .filter(|e| {
             !class_names(e.value()).any(|c| c.contains("author-bio") || c.contains("authors-list"))
         })

@@ -15,7 +15,8 @@ use serde_json::Value;
 
 use super::sources::{MetaTags, json_ld_str};
 use crate::extract::Doc;
-use crate::extract::doc::css;
+use crate::extract::doc::attr_contains;
+use scraper::ElementRef;
 use crate::record::{DateField, DateSource};
 
 const PUBLISHED_META: &[&str] = &[
@@ -147,9 +148,14 @@ pub fn find(
 /// `datePublished`, and the first marked one is not always the opening
 /// post (a pinned or featured reply comes first in the markup of some).
 fn time_element(doc: &Doc, now: DateTime<Utc>) -> Option<DateField> {
-    let sel = css!(r#"[datetime], [itemprop="datePublished"], time[pubdate]"#);
-    doc.html
-        .select(sel)
+    // `[datetime], [itemprop="datePublished"], time[pubdate]`
+    doc.elements()
+        .filter(|t| {
+            let e = t.value();
+            e.attr("datetime").is_some()
+                || e.attr("itemprop") == Some("datePublished")
+                || (e.name() == "time" && e.attr("pubdate").is_some())
+        })
         .filter(|t| !marked_modified(t.value()))
         .find_map(|t| {
             let e = t.value();
@@ -176,10 +182,12 @@ fn marked_modified(e: &scraper::node::Element) -> bool {
 
 /// Visible text of elements whose class names a date (`.post-date`, `.published`).
 fn class_text(doc: &Doc, now: DateTime<Utc>) -> Option<DateField> {
-    let sel = css!(
-        r#"[class*="date"], [class*="publish"], [class*="publication"], [class*="posted"], [class*="timestamp"], [id*="date"]"#,
-    );
-    doc.html.select(sel).take(20).find_map(|e| {
+    let named = |e: &ElementRef<'_>| {
+        let v = e.value();
+        attr_contains(v, "class", &["date", "publish", "publication", "posted", "timestamp"])
+            || attr_contains(v, "id", &["date"])
+    };
+    doc.elements().filter(named).take(20).find_map(|e| {
         let text: String = e.text().collect();
         if text.len() > 200 {
             return None;
