@@ -9,6 +9,7 @@ use std::borrow::Cow;
 use std::sync::LazyLock;
 
 use aho_corasick::AhoCorasick;
+use rustc_hash::FxHashSet;
 use scraper::ElementRef;
 
 use crate::extract::doc::class_names;
@@ -177,14 +178,18 @@ pub(super) fn names_furniture(el: ElementRef<'_>) -> bool {
 /// (`site-footer`, `nav-menu`), but not inner parts: frameworks put `widget`
 /// or `nav` in the middle of every class (`elementor-widget-container`).
 fn token_is_furniture(class: &str) -> bool {
-    FURNITURE_TOKENS.contains(&class) || {
+    // Up to three probes per class name of every element: a set, not a
+    // scan of the list.
+    static TOKENS: LazyLock<FxHashSet<&'static str>> =
+        LazyLock::new(|| FURNITURE_TOKENS.iter().copied().collect());
+    TOKENS.contains(class) || {
         let mut parts = class.split(['-', '_']).filter(|p| !p.is_empty());
         let first = parts.next();
         let last = parts.next_back();
         [first, last]
             .into_iter()
             .flatten()
-            .any(|p| FURNITURE_TOKENS.contains(&p) && p != "widget")
+            .any(|p| TOKENS.contains(p) && p != "widget")
     }
 }
 
