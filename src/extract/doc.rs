@@ -82,7 +82,7 @@ impl Doc {
         self.og_type.get_or_init(|| {
             self.html
                 .select(css!(r#"meta[property="og:type"]"#))
-                .filter_map(|m| m.value().attr("content"))
+                .filter_map(|m| m.value().read_attr("content"))
                 .map(|c| c.trim().to_ascii_lowercase())
                 .next()
                 .unwrap_or_default()
@@ -152,7 +152,7 @@ impl Doc {
 /// True when the element's `name` attribute contains one of `needles`,
 /// case-sensitively: CSS `[name*="…"]` for several values at once.
 pub fn attr_contains(e: &scraper::node::Element, name: &str, needles: &[&str]) -> bool {
-    e.attr(name)
+    e.read_attr(name)
         .is_some_and(|v| needles.iter().any(|n| v.contains(n)))
 }
 
@@ -219,6 +219,24 @@ pub fn holds_unseen_text(name: &str) -> bool {
     matches!(name, "script" | "style" | "noscript" | "template")
 }
 
+/// An attribute's value by name, read without interning the name.
+///
+/// scraper's own `Element::attr` turns the name into an atom (a hash and a
+/// table lookup) on every call before its search; the stages ask every
+/// element of every page for its class, id and role, and that interning was
+/// 2% of extraction. This compares the few attribute names an element has
+/// (the pre-strip leaves only those some stage reads) as strings.
+pub trait ReadAttr {
+    /// The value of the attribute `name` (lower case, as the parser stores it).
+    fn read_attr(&self, name: &str) -> Option<&str>;
+}
+
+impl ReadAttr for scraper::node::Element {
+    fn read_attr(&self, name: &str) -> Option<&str> {
+        self.attrs().find_map(|(n, v)| (n == name).then_some(v))
+    }
+}
+
 /// The names in an element's `class` attribute.
 ///
 /// Reads the attribute instead of [`scraper::node::Element::classes`], which
@@ -226,7 +244,7 @@ pub fn holds_unseen_text(name: &str) -> bool {
 /// stages look at the classes of every element of every page, and interning
 /// them cost more than the checks themselves.
 pub fn class_names(e: &scraper::node::Element) -> std::str::SplitAsciiWhitespace<'_> {
-    e.attr("class").unwrap_or("").split_ascii_whitespace()
+    e.read_attr("class").unwrap_or("").split_ascii_whitespace()
 }
 
 /// A selector compiled from a literal known to be valid.
@@ -243,7 +261,7 @@ fn resolve_base(html: &Html, page_url: Option<Url>) -> Option<Url> {
     let base_href = html
         .select(css!("base[href]"))
         .next()
-        .and_then(|b| b.value().attr("href"));
+        .and_then(|b| b.value().read_attr("href"));
     match (page_url, base_href) {
         (Some(page), Some(href)) => page.join(href).ok().or(Some(page)),
         (None, Some(href)) => Url::parse(href).ok(),
@@ -254,7 +272,11 @@ fn resolve_base(html: &Html, page_url: Option<Url>) -> Option<Url> {
             .select(css!(
                 r#"link[rel~="canonical"][href], meta[property="og:url"][content]"#
             ))
-            .filter_map(|e| e.value().attr("href").or_else(|| e.value().attr("content")))
+            .filter_map(|e| {
+                e.value()
+                    .read_attr("href")
+                    .or_else(|| e.value().read_attr("content"))
+            })
             .find_map(|h| Url::parse(h.trim()).ok())
             .filter(|u| matches!(u.scheme(), "http" | "https")),
     }

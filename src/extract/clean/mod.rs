@@ -18,6 +18,7 @@ use super::doc::class_names;
 use super::{Doc, StageError};
 
 mod names;
+use crate::extract::doc::ReadAttr;
 use names::{names_comments, names_furniture, names_reviews};
 
 /// Elements whose content is never text a reader sees.
@@ -111,7 +112,7 @@ pub fn is_droppable(el: ElementRef<'_>, page: &PageFacts) -> bool {
         return total_text == 0 || text_len(*el) * 2 <= total_text;
     }
     if matches!(name, "body" | "main" | "article" | "html")
-        || e.attr("itemprop") == Some("articleBody")
+        || e.read_attr("itemprop") == Some("articleBody")
     {
         return false;
     }
@@ -126,7 +127,7 @@ pub fn is_droppable(el: ElementRef<'_>, page: &PageFacts) -> bool {
             && !holds_prose(el);
     }
     let landmark = FURNITURE_TAGS.contains(&name)
-        || e.attr("role")
+        || e.read_attr("role")
             .is_some_and(|r| FURNITURE_ROLES.contains(&r.trim()));
     // A "furniture" element that holds much of the page is a layout wrapper
     // (`has-sidebar`, `sidebar-first-only`): names are weaker evidence than
@@ -229,7 +230,7 @@ pub(crate) fn is_product(doc: &Doc) -> bool {
 fn wraps_article(el: ElementRef<'_>) -> bool {
     el.descendants().filter_map(ElementRef::wrap).any(|d| {
         matches!(d.value().name(), "h1" | "article" | "main")
-            || d.value().attr("itemprop") == Some("articleBody")
+            || d.value().read_attr("itemprop") == Some("articleBody")
     })
 }
 
@@ -237,7 +238,7 @@ fn wraps_article(el: ElementRef<'_>) -> bool {
 /// or `"tabpanel"`, hidden until its header is clicked) that holds text:
 /// the page's own content, folded away, not furniture.
 fn is_collapsed_panel(el: ElementRef<'_>) -> bool {
-    matches!(el.value().attr("role"), Some("region" | "tabpanel")) && text_len(*el) >= 150
+    matches!(el.value().read_attr("role"), Some("region" | "tabpanel")) && text_len(*el) >= 150
 }
 
 /// True when `el` has a field for typed text (`<textarea>`, or an
@@ -248,7 +249,7 @@ fn takes_text_entry(el: ElementRef<'_>) -> bool {
         match e.name() {
             "textarea" => true,
             "input" => matches!(
-                e.attr("type").map(str::to_ascii_lowercase).as_deref(),
+                e.read_attr("type").map(str::to_ascii_lowercase).as_deref(),
                 None | Some("text" | "email" | "tel" | "search" | "url" | "password")
             ),
             _ => false,
@@ -279,9 +280,9 @@ fn is_hidden(el: ElementRef<'_>) -> bool {
     });
     // A `popover` stays out of the page until a script or button opens it
     // (push-notification prompts, menus, share sheets).
-    if (e.attr("hidden").is_some() && !streamed)
-        || e.attr("popover").is_some()
-        || e.attr("aria-hidden") == Some("true")
+    if (e.read_attr("hidden").is_some() && !streamed)
+        || e.read_attr("popover").is_some()
+        || e.read_attr("aria-hidden") == Some("true")
     {
         return true;
     }
@@ -293,7 +294,7 @@ fn is_hidden(el: ElementRef<'_>) -> bool {
     }) {
         return true;
     }
-    e.attr("style").is_some_and(|s| {
+    e.read_attr("style").is_some_and(|s| {
         // Most inline styles hide nothing: skip the normalizing copy.
         let b = s.as_bytes();
         if !(b.windows(4).any(|w| w.eq_ignore_ascii_case(b"none"))

@@ -38,6 +38,7 @@ use scraper::{ElementRef, Node};
 use self::score::Scorer;
 use super::text::word_count;
 use super::{Doc, StageError};
+use crate::extract::doc::ReadAttr;
 
 /// Below this many words the prose cover is taken for a listing or index
 /// page, and the landmark text is tried.
@@ -169,7 +170,7 @@ fn choose_roots<'a>(
             break;
         };
         let semantic = matches!(el.value().name(), "article" | "main")
-            || el.value().attr("itemprop") == Some("articleBody");
+            || el.value().read_attr("itemprop") == Some("articleBody");
         let st = scorer.get(anc.id());
         if st.text > top_text * 2 || st.link_density() > 0.35 {
             break;
@@ -272,7 +273,7 @@ fn declares_article(el: ElementRef<'_>) -> bool {
     });
     let e = el.value();
     e.name() == "article"
-        || e.attr("itemprop") == Some("articleBody")
+        || e.read_attr("itemprop") == Some("articleBody")
         || crate::extract::doc::class_names(e).any(|c| HINTS.is_match(c))
 }
 

@@ -12,6 +12,7 @@
 
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
+use crate::extract::doc::ReadAttr;
 use ego_tree::iter::Edge;
 use ego_tree::{NodeId, NodeRef};
 use scraper::{ElementRef, Node};
@@ -271,7 +272,7 @@ fn initial_score(node: NodeRef<'_, Node>) -> f64 {
 /// +25 for content-like class/id names, −25 for furniture-like ones.
 pub fn class_weight(e: &scraper::node::Element) -> f64 {
     let mut w = 0.0;
-    if e.attr("itemprop") == Some("articleBody") {
+    if e.read_attr("itemprop") == Some("articleBody") {
         w += 50.0;
     }
     let mut names = String::new();

@@ -11,6 +11,7 @@ use serde_json::Value;
 use super::names::{clean_name, split_names};
 use super::sources::{MetaTags, json_ld_str};
 use crate::extract::Doc;
+use crate::extract::doc::ReadAttr;
 use crate::extract::doc::{attr_contains, class_names, css};
 use crate::extract::text::normalize_space;
 use scraper::ElementRef;
@@ -137,7 +138,7 @@ fn byline_element(doc: &Doc) -> Option<String> {
         .elements()
         .filter(|e| {
             let v = e.value();
-            attr_contains(v, "class", &["byline", "author"]) || v.attr("rel") == Some("author")
+            attr_contains(v, "class", &["byline", "author"]) || v.read_attr("rel") == Some("author")
         })
         .filter(|e| {
             !class_names(e.value()).any(|c| c.contains("author-bio") || c.contains("authors-list"))

@@ -7,6 +7,7 @@
 use scraper::{ElementRef, Node};
 
 use crate::extract::Doc;
+use crate::extract::doc::ReadAttr;
 use crate::extract::text::normalize_space;
 
 /// Labels that open a byline, lower-case, followed by the name in the same
@@ -112,7 +113,7 @@ fn opens_with_label(lower: &str, labels: &[&str]) -> bool {
 fn in_navigation(e: ElementRef<'_>) -> bool {
     e.ancestors()
         .filter_map(ElementRef::wrap)
-        .any(|a| a.value().name() == "nav" || a.value().attr("role") == Some("navigation"))
+        .any(|a| a.value().name() == "nav" || a.value().read_attr("role") == Some("navigation"))
 }
 
 /// The next sibling element of `e`, skipping text that is only whitespace.

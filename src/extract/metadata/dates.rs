@@ -15,9 +15,10 @@ use serde_json::Value;
 
 use super::sources::{MetaTags, json_ld_str};
 use crate::extract::Doc;
+use crate::extract::doc::ReadAttr;
 use crate::extract::doc::attr_contains;
-use scraper::ElementRef;
 use crate::record::{DateField, DateSource};
+use scraper::ElementRef;
 
 const PUBLISHED_META: &[&str] = &[
     "article:published_time",
@@ -152,16 +153,16 @@ fn time_element(doc: &Doc, now: DateTime<Utc>) -> Option<DateField> {
     doc.elements()
         .filter(|t| {
             let e = t.value();
-            e.attr("datetime").is_some()
-                || e.attr("itemprop") == Some("datePublished")
-                || (e.name() == "time" && e.attr("pubdate").is_some())
+            e.read_attr("datetime").is_some()
+                || e.read_attr("itemprop") == Some("datePublished")
+                || (e.name() == "time" && e.read_attr("pubdate").is_some())
         })
         .filter(|t| !marked_modified(t.value()))
         .find_map(|t| {
             let e = t.value();
             let raw = e
-                .attr("datetime")
-                .or_else(|| e.attr("content"))
+                .read_attr("datetime")
+                .or_else(|| e.read_attr("content"))
                 .map(str::to_owned)
                 .unwrap_or_else(|| t.text().collect());
             parse_date(&raw, now).map(|value| DateField {
@@ -175,7 +176,7 @@ fn time_element(doc: &Doc, now: DateTime<Utc>) -> Option<DateField> {
 /// True for an element that holds the modification date
 /// (`itemprop="dateModified"`, `class="updated"`).
 fn marked_modified(e: &scraper::node::Element) -> bool {
-    e.attr("itemprop") == Some("dateModified")
+    e.read_attr("itemprop") == Some("dateModified")
         || crate::extract::doc::class_names(e)
             .any(|c| c.contains("updated") || c.contains("modified"))
 }
@@ -184,8 +185,11 @@ fn marked_modified(e: &scraper::node::Element) -> bool {
 fn class_text(doc: &Doc, now: DateTime<Utc>) -> Option<DateField> {
     let named = |e: &ElementRef<'_>| {
         let v = e.value();
-        attr_contains(v, "class", &["date", "publish", "publication", "posted", "timestamp"])
-            || attr_contains(v, "id", &["date"])
+        attr_contains(
+            v,
+            "class",
+            &["date", "publish", "publication", "posted", "timestamp"],
+        ) || attr_contains(v, "id", &["date"])
     };
     doc.elements().filter(named).take(20).find_map(|e| {
         let text: String = e.text().collect();

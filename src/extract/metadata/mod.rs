@@ -21,6 +21,7 @@ pub mod title;
 use self::sources::{MetaTags, json_ld_article, json_ld_str};
 use super::text::{normalize_space, unescape};
 use super::{Doc, StageError};
+use crate::extract::doc::ReadAttr;
 use crate::record::Language;
 
 /// Fills the metadata fields of `doc.record`.
@@ -99,7 +100,7 @@ pub fn run(doc: &mut Doc) -> Result<(), StageError> {
     let canonical = doc
         .html
         .select(super::doc::css!(r#"link[rel~="canonical"][href]"#))
-        .filter_map(|l| l.value().attr("href"))
+        .filter_map(|l| l.value().read_attr("href"))
         .find_map(|h| doc.absolute_url(h))
         .or_else(|| meta.first(&["og:url"]).and_then(|u| doc.absolute_url(&u)))
         .filter(|u| u.starts_with("http://") || u.starts_with("https://"));
@@ -132,8 +133,8 @@ fn declared_language(doc: &Doc, meta: &MetaTags) -> Option<Language> {
         .html
         .root_element()
         .value()
-        .attr("lang")
-        .or_else(|| doc.html.root_element().value().attr("xml:lang"))
+        .read_attr("lang")
+        .or_else(|| doc.html.root_element().value().read_attr("xml:lang"))
         .map(str::to_owned)
         .or_else(|| meta.first(&["content-language", "og:locale", "dc.language", "language"]))?;
     let code: String = raw

@@ -5,6 +5,7 @@ use std::collections::HashMap;
 use scraper::Html;
 use serde_json::Value;
 
+use crate::extract::doc::ReadAttr;
 use crate::extract::doc::css;
 
 /// Every `<meta>` tag's content, keyed by lower-cased `property`, `name`,
@@ -19,7 +20,7 @@ impl MetaTags {
         let mut map: HashMap<String, Vec<String>> = HashMap::new();
         for m in html.select(css!("meta")) {
             let e = m.value();
-            let Some(content) = e.attr("content").or_else(|| e.attr("value")) else {
+            let Some(content) = e.read_attr("content").or_else(|| e.read_attr("value")) else {
                 continue;
             };
             let content = content.trim();
@@ -27,7 +28,7 @@ impl MetaTags {
                 continue;
             }
             for key_attr in ["property", "name", "itemprop", "http-equiv"] {
-                if let Some(k) = e.attr(key_attr) {
+                if let Some(k) = e.read_attr(key_attr) {
                     map.entry(k.trim().to_ascii_lowercase())
                         .or_default()
                         .push(content.to_owned());

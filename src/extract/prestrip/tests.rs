@@ -67,7 +67,7 @@ fn unread_attributes_go_read_ones_stay() {
     );
 }
 
-/// Attribute names in `.attr("…")` calls and in `css!` selectors of the
+/// Attribute names in `.read_attr("…")` calls and in `css!` selectors of the
 /// extraction code: what [`kept`] must hold.
 fn attributes_read(src: &str, out: &mut Vec<String>) {
     let name_at = |s: &str| -> String {
@@ -75,8 +75,8 @@ fn attributes_read(src: &str, out: &mut Vec<String>) {
             .take_while(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | ':' | '_'))
             .collect()
     };
-    for (i, _) in src.match_indices(".attr(\"") {
-        out.push(name_at(&src[i + 7..]));
+    for (i, _) in src.match_indices(".read_attr(\"") {
+        out.push(name_at(&src[i + ".read_attr(\"".len()..]));
     }
     for (i, _) in src.match_indices("css!(") {
         let mut depth = 0;

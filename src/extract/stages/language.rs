@@ -12,6 +12,7 @@ use whatlang::Lang;
 
 use super::super::StageError;
 use super::super::doc::{Doc, css};
+use crate::extract::doc::ReadAttr;
 use crate::record::Language;
 
 /// Bytes of the main text the detector reads: a few paragraphs are plenty,
@@ -62,15 +63,15 @@ pub fn detect(text: &str) -> Option<(Language, bool)> {
 fn declared_language(doc: &Doc) -> Option<Language> {
     let root = doc.html.root_element().value();
     let raw = root
-        .attr("lang")
-        .or_else(|| root.attr("xml:lang"))
+        .read_attr("lang")
+        .or_else(|| root.read_attr("xml:lang"))
         .map(str::to_owned)
         .or_else(|| {
             doc.html
                 .select(css!(
                     r#"meta[http-equiv="content-language" i][content], meta[property="og:locale"][content], meta[name="language" i][content]"#,
                 ))
-                .find_map(|m| m.value().attr("content").map(str::to_owned))
+                .find_map(|m| m.value().read_attr("content").map(str::to_owned))
         })?;
     let code: String = raw
         .trim()
