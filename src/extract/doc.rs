@@ -46,6 +46,8 @@ pub struct Doc {
     headlines: OnceCell<Headlines>,
     /// The first `og:type`, read once for the clean, content and status rules.
     og_type: OnceCell<String>,
+    /// The elements [`Doc::tagged`] serves, in document order.
+    tagged: Vec<NodeId>,
 }
 
 /// The page's visible headline candidates, whitespace-normalized.
@@ -62,17 +64,38 @@ impl Doc {
     /// [`prestrip`](super::prestrip)) and collects what several stages need.
     pub fn parse(text: &str, base_url: Option<Url>, record: Article) -> Doc {
         let html = Html::parse_document(&super::prestrip::strip(text));
-        let base_url = resolve_base(&html, base_url);
-        let json_ld = collect_json_ld(&html);
-        Doc {
+        let tagged = html
+            .root_element()
+            .descendants()
+            .filter(|n| n.value().as_element().is_some_and(|e| is_tagged(e.name())))
+            .map(|n| n.id())
+            .collect();
+        let mut doc = Doc {
             html,
-            base_url,
+            base_url: None,
             record,
             dropped: HashSet::default(),
-            json_ld,
+            json_ld: Vec::new(),
             headlines: OnceCell::new(),
             og_type: OnceCell::new(),
-        }
+            tagged,
+        };
+        doc.base_url = resolve_base(&doc, base_url);
+        doc.json_ld = collect_json_ld(&doc);
+        doc
+    }
+
+    /// The elements named one of `names`, in document order. Only the
+    /// names [`is_tagged`] lists are served (an empty iterator for others):
+    /// the head's metadata, scripts, headlines and `<noscript>`, which a
+    /// dozen rules look up by name alone. They are gathered in one walk at
+    /// parse time, where each rule used to walk the whole tree.
+    pub fn tagged<'a>(&'a self, names: &'a [&str]) -> impl Iterator<Item = ElementRef<'a>> + 'a {
+        debug_assert!(names.iter().all(|n| is_tagged(n)), "{names:?}");
+        self.tagged
+            .iter()
+            .filter_map(|&id| self.html.tree.get(id).and_then(ElementRef::wrap))
+            .filter(move |e| names.contains(&e.value().name()))
     }
 
     /// The page's first `og:type` (`article`, `product`, …), trimmed and
@@ -80,8 +103,8 @@ impl Doc {
     /// lookup would otherwise walk the whole tree.
     pub fn og_type(&self) -> &str {
         self.og_type.get_or_init(|| {
-            self.html
-                .select(css!(r#"meta[property="og:type"]"#))
+            self.tagged(&["meta"])
+                .filter(|m| m.value().read_attr("property") == Some("og:type"))
                 .filter_map(|m| m.value().read_attr("content"))
                 .map(|c| c.trim().to_ascii_lowercase())
                 .next()
@@ -116,13 +139,8 @@ impl Doc {
                     .filter(|s| !s.is_empty())
             };
             Headlines {
-                title: self.html.select(css!("title")).next().and_then(clean),
-                h1: self
-                    .html
-                    .select(css!("h1"))
-                    .filter_map(clean)
-                    .take(5)
-                    .collect(),
+                title: self.tagged(&["title"]).next().and_then(clean),
+                h1: self.tagged(&["h1"]).filter_map(clean).take(5).collect(),
             }
         })
     }
@@ -168,7 +186,7 @@ impl Doc {
     /// the headline, after however much navigation the page opens with.
     /// `None` when the page has no `<h1>`.
     pub fn headline_text(&self, max_bytes: usize) -> Option<String> {
-        let h1 = self.html.select(css!("body h1")).next()?;
+        let h1 = self.tagged(&["h1"]).find(|h| in_body(*h))?;
         let start = h1.parent().map_or(h1.id(), |p| p.id());
         Some(self.visible_text_from(Some(start), max_bytes))
     }
@@ -256,19 +274,33 @@ pub fn selector(css: &str) -> Selector {
     Selector::parse(css).unwrap_or_else(|e| panic!("invalid built-in selector {css:?}: {e:?}"))
 }
 
+/// Element names [`Doc::tagged`] serves.
+fn is_tagged(name: &str) -> bool {
+    matches!(
+        name,
+        "base" | "h1" | "link" | "meta" | "noscript" | "script" | "title"
+    )
+}
+
+/// True when `e` sits inside the `<body>` (CSS `body e`).
+pub fn in_body(e: ElementRef<'_>) -> bool {
+    e.ancestors()
+        .any(|a| a.value().as_element().is_some_and(|p| p.name() == "body"))
+}
+
 /// Applies `<base href>` to the page URL.
-fn resolve_base(html: &Html, page_url: Option<Url>) -> Option<Url> {
-    let base_href = html
-        .select(css!("base[href]"))
-        .next()
-        .and_then(|b| b.value().read_attr("href"));
+fn resolve_base(doc: &Doc, page_url: Option<Url>) -> Option<Url> {
+    let base_href = doc
+        .tagged(&["base"])
+        .find_map(|b| b.value().read_attr("href"));
     match (page_url, base_href) {
         (Some(page), Some(href)) => page.join(href).ok().or(Some(page)),
         (None, Some(href)) => Url::parse(href).ok(),
         (Some(page), None) => Some(page),
         // A saved page with no URL given: its absolute canonical link is the
         // best base for relative links.
-        (None, None) => html
+        (None, None) => doc
+            .html
             .select(css!(
                 r#"link[rel~="canonical"][href], meta[property="og:url"][content]"#
             ))
@@ -284,9 +316,15 @@ fn resolve_base(html: &Html, page_url: Option<Url>) -> Option<Url> {
 
 /// Parses every `<script type="application/ld+json">` block, tolerating the
 /// usual breakage (HTML comments, trailing semicolons, control characters).
-fn collect_json_ld(html: &Html) -> Vec<Value> {
+fn collect_json_ld(doc: &Doc) -> Vec<Value> {
     let mut out = Vec::new();
-    for script in html.select(css!(r#"script[type="application/ld+json"]"#)) {
+    // `type` compares in any case, as the selector `[type="…"]` did on HTML.
+    let json_ld = |s: &ElementRef<'_>| {
+        s.value()
+            .read_attr("type")
+            .is_some_and(|t| t.eq_ignore_ascii_case("application/ld+json"))
+    };
+    for script in doc.tagged(&["script"]).filter(json_ld) {
         let raw: String = script.text().collect();
         let cleaned = raw
             .trim()

@@ -123,8 +123,8 @@ fn landmark_text(doc: &Doc, titles: &[String]) -> Option<String> {
 /// almost nothing, extract the largest `<noscript>` as a page of its own.
 fn noscript_text(doc: &Doc) -> Option<String> {
     let raw: String = doc
-        .html
-        .select(super::doc::css!("body noscript"))
+        .tagged(&["noscript"])
+        .filter(|n| super::doc::in_body(*n))
         .map(|n| n.text().collect::<String>())
         .filter(|t| t.len() > 500 && t.contains('<'))
         .max_by_key(String::len)?;

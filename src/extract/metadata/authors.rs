@@ -326,7 +326,7 @@ mod tests {
 
     fn authors_of(html: &str) -> Vec<String> {
         let doc = Doc::parse(html, None, crate::record::Article::new(chrono::Utc::now()));
-        let meta = MetaTags::collect(&doc.html);
+        let meta = MetaTags::collect(&doc);
         let art = super::super::sources::json_ld_article(&doc.json_ld);
         find(&doc, &meta, art, None)
     }
@@ -378,7 +378,7 @@ mod tests {
     fn publisher_named_as_author_yields_to_a_byline() {
         let find_with_site = |html: &str| {
             let doc = Doc::parse(html, None, crate::record::Article::new(chrono::Utc::now()));
-            let meta = MetaTags::collect(&doc.html);
+            let meta = MetaTags::collect(&doc);
             let art = super::super::sources::json_ld_article(&doc.json_ld);
             find(&doc, &meta, art, Some("USA TODAY"))
         };
@@ -426,7 +426,7 @@ mod tests {
             None,
             crate::record::Article::new(chrono::Utc::now()),
         );
-        let meta = MetaTags::collect(&doc.html);
+        let meta = MetaTags::collect(&doc);
         let art = super::super::sources::json_ld_article(&doc.json_ld);
         assert_eq!(find(&doc, &meta, art, None), vec!["Ann Lee", "Bo Chan"]);
     }

@@ -432,7 +432,7 @@ mod tests {
             None,
             crate::record::Article::new(Utc::now()),
         );
-        let meta = MetaTags::collect(&doc.html);
+        let meta = MetaTags::collect(&doc);
         let (p, _) = find(&doc, &meta, None);
         assert_eq!(p.unwrap().source, DateSource::JsonLd);
         let doc = Doc::parse(
@@ -475,7 +475,7 @@ mod tests {
     fn structured_dates_stamped_at_the_last_save_yield_to_the_shown_date() {
         let date_of = |html: &str| {
             let doc = Doc::parse(html, None, crate::record::Article::new(Utc::now()));
-            let meta = MetaTags::collect(&doc.html);
+            let meta = MetaTags::collect(&doc);
             let art = super::super::sources::json_ld_article(&doc.json_ld);
             find(&doc, &meta, art).0.map(|d| d.value[..10].to_owned())
         };
@@ -510,7 +510,7 @@ mod tests {
             Some(url::Url::parse("https://ex.com/2023/12/31/story").unwrap()),
             crate::record::Article::new(Utc::now()),
         );
-        let meta = MetaTags::collect(&doc.html);
+        let meta = MetaTags::collect(&doc);
         let (p, _) = find(&doc, &meta, None);
         let p = p.unwrap();
         assert_eq!(p.source, DateSource::Meta);
@@ -523,7 +523,7 @@ mod tests {
     fn only_a_modified_date_dates_the_page() {
         let date_of = |head: &str| {
             let doc = Doc::parse(head, None, crate::record::Article::new(Utc::now()));
-            let meta = MetaTags::collect(&doc.html);
+            let meta = MetaTags::collect(&doc);
             find(&doc, &meta, None).0.map(|d| d.value)
         };
         assert_eq!(

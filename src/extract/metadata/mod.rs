@@ -26,7 +26,7 @@ use crate::record::Language;
 
 /// Fills the metadata fields of `doc.record`.
 pub fn run(doc: &mut Doc) -> Result<(), StageError> {
-    let meta = MetaTags::collect(&doc.html);
+    let meta = MetaTags::collect(doc);
     let article = json_ld_article(&doc.json_ld).cloned();
     let article = article.as_ref();
 
@@ -97,9 +97,15 @@ pub fn run(doc: &mut Doc) -> Result<(), StageError> {
         .collect();
     dedup_case_insensitive(&mut tags);
 
+    // `link[rel~="canonical"][href]`; `rel` compares in any case.
     let canonical = doc
-        .html
-        .select(super::doc::css!(r#"link[rel~="canonical"][href]"#))
+        .tagged(&["link"])
+        .filter(|l| {
+            l.value().read_attr("rel").is_some_and(|r| {
+                r.split_ascii_whitespace()
+                    .any(|t| t.eq_ignore_ascii_case("canonical"))
+            })
+        })
         .filter_map(|l| l.value().read_attr("href"))
         .find_map(|h| doc.absolute_url(h))
         .or_else(|| meta.first(&["og:url"]).and_then(|u| doc.absolute_url(&u)))

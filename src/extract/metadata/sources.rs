@@ -2,11 +2,10 @@
 
 use std::collections::HashMap;
 
-use scraper::Html;
 use serde_json::Value;
 
+use crate::extract::Doc;
 use crate::extract::doc::ReadAttr;
-use crate::extract::doc::css;
 
 /// Every `<meta>` tag's content, keyed by lower-cased `property`, `name`,
 /// `itemprop` or `http-equiv`, in page order.
@@ -15,10 +14,10 @@ pub struct MetaTags {
 }
 
 impl MetaTags {
-    /// Collects the tags of `html`.
-    pub fn collect(html: &Html) -> MetaTags {
+    /// Collects the tags of `doc`.
+    pub fn collect(doc: &Doc) -> MetaTags {
         let mut map: HashMap<String, Vec<String>> = HashMap::new();
-        for m in html.select(css!("meta")) {
+        for m in doc.tagged(&["meta"]) {
             let e = m.value();
             let Some(content) = e.read_attr("content").or_else(|| e.read_attr("value")) else {
                 continue;

@@ -207,7 +207,7 @@ mod tests {
             None,
             crate::record::Article::new(chrono::Utc::now()),
         );
-        let meta = MetaTags::collect(&doc.html);
+        let meta = MetaTags::collect(&doc);
         assert_eq!(
             find(&doc, &meta, None, None).as_deref(),
             Some("Storm hits coast, thousands flee")
@@ -216,7 +216,7 @@ mod tests {
 
     fn title_of(html: &str) -> Option<String> {
         let doc = Doc::parse(html, None, crate::record::Article::new(chrono::Utc::now()));
-        let meta = MetaTags::collect(&doc.html);
+        let meta = MetaTags::collect(&doc);
         let article = super::super::sources::json_ld_article(&doc.json_ld);
         find(&doc, &meta, article, None)
     }

@@ -11,7 +11,7 @@
 use whatlang::Lang;
 
 use super::super::StageError;
-use super::super::doc::{Doc, css};
+use super::super::doc::Doc;
 use crate::extract::doc::ReadAttr;
 use crate::record::Language;
 
@@ -67,11 +67,17 @@ fn declared_language(doc: &Doc) -> Option<Language> {
         .or_else(|| root.read_attr("xml:lang"))
         .map(str::to_owned)
         .or_else(|| {
-            doc.html
-                .select(css!(
-                    r#"meta[http-equiv="content-language" i][content], meta[property="og:locale"][content], meta[name="language" i][content]"#,
-                ))
-                .find_map(|m| m.value().read_attr("content").map(str::to_owned))
+            // `meta[http-equiv="content-language" i], meta[property="og:locale"],
+            // meta[name="language" i]`, with a `content`.
+            let is = |v: Option<&str>, want: &str| v.is_some_and(|v| v.eq_ignore_ascii_case(want));
+            doc.tagged(&["meta"])
+                .map(|m| m.value())
+                .filter(|m| {
+                    is(m.read_attr("http-equiv"), "content-language")
+                        || m.read_attr("property") == Some("og:locale")
+                        || is(m.read_attr("name"), "language")
+                })
+                .find_map(|m| m.read_attr("content").map(str::to_owned))
         })?;
     let code: String = raw
         .trim()
