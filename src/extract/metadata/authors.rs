@@ -12,7 +12,7 @@ use super::names::{clean_name, split_names};
 use super::sources::{MetaTags, json_ld_str};
 use crate::extract::Doc;
 use crate::extract::doc::ReadAttr;
-use crate::extract::doc::{attr_contains, class_names, css};
+use crate::extract::doc::{attr_contains, class_names};
 use crate::extract::text::normalize_space;
 use scraper::ElementRef;
 
@@ -69,8 +69,24 @@ pub fn find(
                 .collect()
         },
         &|| {
-            doc.html
-                .select(css!(r#"a[rel~="author"], [itemprop="author"] [itemprop="name"], [itemprop="author"]"#))
+            // `a[rel~="author" i], [itemprop="author"] [itemprop="name"],
+            // [itemprop="author"]`, tested once per element.
+            let itemprop = |e: &scraper::node::Element, v: &str| e.read_attr("itemprop") == Some(v);
+            doc.elements()
+                .filter(|el| {
+                    let e = el.value();
+                    itemprop(e, "author")
+                        || (e.name() == "a"
+                            && e.read_attr("rel").is_some_and(|r| {
+                                r.split_ascii_whitespace()
+                                    .any(|t| t.eq_ignore_ascii_case("author"))
+                            }))
+                        || (itemprop(e, "name")
+                            && el
+                                .ancestors()
+                                .filter_map(ElementRef::wrap)
+                                .any(|a| itemprop(a.value(), "author")))
+                })
                 .map(|e| e.text().collect::<Vec<_>>().join(" "))
                 .take(5)
                 .collect()
