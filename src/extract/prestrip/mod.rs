@@ -9,6 +9,8 @@
 //! in place (empty), so the parsed tree keeps its shape. Attributes no stage
 //! reads go too (all but a short list): each one costs the tokenizer a copy,
 //! an interned name and a slot that every attribute lookup then walks past.
+//! So do comments, and the indentation between tags shrinks to one
+//! character (outside `<pre>`): neither is text a reader sees.
 //!
 //! The scan follows the HTML tokenizer's rules where they matter: quoted
 //! attribute values (a `<script>` inside `title="…"` is no tag), comments,
@@ -102,7 +104,12 @@ const TEXT_ELEMENTS: &[&str] = &[
 fn step_at(b: &[u8], lt: usize, cuts: &mut Cuts<'_>) -> Option<usize> {
     let rest = &b[lt + 1..];
     match rest.first() {
-        Some(b'!') if rest.starts_with(b"!--") => comment_end(b, lt + 4),
+        Some(b'!') if rest.starts_with(b"!--") => {
+            // No stage reads comments (clean drops them): the tokenizer need not copy them.
+            let end = comment_end(b, lt + 4)?;
+            cuts.cut(lt, end);
+            Some(end)
+        }
         Some(b'!' | b'?') => Some(lt + 1 + memchr(b'>', rest)? + 1),
         Some(b'/') => Some(tag_end(b, lt + 2, None)?.end),
         Some(c) if c.is_ascii_alphabetic() => start_tag(b, lt, cuts),
@@ -338,7 +345,7 @@ fn tag_end(b: &[u8], from: usize, mut attrs: Option<&mut Vec<Attr>>) -> Option<T
     }
 }
 
-/// Just past the `-->` (or the `>` of `<!-->` / `<!--->`) of a comment whose
+/// Just past the `-->` or `--!>` (or the `>` of `<!-->` / `<!--->`) of a comment whose
 /// text starts at `from`.
 fn comment_end(b: &[u8], from: usize) -> Option<usize> {
     let rest = &b[from..];
@@ -348,7 +355,16 @@ fn comment_end(b: &[u8], from: usize) -> Option<usize> {
     if rest.starts_with(b"->") {
         return Some(from + 2);
     }
-    Some(from + memmem::find(rest, b"-->")? + 3)
+    // `-->`, or `--!>`, which the tokenizer also takes as the end.
+    let mut i = from;
+    loop {
+        let at = i + memmem::find(&b[i..], b"--")?;
+        match &b[at + 2..] {
+            [b'>', ..] => return Some(at + 3),
+            [b'!', b'>', ..] => return Some(at + 4),
+            _ => i = at + 1,
+        }
+    }
 }
 
 /// The position of the `</name` that ends a raw-text element whose content
