@@ -141,9 +141,15 @@ fn element(
 ) -> Option<usize> {
     let name = &b[lt + 1..name_end];
     let is = |n: &str| name.eq_ignore_ascii_case(n.as_bytes());
+    // Only the `href` of `<link>` and `<base>` is read (canonical URL, base
+    // URL); on links in the text it is a tenth of the page's bytes.
+    let href_read = is("link") || is("base");
     let cut_attrs = |cuts: &mut Cuts<'_>| {
         for a in attrs {
-            if unread_attribute(&b[a.name.0..a.name.1], a.value.map(|(s, e)| &b[s..e])) {
+            let attr_name = &b[a.name.0..a.name.1];
+            if unread_attribute(attr_name, a.value.map(|(s, e)| &b[s..e]))
+                || (!href_read && attr_name.eq_ignore_ascii_case(b"href"))
+            {
                 cuts.cut(a.start, a.end);
             }
         }
@@ -201,7 +207,8 @@ fn element(
 /// a table's `<input>`, `color`/`face`/`size` of a `<font>` leaving foreign
 /// content, `encoding` of MathML annotations). `metadata` also reads
 /// `property`, `name`, `itemprop` and `http-equiv` of `<meta>` by variable.
-/// A stage that starts reading another attribute must add it here.
+/// A stage that starts reading another attribute must add it here; `href`
+/// is kept on `<link>` and `<base>` alone (see [`element`]).
 fn kept(name: &[u8]) -> bool {
     matches!(
         name,

@@ -67,7 +67,13 @@ fn unread_attributes_go_read_ones_stay() {
     assert_eq!(
         strip(html),
         r#"<div class=a aria-hidden=true><img>
-<p>x</p><p style="display: NONE">y</p><a href=/x>z</a></div>"#
+<p>x</p><p style="display: NONE">y</p><a>z</a></div>"#
+    );
+    // `href` is read on `<link>` and `<base>` only.
+    let html = r#"<base href="/b/"><link rel=canonical href="/c" hreflang=en><A HREF="/x">x</A>"#;
+    assert_eq!(
+        strip(html),
+        r#"<base href="/b/"><link rel=canonical href="/c"><A>x</A>"#
     );
     let html = r#"<meta property="og:title" content=T><svg viewBox="0 0 1 1" class=i></svg><time datetime=2024-01-02 title=x>"#;
     assert_eq!(
