@@ -17,7 +17,7 @@ use crate::record::Language;
 
 /// Bytes of the main text the detector reads: a few paragraphs are plenty,
 /// and a bound keeps the stage's cost flat on very long texts.
-const SAMPLE_BYTES: usize = 2048;
+const SAMPLE_BYTES: usize = 1024;
 
 /// Fewer letters than this and the detector's answer is a guess: the
 /// declaration wins.
