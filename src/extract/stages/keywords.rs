@@ -171,10 +171,15 @@ struct Tokens {
 
 impl Tokens {
     fn read(text: &str) -> Tokens {
-        let mut surface_ids: HashMap<String, u32> = HashMap::default();
+        // Sized up front: growing these maps (rehashing every entry) was a
+        // tenth of the stage. About one distinct word per 40 bytes of text.
+        let distinct = text.len() / 40 + 16;
+        let mut surface_ids: HashMap<String, u32> =
+            HashMap::with_capacity_and_hasher(distinct, Default::default());
         let mut surface_term: Vec<u32> = Vec::new();
         let mut surface_stop: Vec<bool> = Vec::new();
-        let mut term_ids: HashMap<String, u32> = HashMap::default();
+        let mut term_ids: HashMap<String, u32> =
+            HashMap::with_capacity_and_hasher(distinct, Default::default());
         let mut out = Tokens {
             tokens: Vec::new(),
             surfaces: Vec::new(),
@@ -324,7 +329,7 @@ fn term_scores(t: &Tokens) -> TermScores {
     let mut tf_caps = vec![(0u32, 0u32); n];
     let sentences = sentences_of_terms(t);
     let mut stop = vec![false; n];
-    let mut pairs = Pairs::default();
+    let mut pairs = Pairs::with_capacity_and_hasher(t.tokens.len() / 2, Default::default());
     for (i, tok) in t.tokens.iter().enumerate() {
         let k = tok.term as usize;
         tf[k] += 1;
@@ -452,7 +457,8 @@ impl Candidate {
 /// Every phrase of 1..=3 words with no punctuation inside, no number, and
 /// no stopword at either end, scored.
 fn candidates(t: &Tokens, s: &TermScores) -> Vec<Candidate> {
-    let mut seen: HashMap<[u32; MAX_WORDS], (u32, u8, u32)> = HashMap::default();
+    let mut seen: HashMap<[u32; MAX_WORDS], (u32, u8, u32)> =
+        HashMap::with_capacity_and_hasher(t.tokens.len() / 2, Default::default());
     // One-word phrases, by surface: most candidates, kept out of the map.
     let mut single: Vec<(u32, u32)> = vec![(0, 0); t.surfaces.len()];
     let toks = &t.tokens;
