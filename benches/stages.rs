@@ -1,4 +1,4 @@
-//! Cost of each text stage on a 10 KB and a 1 MB article: the two should
+//! Cost of each text stage (language, entities, quotes, keywords, dedup) on a 10 KB and a 1 MB article: the two should
 //! take the same time per byte (the stages are linear in text length).
 //!
 //! ```text
@@ -10,7 +10,7 @@
 
 use divan::counter::BytesCount;
 use divan::{Bencher, black_box};
-use newswire::extract::stages::{dedup, keywords, language};
+use newswire::extract::stages::{dedup, entities, keywords, language, quotes};
 
 const SIZES: [usize; 2] = [10 * 1024, 1024 * 1024];
 
@@ -66,6 +66,23 @@ fn keywords_extract(b: Bencher, bytes: usize) {
     bench(b, bytes, |t| {
         black_box(keywords::extract(t, 15));
     });
+}
+
+#[divan::bench(args = SIZES, sample_count = 20)]
+fn entities_analyze(b: Bencher, bytes: usize) {
+    bench(b, bytes, |t| {
+        black_box(entities::analyze(t));
+    });
+}
+
+/// The quotes stage alone, on an entity analysis made beforehand (the
+/// pipeline shares one between the two stages).
+#[divan::bench(args = SIZES, sample_count = 20)]
+fn quotes_extract(b: Bencher, bytes: usize) {
+    let text = long_text(bytes);
+    let analysis = entities::analyze(&text);
+    b.counter(BytesCount::new(text.len()))
+        .bench(|| black_box(quotes::extract(black_box(&text), &analysis)));
 }
 
 #[divan::bench(args = SIZES, sample_count = 20)]
