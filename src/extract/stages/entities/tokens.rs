@@ -191,7 +191,8 @@ fn is_word_char(c: char) -> bool {
 
 /// Splits `text` into tokens.
 pub(crate) fn tokenize(text: &str) -> Vec<Token<'_>> {
-    let mut tokens: Vec<Token<'_>> = Vec::new();
+    // About one token (word or mark) per five bytes of English.
+    let mut tokens: Vec<Token<'_>> = Vec::with_capacity(text.len() / 5 + 8);
     let chars: Vec<(usize, char)> = text.char_indices().collect();
     let mut i = 0;
     let mut para = 0;
