@@ -19,7 +19,7 @@ use super::{Doc, StageError};
 
 mod names;
 use crate::extract::doc::ReadAttr;
-use names::{names_comments, names_furniture, names_reviews};
+use names::NameCache;
 
 /// Elements whose content is never text a reader sees.
 const INVISIBLE_TAGS: &[&str] = &[
@@ -54,6 +54,7 @@ pub fn run(doc: &mut Doc) -> Result<(), StageError> {
         total_text,
         discussion: is_discussion(doc),
         product: is_product(doc),
+        names: NameCache::default(),
     };
     mark(*body, &page, &mut dropped);
     doc.dropped.extend(dropped);
@@ -62,7 +63,7 @@ pub fn run(doc: &mut Doc) -> Result<(), StageError> {
 
 /// Walks the tree (iteratively: hostile pages nest deeply); pushes the ids
 /// of dropped subtree roots.
-fn mark(root: NodeRef<'_, Node>, page: &PageFacts, dropped: &mut Vec<ego_tree::NodeId>) {
+fn mark<'a>(root: NodeRef<'a, Node>, page: &PageFacts<'a>, dropped: &mut Vec<ego_tree::NodeId>) {
     let mut skipping: Option<ego_tree::NodeId> = None;
     for edge in root.traverse() {
         match edge {
@@ -86,7 +87,7 @@ fn mark(root: NodeRef<'_, Node>, page: &PageFacts, dropped: &mut Vec<ego_tree::N
 }
 
 /// What the rules need to know about the whole page.
-pub struct PageFacts {
+pub struct PageFacts<'a> {
     /// Characters of text in the body.
     pub total_text: usize,
     /// The page is a discussion (forum thread, Q&A): its "comments" are
@@ -94,10 +95,12 @@ pub struct PageFacts {
     pub discussion: bool,
     /// The page sells a product: its customer reviews are comments.
     pub product: bool,
+    /// What the elements' class and id names say, read once per name.
+    names: NameCache<'a>,
 }
 
 /// True when `el` (and everything inside) is furniture.
-pub fn is_droppable(el: ElementRef<'_>, page: &PageFacts) -> bool {
+pub fn is_droppable<'a>(el: ElementRef<'a>, page: &PageFacts<'a>) -> bool {
     let total_text = page.total_text;
     let e = el.value();
     let name = e.name();
@@ -135,12 +138,13 @@ pub fn is_droppable(el: ElementRef<'_>, page: &PageFacts) -> bool {
     // that holds much of the text but not the headline, an article or the
     // main landmark is still furniture: the legal small print of a `<footer>`
     // or a consent dialog outweighs the text of a short page.
+    let names = page.names.of(el);
     if landmark {
         total_text == 0 || text_len(*el) * 2 < total_text || !wraps_article(el)
-    } else if page.product && names_reviews(el) {
+    } else if page.product && names.reviews {
         // Customer reviews are the comments of a product page.
         !wraps_article(el)
-    } else if names_comments(el) {
+    } else if names.comments {
         // Reader comments are prose and often outweigh the article, so
         // neither size nor paragraphs clear them; only holding the headline
         // or the article element marks a page-wide wrapper (`has-comments`).
@@ -154,11 +158,9 @@ pub fn is_droppable(el: ElementRef<'_>, page: &PageFacts) -> bool {
                     && !el
                         .ancestors()
                         .filter_map(ElementRef::wrap)
-                        .any(names_comments)))
+                        .any(|a| page.names.of(a).comments)))
     } else {
-        names_furniture(el)
-            && (total_text == 0 || text_len(*el) * 4 < total_text)
-            && !holds_prose(el)
+        names.furniture() && (total_text == 0 || text_len(*el) * 4 < total_text) && !holds_prose(el)
     }
 }
 

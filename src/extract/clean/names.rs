@@ -6,14 +6,14 @@
 //! site family met, while the rules rarely change.
 
 use std::borrow::Cow;
+use std::cell::RefCell;
 use std::sync::LazyLock;
 
 use aho_corasick::AhoCorasick;
-use rustc_hash::FxHashSet;
+use rustc_hash::{FxHashMap, FxHashSet};
 use scraper::ElementRef;
 
 use crate::extract::doc::class_names;
-use crate::extract::text::find_ignore_ascii_case;
 
 /// class/id tokens that mark furniture when they are a whole token.
 const FURNITURE_TOKENS: &[&str] = &[
@@ -130,48 +130,75 @@ const CONTENT_HINTS: &[&str] = &[
     "main-content",
 ];
 
-/// True when a class or id names customer reviews or ratings.
-pub(super) fn names_reviews(el: ElementRef<'_>) -> bool {
-    let e = el.value();
-    class_names(e)
-        .chain(e.id())
-        .any(|n| contains_ignore_case(n, "review") || contains_ignore_case(n, "rating"))
+/// What an element's class and id names say about it.
+#[derive(Debug, Clone, Copy, Default)]
+pub(super) struct Names {
+    /// A name marks furniture (`sidebar`, `share-bar`, `message-userExtras`).
+    furniture: bool,
+    /// A name marks the content (`entry-content`): it vetoes `furniture`.
+    content: bool,
+    /// A name marks a comment section or a comment (`comments`,
+    /// `commentlist`, `comment-body`, `disqus_thread`).
+    pub comments: bool,
+    /// A name marks customer reviews or ratings.
+    pub reviews: bool,
 }
 
-/// True when a class or id names a comment section or a comment
-/// (`comments`, `commentlist`, `comment-body`, `disqus_thread`).
-pub(super) fn names_comments(el: ElementRef<'_>) -> bool {
-    let e = el.value();
-    class_names(e)
-        .chain(e.id())
-        .any(|n| contains_ignore_case(n, "comment") || contains_ignore_case(n, "disqus"))
-}
+impl Names {
+    /// Furniture by name, unless another of its names says content.
+    pub fn furniture(self) -> bool {
+        self.furniture && !self.content
+    }
 
-/// True when the element's class or id says it is furniture.
-///
-/// Runs on every element of every page, so it neither allocates (unless a
-/// name has upper-case letters) nor scans the substring lists one by one.
-pub(super) fn names_furniture(el: ElementRef<'_>) -> bool {
-    static SUBSTRINGS: LazyLock<AhoCorasick> = LazyLock::new(|| {
-        AhoCorasick::new(FURNITURE_SUBSTRINGS).unwrap_or_else(|e| panic!("built-in patterns: {e}"))
-    });
-    static HINTS: LazyLock<AhoCorasick> = LazyLock::new(|| {
-        AhoCorasick::new(CONTENT_HINTS).unwrap_or_else(|e| panic!("built-in patterns: {e}"))
-    });
-    let e = el.value();
-    let mut furniture = false;
-    for name in class_names(e).chain(e.id()) {
+    /// What one class or id name says.
+    fn of_name(name: &str) -> Names {
+        static SUBSTRINGS: LazyLock<AhoCorasick> = LazyLock::new(|| {
+            AhoCorasick::new(FURNITURE_SUBSTRINGS)
+                .unwrap_or_else(|e| panic!("built-in patterns: {e}"))
+        });
+        static HINTS: LazyLock<AhoCorasick> = LazyLock::new(|| {
+            AhoCorasick::new(CONTENT_HINTS).unwrap_or_else(|e| panic!("built-in patterns: {e}"))
+        });
         let lower: Cow<'_, str> = if name.bytes().any(|b| b.is_ascii_uppercase()) {
             Cow::Owned(name.to_ascii_lowercase())
         } else {
             Cow::Borrowed(name)
         };
-        if HINTS.is_match(lower.as_ref()) {
-            return false;
+        let has = |needle: &str| lower.contains(needle);
+        Names {
+            furniture: token_is_furniture(&lower) || SUBSTRINGS.is_match(lower.as_ref()),
+            content: HINTS.is_match(lower.as_ref()),
+            comments: has("comment") || has("disqus"),
+            reviews: has("review") || has("rating"),
         }
-        furniture = furniture || token_is_furniture(&lower) || SUBSTRINGS.is_match(lower.as_ref());
     }
-    furniture
+}
+
+/// The class and id names of a page's elements, each worked out once.
+///
+/// A page repeats a few dozen class names over hundreds of elements, and
+/// every element is asked what its names say; matching each name against
+/// the lists again was the largest part of the clean stage.
+#[derive(Default)]
+pub(super) struct NameCache<'a> {
+    seen: RefCell<FxHashMap<&'a str, Names>>,
+}
+
+impl<'a> NameCache<'a> {
+    /// What `el`'s names say, together.
+    pub fn of(&self, el: ElementRef<'a>) -> Names {
+        let e = el.value();
+        let mut seen = self.seen.borrow_mut();
+        let mut out = Names::default();
+        for name in class_names(e).chain(e.id()) {
+            let n = *seen.entry(name).or_insert_with(|| Names::of_name(name));
+            out.furniture |= n.furniture;
+            out.content |= n.content;
+            out.comments |= n.comments;
+            out.reviews |= n.reviews;
+        }
+        out
+    }
 }
 
 /// Whole class names, and the first or last part of hyphenated ones
@@ -191,10 +218,4 @@ fn token_is_furniture(class: &str) -> bool {
             .flatten()
             .any(|p| TOKENS.contains(p) && p != "widget")
     }
-}
-
-/// `needle` (lower-case ASCII) in a class or id name, in any case: runs on
-/// every element's names.
-fn contains_ignore_case(name: &str, needle: &str) -> bool {
-    find_ignore_ascii_case(name.as_bytes(), needle.as_bytes()).is_some()
 }
