@@ -202,14 +202,10 @@ pub(crate) fn is_discussion(doc: &Doc) -> bool {
 /// its review sections. Nor a category page (`CollectionPage`, `ItemList`,
 /// several products, `og:type` `product.group`).
 pub(crate) fn is_product(doc: &Doc) -> bool {
-    use super::metadata::sources::has_type;
+    use super::metadata::sources::{declares_article, has_type};
     let og_type = doc.og_type();
-    let article = og_type == "article"
-        || doc.json_ld.iter().any(|o| {
-            ["Article", "NewsArticle", "BlogPosting", "Review"]
-                .iter()
-                .any(|t| has_type(o, t))
-        });
+    // A review names its product but is an article about it.
+    let article = declares_article(doc) || doc.json_ld.iter().any(|o| has_type(o, "Review"));
     let products = doc
         .json_ld
         .iter()

@@ -10,22 +10,6 @@ use super::render::{Block, BlockKind};
 use crate::extract::Doc;
 use crate::extract::text::normalize_space;
 
-/// The page's JSON-LD or `og:type` says it is an article.
-fn declares_article_type(doc: &Doc) -> bool {
-    const TYPES: &[&str] = &[
-        "Article",
-        "NewsArticle",
-        "BlogPosting",
-        "Report",
-        "ScholarlyArticle",
-    ];
-    doc.json_ld.iter().any(|o| {
-        TYPES
-            .iter()
-            .any(|t| crate::extract::metadata::sources::has_type(o, t))
-    }) || doc.og_type() == "article"
-}
-
 /// A link's text that names an item (a product, a listing entry) rather
 /// than calling to an action or spelling out an address.
 fn is_card_title(text: &str) -> bool {
@@ -113,7 +97,7 @@ impl Page {
             Page::Discussion
         } else if crate::extract::clean::is_product(doc) {
             Page::Product
-        } else if declares_article_type(doc) {
+        } else if crate::extract::metadata::sources::declares_article(doc) {
             Page::Article
         } else {
             Page::Undeclared

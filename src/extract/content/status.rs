@@ -20,7 +20,7 @@ use serde_json::Value;
 
 use crate::extract::Doc;
 use crate::extract::doc::{class_names, css};
-use crate::extract::metadata::sources::{has_type, json_ld_article};
+use crate::extract::metadata::sources::declares_article;
 use crate::record::Status;
 
 /// Fewer words than this, on a page that does not declare an article, is not an article.
@@ -178,14 +178,6 @@ fn has_paywall_element(doc: &Doc) -> bool {
             let v = e.value();
             class_names(v).chain(v.id()).any(|n| NAMES.is_match(n))
         })
-}
-
-/// True when the page says it is an article (JSON-LD article type or
-/// `og:type` article): short text there is a short article, not a non-article.
-fn declares_article(doc: &Doc) -> bool {
-    let json_ld = json_ld_article(&doc.json_ld)
-        .is_some_and(|a| !has_type(a, "WebPage") && !has_type(a, "Product"));
-    json_ld || doc.og_type() == "article"
 }
 
 #[cfg(test)]

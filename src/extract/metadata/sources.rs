@@ -91,6 +91,17 @@ pub fn json_ld_article(objects: &[Value]) -> Option<&Value> {
         .find_map(|t| objects.iter().find(|o| has_type(o, t)))
 }
 
+/// True when the page says it is an article: a JSON-LD article object
+/// (one of the article types, not also a `WebPage` or `Product`), or
+/// `og:type` `article`. The content rules read it to decide how far the
+/// text goes, the status rules whether a short text is a teaser, and the
+/// clean rules whether a page that names a product is a review of it.
+pub fn declares_article(doc: &crate::extract::Doc) -> bool {
+    let json_ld = json_ld_article(&doc.json_ld)
+        .is_some_and(|a| !has_type(a, "WebPage") && !has_type(a, "Product"));
+    json_ld || doc.og_type() == "article"
+}
+
 /// True when the object's `@type` is (or includes) `t`.
 pub fn has_type(o: &Value, t: &str) -> bool {
     match o.get("@type") {
