@@ -185,3 +185,65 @@ fn parsed_text_is_unchanged_on_a_mixed_page() {
     assert!(stripped.len() < html.len());
     assert_eq!(text(&stripped), "One two|three|four");
 }
+
+/// The text a reader sees: the text outside scripts, styles, SVGs and
+/// `<noscript>`, whitespace collapsed, except inside `<pre>`, whose text is
+/// kept as it is (in runs of its own).
+fn visible_text(html: &str) -> Vec<String> {
+    let doc = scraper::Html::parse_document(html);
+    let mut out = Vec::new();
+    let mut run = String::new();
+    for node in doc.root_element().descendants() {
+        let Some(t) = node.value().as_text() else {
+            continue;
+        };
+        let names: Vec<&str> = node
+            .ancestors()
+            .filter_map(|a| a.value().as_element().map(|e| e.name()))
+            .collect();
+        if names
+            .iter()
+            .any(|n| matches!(*n, "script" | "style" | "svg" | "noscript"))
+        {
+            continue;
+        }
+        if names.contains(&"pre") {
+            out.push(crate::extract::text::normalize_space(&run));
+            run.clear();
+            out.push(t.to_string());
+        } else {
+            run.push_str(t);
+        }
+    }
+    out.push(crate::extract::text::normalize_space(&run));
+    out
+}
+
+#[test]
+fn fixture_pages_read_the_same_after_the_cuts() {
+    use std::io::Read;
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures");
+    let mut pages = 0;
+    for sub in ["", "status", "bench"] {
+        for entry in std::fs::read_dir(format!("{dir}/{sub}")).unwrap() {
+            let path = entry.unwrap().path();
+            let name = path.to_string_lossy().into_owned();
+            let html = if name.ends_with(".html.gz") {
+                let mut s = String::new();
+                flate2::read::GzDecoder::new(std::fs::File::open(&path).unwrap())
+                    .read_to_string(&mut s)
+                    .unwrap();
+                s
+            } else if name.ends_with(".html") {
+                std::fs::read_to_string(&path).unwrap()
+            } else {
+                continue;
+            };
+            pages += 1;
+            let stripped = strip(&html);
+            assert!(stripped.len() < html.len(), "{name}: nothing cut");
+            assert_eq!(visible_text(&stripped), visible_text(&html), "{name}");
+        }
+    }
+    assert!(pages >= 8, "{pages} fixture pages");
+}
