@@ -374,6 +374,28 @@ mod tests {
     use chrono::Utc;
 
     #[test]
+    fn tagged_elements_come_in_page_order_and_attributes_read_by_name() {
+        let html = r#"<html><head><meta name=a content=1><title>T</title>
+            <script type="APPLICATION/LD+JSON">{"@type":"Thing"}</script></head>
+            <body><h1 ID=x>One</h1><meta name=b content=2><div><h1>Two</h1></div></body></html>"#;
+        let doc = Doc::parse(html, None, Article::new(Utc::now()));
+        let names: Vec<&str> = doc
+            .tagged(&["meta", "h1"])
+            .map(|e| {
+                e.value()
+                    .read_attr("name")
+                    .or(e.value().read_attr("id"))
+                    .unwrap_or("-")
+            })
+            .collect();
+        assert_eq!(names, ["a", "x", "b", "-"]);
+        assert_eq!(doc.tagged(&["title"]).count(), 1);
+        // `type` compares in any case, as in a selector on HTML.
+        assert_eq!(doc.json_ld.len(), 1);
+        assert_eq!(doc.headlines().h1, ["One", "Two"]);
+    }
+
+    #[test]
     fn json_ld_graph_is_flattened() {
         let html = r#"<script type="application/ld+json">{"@graph":[{"@type":"WebSite"},{"@type":"NewsArticle","headline":"H"}]}</script>
         <script type="application/ld+json"><!-- [{"@type":"Person"}]; --></script>"#;
