@@ -4,12 +4,15 @@
 //! (the end of a post, a byline row) and the date right after it is taken,
 //! not an "Updated" date beside it.
 
+use std::sync::LazyLock;
+
+use aho_corasick::AhoCorasick;
 use chrono::{DateTime, Utc};
 use scraper::{ElementRef, Node};
 
 use super::dates::find_in_text;
 use crate::extract::Doc;
-use crate::extract::text::{find_ignore_ascii_case, normalize_space};
+use crate::extract::text::normalize_space;
 use crate::record::{DateField, DateSource};
 
 /// Lower-case labels of a publication date.
@@ -58,9 +61,14 @@ pub fn labelled(doc: &Doc, now: DateTime<Utc>) -> Option<DateField> {
 /// True when `text` holds a label, in any case (without allocating: most
 /// text nodes hold none).
 fn has_label(text: &str) -> bool {
-    LABELS
-        .iter()
-        .any(|l| find_ignore_ascii_case(text.as_bytes(), l.as_bytes()).is_some())
+    // One pass for all the labels: this runs on every short text node.
+    static FINDER: LazyLock<AhoCorasick> = LazyLock::new(|| {
+        AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .build(LABELS)
+            .unwrap_or_else(|e| panic!("built-in patterns: {e}"))
+    });
+    FINDER.is_match(text)
 }
 
 /// The date that follows a label in `text` (within a few characters:
