@@ -85,10 +85,10 @@ impl Doc {
         doc
     }
 
-    /// The elements named one of `names`, in document order. Only the
-    /// names [`is_tagged`] lists are served (an empty iterator for others):
-    /// the head's metadata, scripts, headlines and `<noscript>`, which a
-    /// dozen rules look up by name alone. They are gathered in one walk at
+    /// The elements named one of `names`, in document order. Only `base`,
+    /// `h1`, `link`, `meta`, `noscript`, `script` and `title` are served
+    /// (an empty iterator for others): the head's metadata, scripts,
+    /// headlines and `<noscript>`, which a dozen rules look up by name alone. They are gathered in one walk at
     /// parse time, where each rule used to walk the whole tree.
     pub fn tagged<'a>(&'a self, names: &'a [&str]) -> impl Iterator<Item = ElementRef<'a>> + 'a {
         debug_assert!(names.iter().all(|n| is_tagged(n)), "{names:?}");
