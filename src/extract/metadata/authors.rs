@@ -138,11 +138,12 @@ pub fn find(
     fallback
 }
 
-/// True when some part of a byline text cleans to a name: the byline
-/// sources keep the first such text and move on.
 /// Longest byline element text, whitespace collapsed: longer is an author
 /// box or a whole article header, not a byline.
 const MAX_BYLINE: usize = 120;
+
+/// How many byline elements [`byline_element`] weighs against each other.
+const MAX_NESTED: usize = 8;
 
 /// The text of the first element whose class names a byline or author and
 /// whose text cleans to a name; where such elements nest (a header row
@@ -163,20 +164,19 @@ fn byline_element(doc: &Doc) -> Option<String> {
         .filter(|(_, t)| !t.is_empty() && t.len() < MAX_BYLINE && yields_name(t))
         .take(MAX_NESTED)
         .collect();
-    let mut at = found.first()?.0;
     // Matches come in document order: an element's descendants follow it.
     let mut best = 0;
-    for (i, (e, _)) in found.iter().enumerate().skip(1) {
-        if e.ancestors().any(|a| a.id() == at.id()) {
-            (at, best) = (*e, i);
+    for i in 1..found.len() {
+        let outer = found[best].0.id();
+        if found[i].0.ancestors().any(|a| a.id() == outer) {
+            best = i;
         }
     }
     found.into_iter().nth(best).map(|(_, t)| t)
 }
 
-/// How many byline elements [`byline_element`] weighs against each other.
-const MAX_NESTED: usize = 8;
-
+/// True when some part of a byline text cleans to a name: the byline
+/// sources keep the first such text and move on.
 fn yields_name(text: &str) -> bool {
     split_names(text).iter().any(|n| clean_name(n).is_some())
 }
