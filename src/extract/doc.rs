@@ -88,8 +88,9 @@ impl Doc {
     /// The elements named one of `names`, in document order. Only `base`,
     /// `h1`, `link`, `meta`, `noscript`, `script` and `title` are served
     /// (an empty iterator for others): the head's metadata, scripts,
-    /// headlines and `<noscript>`, which a dozen rules look up by name alone. They are gathered in one walk at
-    /// parse time, where each rule used to walk the whole tree.
+    /// headlines and `<noscript>`, which a dozen rules look up by name
+    /// alone. They are gathered in one walk at parse time, where each rule
+    /// used to walk the whole tree.
     pub fn tagged<'a>(&'a self, names: &'a [&str]) -> impl Iterator<Item = ElementRef<'a>> + 'a {
         debug_assert!(names.iter().all(|n| is_tagged(n)), "{names:?}");
         self.tagged
@@ -282,6 +283,15 @@ fn is_tagged(name: &str) -> bool {
     )
 }
 
+/// True when the element's `rel` holds `token` (CSS `[rel~="…"]`, which
+/// compares `rel` in any case on HTML): `rel="canonical"`, `rel="author"`.
+pub fn has_rel(e: &scraper::node::Element, token: &str) -> bool {
+    e.read_attr("rel").is_some_and(|r| {
+        r.split_ascii_whitespace()
+            .any(|t| t.eq_ignore_ascii_case(token))
+    })
+}
+
 /// True when `e` sits inside the `<body>` (CSS `body e`).
 pub fn in_body(e: ElementRef<'_>) -> bool {
     e.ancestors()
@@ -299,15 +309,14 @@ fn resolve_base(doc: &Doc, page_url: Option<Url>) -> Option<Url> {
         (Some(page), None) => Some(page),
         // A saved page with no URL given: its absolute canonical link is the
         // best base for relative links.
+        // (`link[rel~="canonical"][href], meta[property="og:url"][content]`)
         (None, None) => doc
-            .html
-            .select(css!(
-                r#"link[rel~="canonical"][href], meta[property="og:url"][content]"#
-            ))
-            .filter_map(|e| {
-                e.value()
-                    .read_attr("href")
-                    .or_else(|| e.value().read_attr("content"))
+            .tagged(&["link", "meta"])
+            .map(|e| e.value())
+            .filter_map(|e| match e.name() {
+                "link" if has_rel(e, "canonical") => e.read_attr("href"),
+                "meta" if e.read_attr("property") == Some("og:url") => e.read_attr("content"),
+                _ => None,
             })
             .find_map(|h| Url::parse(h.trim()).ok())
             .filter(|u| matches!(u.scheme(), "http" | "https")),
@@ -393,6 +402,22 @@ mod tests {
         // `type` compares in any case, as in a selector on HTML.
         assert_eq!(doc.json_ld.len(), 1);
         assert_eq!(doc.headlines().h1, ["One", "Two"]);
+    }
+
+    #[test]
+    fn rel_tokens_compare_in_any_case_and_a_saved_page_takes_its_canonical_base() {
+        let html = r#"<link rel="preload" href="/x.css"><link REL="Alternate CANONICAL" href="https://news.example/a/story">
+            <a href="rel/img.png">x</a>"#;
+        let doc = Doc::parse(html, None, Article::new(Utc::now()));
+        let links: Vec<bool> = doc
+            .tagged(&["link"])
+            .map(|l| has_rel(l.value(), "canonical"))
+            .collect();
+        assert_eq!(links, [false, true]);
+        assert_eq!(
+            doc.base_url.as_ref().map(Url::as_str),
+            Some("https://news.example/a/story")
+        );
     }
 
     #[test]

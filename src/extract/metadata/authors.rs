@@ -12,7 +12,7 @@ use super::names::{clean_name, split_names};
 use super::sources::{MetaTags, json_ld_str};
 use crate::extract::Doc;
 use crate::extract::doc::ReadAttr;
-use crate::extract::doc::{attr_contains, class_names};
+use crate::extract::doc::{attr_contains, class_names, has_rel};
 use crate::extract::text::normalize_space;
 use scraper::ElementRef;
 
@@ -76,11 +76,7 @@ pub fn find(
                 .filter(|el| {
                     let e = el.value();
                     itemprop(e, "author")
-                        || (e.name() == "a"
-                            && e.read_attr("rel").is_some_and(|r| {
-                                r.split_ascii_whitespace()
-                                    .any(|t| t.eq_ignore_ascii_case("author"))
-                            }))
+                        || (e.name() == "a" && has_rel(e, "author"))
                         || (itemprop(e, "name")
                             && el
                                 .ancestors()
@@ -155,7 +151,10 @@ fn byline_element(doc: &Doc) -> Option<String> {
         .elements()
         .filter(|e| {
             let v = e.value();
-            attr_contains(v, "class", &["byline", "author"]) || v.read_attr("rel") == Some("author")
+            // `rel` compares in any case, as `[rel="author"]` did on HTML.
+            attr_contains(v, "class", &["byline", "author"])
+                || v.read_attr("rel")
+                    .is_some_and(|r| r.eq_ignore_ascii_case("author"))
         })
         .filter(|e| {
             !class_names(e.value()).any(|c| c.contains("author-bio") || c.contains("authors-list"))

@@ -97,15 +97,9 @@ pub fn run(doc: &mut Doc) -> Result<(), StageError> {
         .collect();
     dedup_case_insensitive(&mut tags);
 
-    // `link[rel~="canonical"][href]`; `rel` compares in any case.
     let canonical = doc
         .tagged(&["link"])
-        .filter(|l| {
-            l.value().read_attr("rel").is_some_and(|r| {
-                r.split_ascii_whitespace()
-                    .any(|t| t.eq_ignore_ascii_case("canonical"))
-            })
-        })
+        .filter(|l| super::doc::has_rel(l.value(), "canonical"))
         .filter_map(|l| l.value().read_attr("href"))
         .find_map(|h| doc.absolute_url(h))
         .or_else(|| meta.first(&["og:url"]).and_then(|u| doc.absolute_url(&u)))
