@@ -15,6 +15,7 @@ use ego_tree::iter::Edge;
 use scraper::{ElementRef, Node};
 
 use super::doc::class_names;
+use super::text::find_ignore_ascii_case;
 use super::{Doc, StageError};
 
 mod names;
@@ -294,10 +295,7 @@ fn is_hidden(el: ElementRef<'_>) -> bool {
     }
     e.read_attr("style").is_some_and(|s| {
         // Most inline styles hide nothing: skip the normalizing copy.
-        let b = s.as_bytes();
-        if !(b.windows(4).any(|w| w.eq_ignore_ascii_case(b"none"))
-            || b.windows(6).any(|w| w.eq_ignore_ascii_case(b"hidden")))
-        {
+        if !style_may_hide(s.as_bytes()) {
             return false;
         }
         let s: String = s
@@ -307,6 +305,15 @@ fn is_hidden(el: ElementRef<'_>) -> bool {
             .to_ascii_lowercase();
         s.contains("display:none") || s.contains("visibility:hidden")
     })
+}
+
+/// True when an inline style may hide its element: it names `none` or
+/// `hidden` somewhere, in any case. The cheap test before [`is_hidden`]'s
+/// exact one (`display:none`, `visibility:hidden`), and what decides which
+/// `style` attributes the pre-strip keeps for it.
+pub(crate) fn style_may_hide(style: &[u8]) -> bool {
+    find_ignore_ascii_case(style, b"none").is_some()
+        || find_ignore_ascii_case(style, b"hidden").is_some()
 }
 
 /// Characters of visible text under `node`, roughly (whitespace included).

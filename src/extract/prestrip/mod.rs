@@ -93,10 +93,11 @@ fn squeeze_gap(b: &[u8], from: usize, to: usize, cuts: &mut Cuts<'_>) {
     cuts.cut(keep + 1, to);
 }
 
-/// Elements whose content the tokenizer reads as text up to the matching
-/// end tag: their content is kept, but never scanned for tags.
-const TEXT_ELEMENTS: &[&str] = &[
-    "textarea", "title", "xmp", "iframe", "noembed", "noframes", "noscript",
+/// Elements whose content is copied as it is, never scanned: those the
+/// tokenizer reads as text up to the matching end tag, and `<pre>` and
+/// `<listing>`, whose whitespace is content.
+const UNSCANNED: &[&str] = &[
+    "textarea", "title", "xmp", "iframe", "noembed", "noframes", "noscript", "pre", "listing",
 ];
 
 /// Handles the markup at `lt` (a `<`) and returns where to scan on; `None`
@@ -141,15 +142,9 @@ fn element(
 ) -> Option<usize> {
     let name = &b[lt + 1..name_end];
     let is = |n: &str| name.eq_ignore_ascii_case(n.as_bytes());
-    // Only the `href` of `<link>` and `<base>` is read (canonical URL, base
-    // URL); on links in the text it is a tenth of the page's bytes.
-    let href_read = is("link") || is("base");
     let cut_attrs = |cuts: &mut Cuts<'_>| {
         for a in attrs {
-            let attr_name = &b[a.name.0..a.name.1];
-            if unread_attribute(attr_name, a.value.map(|(s, e)| &b[s..e]))
-                || (!href_read && attr_name.eq_ignore_ascii_case(b"href"))
-            {
+            if unread_attribute(name, &b[a.name.0..a.name.1], a.value.map(|(s, e)| &b[s..e])) {
                 cuts.cut(a.start, a.end);
             }
         }
@@ -184,14 +179,9 @@ fn element(
         let close = svg_end(b, tag.end)?;
         cuts.cut(tag.end, close);
         Some(close)
-    } else if is("pre") || is("listing") {
-        // Whitespace inside is content: copied as it is, unscanned.
-        let close = end_tag(b, tag.end, std::str::from_utf8(name).ok()?)?;
-        cut_attrs(cuts);
-        Some(close)
     } else if is("math") || is("plaintext") {
         None
-    } else if let Some(t) = TEXT_ELEMENTS.iter().find(|t| is(t)) {
+    } else if let Some(t) = UNSCANNED.iter().find(|t| is(t)) {
         let close = end_tag(b, tag.end, t)?;
         cut_attrs(cuts);
         Some(close)
@@ -201,14 +191,14 @@ fn element(
     }
 }
 
-/// Attributes some stage reads (selectors and `attr` calls in
+/// Attributes some stage reads (selectors and `read_attr` calls in
 /// `src/extract`; the test `every_attribute_read_is_kept` checks the
 /// literal ones), plus the few the tree builder itself looks at (`type` of
 /// a table's `<input>`, `color`/`face`/`size` of a `<font>` leaving foreign
 /// content, `encoding` of MathML annotations). `metadata` also reads
 /// `property`, `name`, `itemprop` and `http-equiv` of `<meta>` by variable.
 /// A stage that starts reading another attribute must add it here; `href`
-/// is kept on `<link>` and `<base>` alone (see [`element`]).
+/// is kept on `<link>` and `<base>` alone (see [`unread_attribute`]).
 fn kept(name: &[u8]) -> bool {
     matches!(
         name,
@@ -242,9 +232,12 @@ fn kept(name: &[u8]) -> bool {
 /// dev pages `data-*` alone is a quarter of all attribute bytes, then
 /// `src`, `alt`, `title`, `target`, `width`/`height`, SVG presentation
 /// attributes, framework bindings), and inline styles that hide nothing
-/// (`clean` looks only for `display:none` and `visibility:hidden`). Every
-/// attribute left out is one the tokenizer does not copy, intern and store.
-fn unread_attribute(name: &[u8], value: Option<&[u8]>) -> bool {
+/// (`clean` looks only for `display:none` and `visibility:hidden`), and
+/// `href` outside `<link>` and `<base>` (the canonical and base URL are
+/// the only ones read; on the text's links it is a tenth of the page's
+/// bytes). Every attribute left out is one the tokenizer does not copy,
+/// intern and store.
+fn unread_attribute(element: &[u8], name: &[u8], value: Option<&[u8]>) -> bool {
     // Matched on a lower-cased copy, as the tokenizer lower-cases names.
     let mut lower = [0u8; 16];
     let Some(buf) = lower.get_mut(..name.len()) else {
@@ -252,13 +245,13 @@ fn unread_attribute(name: &[u8], value: Option<&[u8]>) -> bool {
     };
     buf.copy_from_slice(name);
     buf.make_ascii_lowercase();
-    if buf == b"style" {
-        return value.is_none_or(|v| {
-            find_ignore_ascii_case(v, b"none").is_none()
-                && find_ignore_ascii_case(v, b"hidden").is_none()
-        });
+    match &*buf {
+        b"style" => value.is_none_or(|v| !crate::extract::clean::style_may_hide(v)),
+        b"href" => {
+            !(element.eq_ignore_ascii_case(b"link") || element.eq_ignore_ascii_case(b"base"))
+        }
+        _ => !kept(buf),
     }
-    !kept(buf)
 }
 
 /// Where a tag name stops.
