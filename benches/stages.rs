@@ -1,5 +1,6 @@
-//! Cost of each text stage (language, entities, quotes, keywords, dedup) on a 10 KB and a 1 MB article: the two should
-//! take the same time per byte (the stages are linear in text length).
+//! Cost of each text stage (language, entities, quotes, keywords, dedup)
+//! on a 10 KB and a 1 MB article: the two should take the same time per
+//! byte (the stages are linear in text length).
 //!
 //! ```text
 //! cargo bench --profile bench-fast --bench stages

@@ -6,15 +6,21 @@ use crate::record::Article;
 fn dropped_texts(html: &str) -> (Vec<String>, Doc) {
     let mut doc = Doc::parse(html, None, Article::new(chrono::Utc::now()));
     run(&mut doc).unwrap();
+    let texts = texts_of_dropped(&doc, |t| t.trim().to_owned());
+    (texts, doc)
+}
+
+/// The text of each subtree the stage dropped, through `shape`, sorted.
+fn texts_of_dropped(doc: &Doc, shape: impl Fn(&str) -> String) -> Vec<String> {
     let mut texts: Vec<String> = doc
         .dropped
         .iter()
         .filter_map(|id| doc.html.tree.get(*id))
         .filter_map(ElementRef::wrap)
-        .map(|e| e.text().collect::<String>().trim().to_owned())
+        .map(|e| shape(&e.text().collect::<String>()))
         .collect();
     texts.sort();
-    (texts, doc)
+    texts
 }
 
 #[test]
@@ -152,15 +158,7 @@ fn comments_go_on_articles_but_posts_stay_on_forums() {
             Article::new(chrono::Utc::now()),
         );
         run(&mut doc).unwrap();
-        let mut texts: Vec<String> = doc
-            .dropped
-            .iter()
-            .filter_map(|id| doc.html.tree.get(*id))
-            .filter_map(ElementRef::wrap)
-            .map(|e| normalize(&e.text().collect::<String>()))
-            .collect();
-        texts.sort();
-        texts
+        texts_of_dropped(&doc, normalize)
     };
     // A news page: both comment sections go, however long.
     assert_eq!(
