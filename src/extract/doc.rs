@@ -135,13 +135,20 @@ impl Doc {
     /// headline) and the metadata stage (to pick the title) need them.
     pub fn headlines(&self) -> &Headlines {
         self.headlines.get_or_init(|| {
-            let clean = |e: ElementRef<'_>| {
-                Some(normalize_space(&unescape(&e.text().collect::<String>())))
-                    .filter(|s| !s.is_empty())
-            };
+            let clean =
+                |text: String| Some(normalize_space(&unescape(&text))).filter(|s| !s.is_empty());
             Headlines {
-                title: self.tagged(&["title"]).next().and_then(clean),
-                h1: self.tagged(&["h1"]).filter_map(clean).take(5).collect(),
+                title: self
+                    .tagged(&["title"])
+                    .next()
+                    .and_then(|e| clean(e.text().collect())),
+                h1: self
+                    .tagged(&["h1"])
+                    .filter_map(|e| clean(heading_text(e)))
+                    .map(|h| without_anchor_glyph(&h).to_owned())
+                    .filter(|h| !h.is_empty())
+                    .take(5)
+                    .collect(),
             }
         })
     }
@@ -165,6 +172,43 @@ impl Doc {
             .root_element()
             .descendants()
             .filter_map(ElementRef::wrap)
+    }
+}
+
+/// The words of a heading as the reader sees them: a `<br>` parts two
+/// words (`Rebuilding the Legacy<br>of American Made`), and the text of
+/// buttons inside it (`Copy item path`) is not part of it.
+fn heading_text(heading: ElementRef<'_>) -> String {
+    let mut out = String::new();
+    for node in heading.descendants() {
+        match node.value() {
+            scraper::Node::Text(t) => {
+                let in_button = node
+                    .ancestors()
+                    .take_while(|a| a.id() != heading.id())
+                    .any(|a| a.value().as_element().is_some_and(|e| e.name() == "button"));
+                if !in_button {
+                    out.push_str(t);
+                }
+            }
+            scraper::Node::Element(e) if e.name() == "br" => out.push(' '),
+            _ => {}
+        }
+    }
+    out
+}
+
+/// `heading` without a trailing permalink glyph (`Quickstart ¶`, `Install #`):
+/// documentation generators put one inside every heading as its anchor link.
+/// `¶` and `🔗` go wherever they stand; `#` and `§` only when they stand
+/// apart (`C#` keeps its `#`).
+fn without_anchor_glyph(heading: &str) -> &str {
+    if let Some(rest) = heading.strip_suffix(['¶', '🔗']) {
+        return rest.trim_end();
+    }
+    match heading.strip_suffix(['#', '§']) {
+        Some(rest) if rest.ends_with(char::is_whitespace) || rest.is_empty() => rest.trim_end(),
+        _ => heading,
     }
 }
 
@@ -402,6 +446,24 @@ mod tests {
         // `type` compares in any case, as in a selector on HTML.
         assert_eq!(doc.json_ld.len(), 1);
         assert_eq!(doc.headlines().h1, ["One", "Two"]);
+    }
+
+    #[test]
+    fn headings_lose_their_permalink_glyph() {
+        let html = "<h1>Quickstart ¶</h1><h1>Learn C#</h1><h1>Install\n  #</h1><h1>¶</h1>\
+            <h1>Usage<a class=headerlink>¶</a></h1>";
+        let doc = Doc::parse(html, None, Article::new(Utc::now()));
+        assert_eq!(
+            doc.headlines().h1,
+            ["Quickstart", "Learn C#", "Install", "Usage"]
+        );
+    }
+
+    #[test]
+    fn a_line_break_parts_heading_words_and_buttons_are_not_read() {
+        let html = "<h1>Rebuilding the Legacy<br>of Made<button>Copy <b>path</b></button></h1>";
+        let doc = Doc::parse(html, None, Article::new(Utc::now()));
+        assert_eq!(doc.headlines().h1, ["Rebuilding the Legacy of Made"]);
     }
 
     #[test]

@@ -24,16 +24,17 @@ pub fn find(
     site_name: Option<&str>,
 ) -> Option<String> {
     let clean = |s: String| Some(normalize_space(&unescape(&s))).filter(|s| !s.is_empty());
-    let declared: Vec<String> = [
+    let mut declared: Vec<String> = [
         article.and_then(|a| json_ld_str(a, "headline")),
         meta.first(&["og:title"]),
         meta.first(&["twitter:title"]),
-        doc.headlines().title.clone(),
     ]
     .into_iter()
     .flatten()
     .filter_map(clean)
     .collect();
+    let only_title_tag = declared.is_empty();
+    declared.extend(doc.headlines().title.clone().and_then(clean));
 
     let host = doc
         .base_url
@@ -51,6 +52,19 @@ pub fn find(
         }) {
             return Some(h.clone());
         }
+    }
+    // A page that declares no headline of its own (no JSON-LD `headline`,
+    // no `og:` or `twitter:` title) has only its `<title>`, which is often
+    // the site's template (`Reddit - The heart of the internet`, `Home
+    // Page`): its one `<h1>` is the headline the reader sees, unless that
+    // `<h1>` is the site's name (`The Rust Programming Language` over every
+    // chapter of the book).
+    if only_title_tag
+        && let ([h1], Some(title)) = (h1s.as_slice(), declared.first())
+        && h1.split_whitespace().nth(1).is_some()
+        && !names_the_site(h1, title, site_name, host.as_deref())
+    {
+        return Some(h1.clone());
     }
     if let Some(first) = declared.first() {
         let stripped =
@@ -80,6 +94,20 @@ fn declares_story_or_product(meta: &MetaTags, article: Option<&Value>) -> bool {
         || ["BlogPosting", "Product"]
             .iter()
             .any(|t| article.is_some_and(|a| has_type(a, t)))
+}
+
+/// True when `heading` is the site's name: its declared name, its domain
+/// name (`Arch Linux` on `bbs.archlinux.org`), or a part of the `<title>` on
+/// one side of a separator (`Chapter 4 - The Book`).
+fn names_the_site(heading: &str, title: &str, site_name: Option<&str>, host: Option<&str>) -> bool {
+    let heading = heading.to_lowercase();
+    let title = title.to_lowercase();
+    let compact: String = heading.chars().filter(|c| c.is_alphanumeric()).collect();
+    site_name.is_some_and(|s| s.to_lowercase() == heading)
+        || host.is_some_and(|label| compact == label)
+        || SEPARATORS
+            .iter()
+            .any(|sep| title.contains(sep) && title.split(sep).any(|p| p.trim() == heading))
 }
 
 /// True when `a` and `b` have a word of four letters or more in common.
@@ -211,6 +239,37 @@ mod tests {
         assert_eq!(
             find(&doc, &meta, None, None).as_deref(),
             Some("Storm hits coast, thousands flee")
+        );
+    }
+
+    #[test]
+    fn without_declared_headline_the_one_h1_beats_a_template_title() {
+        // Only a `<title>`, and it is the site's slogan: the `<h1>` wins.
+        assert_eq!(
+            title_of(
+                "<head><title>Reddit - The heart of the internet</title></head>\
+                 <body><h1>Enameled cast iron pan and metal</h1></body>"
+            )
+            .as_deref(),
+            Some("Enameled cast iron pan and metal")
+        );
+        // The `<h1>` is the site's name, printed over every page.
+        assert_eq!(
+            title_of(
+                "<head><title>What is Ownership? - The Rust Programming Language</title></head>\
+                 <body><h1>The Rust Programming Language</h1></body>"
+            )
+            .as_deref(),
+            Some("What is Ownership?")
+        );
+        // A declared `og:title` keeps the old order: it is the author's own.
+        assert_eq!(
+            title_of(
+                r#"<head><title>Storm | Coast News</title><meta property="og:title" content="Storm hits coast"></head>
+                 <body><h1>Coast News weather desk</h1></body>"#
+            )
+            .as_deref(),
+            Some("Storm hits coast")
         );
     }
 
