@@ -51,13 +51,28 @@ pub fn run(doc: &mut Doc) -> Result<(), StageError> {
     let body = doc.body();
     let total_text = text_len(*body);
     let mut dropped = Vec::new();
-    let page = PageFacts {
+    let mut page = PageFacts {
         total_text,
         discussion: is_discussion(doc),
         product: is_product(doc),
+        streamed: false,
         names: NameCache::default(),
     };
     mark(*body, &page, &mut dropped);
+    // Hidden elements holding most of the page's text are its content,
+    // streamed in and shown by a script (eBay's Marko parks each finished
+    // fragment in a `display:none` div): read the page again with them.
+    let hidden_text: usize = dropped
+        .iter()
+        .filter_map(|id| doc.html.tree.get(*id).and_then(ElementRef::wrap))
+        .filter(|el| !INVISIBLE_TAGS.contains(&el.value().name()) && is_hidden(*el))
+        .map(|el| text_len(*el))
+        .sum();
+    if total_text > 0 && hidden_text * 2 > total_text {
+        page.streamed = true;
+        dropped.clear();
+        mark(*body, &page, &mut dropped);
+    }
     doc.dropped.extend(dropped);
     Ok(())
 }
@@ -96,6 +111,9 @@ pub struct PageFacts<'a> {
     pub discussion: bool,
     /// The page sells a product: its customer reviews are comments.
     pub product: bool,
+    /// Most of the page's text sits in hidden elements that a script shows
+    /// (a streamed page): hiding is no sign of furniture there.
+    pub streamed: bool,
     /// What the elements' class and id names say, read once per name.
     names: NameCache<'a>,
 }
@@ -112,7 +130,7 @@ pub fn is_droppable<'a>(el: ElementRef<'a>, page: &PageFacts<'a>) -> bool {
     // scripts lift once loaded (`visibility:hidden` until hydration).
     // On a product page the closed tabs (shipping, reviews, size charts)
     // are shop furniture.
-    if is_hidden(el) && (page.product || !is_collapsed_panel(el)) {
+    if !page.streamed && is_hidden(el) && (page.product || !is_collapsed_panel(el)) {
         return total_text == 0 || text_len(*el) * 2 <= total_text;
     }
     if matches!(name, "body" | "main" | "article" | "html")
@@ -319,8 +337,11 @@ pub(crate) fn style_may_hide(style: &[u8]) -> bool {
 /// Characters of visible text under `node`, roughly (whitespace included).
 pub fn text_len(node: NodeRef<'_, Node>) -> usize {
     node.descendants()
-        .filter_map(|n| n.value().as_text())
-        .map(|t| t.trim().len())
+        .filter_map(|n| {
+            let text = n.value().as_text()?;
+            let parent = n.parent()?.value().as_element()?;
+            (!crate::extract::doc::holds_unseen_text(parent.name())).then(|| text.trim().len())
+        })
         .sum()
 }
 

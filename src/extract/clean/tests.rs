@@ -147,6 +147,41 @@ fn react_streamed_content_is_not_hidden() {
 }
 
 #[test]
+fn fragments_streamed_into_hidden_divs_are_the_page() {
+    // Each fragment alone is under half the page, but together the hidden
+    // divs hold most of it: a script shows them, so they stay. Furniture
+    // inside them still goes by its other marks.
+    let (d, _) = dropped_texts(
+        r#"<body><a href="/">Skip to main content</a>
+        <div id="af1" style="display:none"><h2>Related searches</h2><p>Art auctions and antique art supplies for collectors.</p></div>
+        <div id="af2" style="display:none"><p>Hand painted sketch card, numbered, pre-owned, best offer.</p>
+        <div class="newsletter">Sign up</div></div></body>"#,
+    );
+    assert_eq!(d, vec!["Sign up"]);
+    // One hidden menu beside the visible text is furniture as before.
+    let (d, _) = dropped_texts(
+        r#"<body><p>The visible article text, long enough to be most of the page.</p>
+        <div style="display:none">Menu</div></body>"#,
+    );
+    assert_eq!(d, vec!["Menu"]);
+}
+
+#[test]
+fn script_text_does_not_count_as_page_text() {
+    // A large JSON-LD block would make the footer look like a small part
+    // of the page; only what a reader sees counts.
+    let doc = Doc::parse(
+        &format!(
+            r#"<body><p>Seen.</p><script type="application/ld+json">{{"x":"{}"}}</script></body>"#,
+            "y".repeat(500)
+        ),
+        None,
+        Article::new(chrono::Utc::now()),
+    );
+    assert_eq!(text_len(*doc.body()), "Seen.".len());
+}
+
+#[test]
 fn comments_go_on_articles_but_posts_stay_on_forums() {
     let page = r#"<body><article><h1>Case fans</h1><p>Short question about the two connectors on the new case.</p></article>
         <div id="comments"><article class="post comment"><div class="comment_content"><p>They are for the fan hub, plug them into the board.</p></div></article></div>
