@@ -72,11 +72,16 @@ fn has_label(text: &str) -> bool {
 }
 
 /// The date that follows a label in `text` (within a few characters:
-/// "Published: ", "Posted on the ").
+/// "Published: ", "Posted on the "). "Last published" is a blog's latest
+/// post, shown on every page, not this one's date.
 fn date_after_label(text: &str, now: DateTime<Utc>) -> Option<(String, String)> {
     let lower = text.to_lowercase();
     LABELS.iter().find_map(|l| {
-        let at = lower.find(l)? + l.len();
+        let start = lower.find(l)?;
+        if lower[..start].trim_end().ends_with("last") {
+            return None;
+        }
+        let at = start + l.len();
         let rest = text.get(at..)?;
         let (raw, value) = find_in_text(rest, now)?;
         let gap = rest.find(&raw)?;
@@ -119,6 +124,11 @@ mod tests {
     #[test]
     fn a_date_far_from_the_label_or_unlabelled_is_not_taken() {
         assert_eq!(date_of("<p>Updated March 5, 2024</p>"), None);
+        // A publication's latest post, linked from every page.
+        assert_eq!(
+            date_of("<a href=\"/other\">Last published <span>Apr 8, 2024</span></a>"),
+            None
+        );
         assert_eq!(
             date_of("<p>Published by the city council, which met on March 5, 2024</p>"),
             None

@@ -182,7 +182,10 @@ fn marked_modified(e: &scraper::node::Element) -> bool {
 }
 
 /// Visible text of elements whose class names a date (`.post-date`, `.published`).
+/// Not a header's "today is" widget (`#todays-date`, `.current-date`): it
+/// dates the visit, not the page.
 fn class_text(doc: &Doc, now: DateTime<Utc>) -> Option<DateField> {
+    const TODAY: &[&str] = &["today", "current-date", "currentdate"];
     let named = |e: &ElementRef<'_>| {
         let v = e.value();
         attr_contains(
@@ -191,9 +194,15 @@ fn class_text(doc: &Doc, now: DateTime<Utc>) -> Option<DateField> {
             &["date", "publish", "publication", "posted", "timestamp"],
         ) || attr_contains(v, "id", &["date"])
     };
+    // The widget itself, or a `.block-date` wrapper around it.
+    let today = |e: &ElementRef<'_>| {
+        e.descendants().filter_map(ElementRef::wrap).any(|d| {
+            attr_contains(d.value(), "class", TODAY) || attr_contains(d.value(), "id", TODAY)
+        })
+    };
     doc.elements().filter(named).take(20).find_map(|e| {
         let text: String = e.text().collect();
-        if text.len() > 200 {
+        if text.len() > 200 || today(&e) {
             return None;
         }
         find_in_text(&text, now).map(|(raw, value)| DateField {
@@ -442,6 +451,20 @@ mod tests {
         );
         let t = time_element(&doc, Utc::now()).unwrap();
         assert_eq!(t.value, "2024-02-23T08:00:00+00:00");
+    }
+
+    #[test]
+    fn a_today_widget_does_not_date_the_page() {
+        let doc = Doc::parse(
+            r#"<div class="block-date"><p id="todays-date-custom"><b>Friday</b>, December 19, 2024</p></div>
+            <h1>Story</h1><div class="post-date">12.12.2024</div>"#,
+            None,
+            crate::record::Article::new(Utc::now()),
+        );
+        assert_eq!(
+            class_text(&doc, now()).map(|d| d.value).as_deref(),
+            Some("2024-12-12T00:00:00Z")
+        );
     }
 
     #[test]
