@@ -44,11 +44,15 @@ pub fn find(
     let h1s = &doc.headlines().h1;
     for h in h1s {
         let hl = h.to_lowercase();
-        if declared.iter().any(|d| {
+        if declared.iter().enumerate().any(|(i, d)| {
             let dl = d.to_lowercase();
             dl == hl
                 || strip_site(&dl, site_name, host.as_deref()).as_deref() == Some(hl.as_str())
-                || dl.starts_with(&hl)
+                // Opening the first declared title: that title with a
+                // subtitle or suffix. (Opening only a later one, the
+                // `<h1>` may be the blog's name over a `<title>` of
+                // `Blog name: post`, while `og:title` names the post.)
+                || (i == 0 && dl.starts_with(&hl))
         }) {
             return Some(h.clone());
         }
@@ -67,8 +71,9 @@ pub fn find(
         return Some(h1.clone());
     }
     if let Some(first) = declared.first() {
+        let first = untruncated(first, &declared[1..]);
         let stripped =
-            strip_site(first, site_name, host.as_deref()).unwrap_or_else(|| first.clone());
+            strip_site(first, site_name, host.as_deref()).unwrap_or_else(|| first.to_owned());
         // On a story or product page the one `<h1>` is the headline the
         // reader sees, while the declared title is often rewritten for search
         // engines (`Top 10 …`, a year added): the `<h1>` wins when it is about
@@ -83,6 +88,32 @@ pub fn find(
         return Some(stripped);
     }
     h1s.first().cloned()
+}
+
+/// Declared titles this long may have been cut at a length limit.
+const TRUNCATION_MIN_CHARS: usize = 60;
+
+/// `first`, or the later declared title that goes on past it mid-phrase
+/// when `first` was cut short (a JSON-LD `headline` or `og:title` capped at
+/// a length limit: `… Find Solutions (Including`). A later title that goes
+/// on after a separator or punctuation (`Storm | Coast News`, `Storm:
+/// what to know`) is the same title with more, not the whole of a cut one.
+fn untruncated<'a>(first: &'a str, later: &'a [String]) -> &'a str {
+    if first.chars().count() < TRUNCATION_MIN_CHARS {
+        return first;
+    }
+    let fl = first.to_lowercase();
+    later
+        .iter()
+        .find(|d| {
+            let dl = d.to_lowercase();
+            dl.len() > fl.len()
+                && dl.starts_with(&fl)
+                && dl[fl.len()..]
+                    .strip_prefix(' ')
+                    .is_some_and(|rest| rest.starts_with(char::is_alphanumeric))
+        })
+        .map_or(first, String::as_str)
 }
 
 /// True when the page says it is an article or a product (`og:type`, or the
@@ -270,6 +301,51 @@ mod tests {
             )
             .as_deref(),
             Some("Storm hits coast")
+        );
+    }
+
+    #[test]
+    fn a_blog_name_opening_the_title_tag_loses_to_the_og_title() {
+        assert_eq!(
+            title_of(
+                r#"<head><title>Roger's Blog: Advent of Code week 2</title>
+                <meta property="og:title" content="Advent of Code week 2"></head>
+                <body><h1>Roger's Blog</h1><h1>Day 7</h1></body>"#
+            )
+            .as_deref(),
+            Some("Advent of Code week 2")
+        );
+        // The `<h1>` opening the first declared title still wins.
+        assert_eq!(
+            title_of(
+                r#"<head><meta property="og:title" content="Storm hits coast: what to know"></head>
+                <body><h1>Storm hits coast</h1></body>"#
+            )
+            .as_deref(),
+            Some("Storm hits coast")
+        );
+    }
+
+    #[test]
+    fn a_title_cut_at_a_length_limit_is_read_whole_from_another() {
+        let cut = "Fix It Friday: How To Arrange Your Living Room? We Help 4 Readers (Including";
+        assert_eq!(
+            title_of(&format!(
+                r#"<head><meta property="og:title" content="{cut}">
+                <title>{cut} One Trick That Works) - Emily Henderson</title></head>"#
+            ))
+            .as_deref(),
+            Some(format!("{cut} One Trick That Works)").as_str())
+        );
+        // A longer `<title>` that adds a part after a separator is not that.
+        let whole = "Best residential movers in New York City for the year 2025";
+        assert_eq!(
+            title_of(&format!(
+                r#"<head><meta property="og:title" content="{whole}">
+                <title>{whole} | Top 19 Companies | Supermove</title></head>"#
+            ))
+            .as_deref(),
+            Some(whole)
         );
     }
 
