@@ -13,7 +13,7 @@ use crate::extract::text::{normalize_space, unescape};
 
 /// Separators between a headline and the site name in `<title>`.
 const SEPARATORS: &[&str] = &[
-    " | ", " - ", " – ", " — ", " :: ", " · ", " • ", " // ", " « ", " » ",
+    " | ", " - ", " – ", " — ", " :: ", " · ", " • ", " // ", " / ", " « ", " » ",
 ];
 
 /// Finds the title of `doc`.
@@ -175,6 +175,14 @@ fn site_label(host: &str) -> Option<String> {
 /// The site is recognized by its declared name or by its domain name
 /// (`GAME CHANGER | Newegg.com` on `promotions.newegg.com`).
 fn strip_site(title: &str, site_name: Option<&str>, host: Option<&str>) -> Option<String> {
+    // `Post / Section / Site`: a breadcrumb read backwards, the headline first.
+    let head_of = |parts: &[&str], sep: &str| -> String {
+        if parts.len() >= 3 {
+            parts[0].to_owned()
+        } else {
+            parts[..parts.len() - 1].join(sep)
+        }
+    };
     for sep in SEPARATORS {
         let parts: Vec<&str> = title.split(sep).collect();
         if parts.len() < 2 {
@@ -188,7 +196,7 @@ fn strip_site(title: &str, site_name: Option<&str>, host: Option<&str>) -> Optio
                     .to_lowercase()
             };
             if compact(parts[parts.len() - 1]).contains(label) {
-                return Some(parts[..parts.len() - 1].join(sep));
+                return Some(head_of(&parts, sep));
             }
             if compact(parts[0]).contains(label) {
                 return Some(parts[1..].join(sep));
@@ -198,7 +206,7 @@ fn strip_site(title: &str, site_name: Option<&str>, host: Option<&str>) -> Optio
             let first = parts[0].to_lowercase();
             let last = parts[parts.len() - 1].to_lowercase();
             if last.contains(&site) || site.contains(&last) {
-                return Some(parts[..parts.len() - 1].join(sep));
+                return Some(head_of(&parts, sep));
             }
             if first.contains(&site) || site.contains(&first) {
                 return Some(parts[1..].join(sep));
@@ -238,6 +246,16 @@ mod tests {
             Some("Why the storm hit the coast hard")
         );
         assert_eq!(strip_site("Short", None, None), None);
+        // A breadcrumb read backwards: the headline, not the section too.
+        assert_eq!(
+            strip_site(
+                "What happened with the ISO / Arch Discussion / Arch Linux Forums",
+                Some("Arch Linux Forums"),
+                None
+            )
+            .as_deref(),
+            Some("What happened with the ISO")
+        );
     }
 
     #[test]
