@@ -9,6 +9,7 @@ use serde_json::Value;
 
 use super::sources::{MetaTags, has_type, json_ld_str};
 use crate::extract::Doc;
+use crate::extract::doc::ReadAttr;
 use crate::extract::text::{normalize_space, unescape};
 
 /// Separators between a headline and the site name in `<title>`.
@@ -67,6 +68,7 @@ pub fn find(
         && let ([h1], Some(title)) = (h1s.as_slice(), declared.first())
         && h1.split_whitespace().nth(1).is_some()
         && !names_the_site(h1, title, site_name, host.as_deref())
+        && h1_outside_furniture(doc)
     {
         return Some(h1.clone());
     }
@@ -125,6 +127,22 @@ fn declares_story_or_product(meta: &MetaTags, article: Option<&Value>) -> bool {
         || ["BlogPosting", "Product"]
             .iter()
             .any(|t| article.is_some_and(|a| has_type(a, t)))
+}
+
+/// True when an `<h1>` sits outside dialogs and hidden elements: a consent
+/// dialog's "Before you continue" is no headline. (Not "outside what the
+/// clean stage dropped": hero banners it drops hold real headlines.)
+fn h1_outside_furniture(doc: &Doc) -> bool {
+    doc.tagged(&["h1"]).any(|h| {
+        std::iter::once(*h).chain(h.ancestors()).all(|a| {
+            a.value().as_element().is_none_or(|e| {
+                e.name() != "dialog"
+                    && !matches!(e.read_attr("role"), Some("dialog" | "alertdialog"))
+                    && e.read_attr("hidden").is_none()
+                    && e.read_attr("aria-hidden") != Some("true")
+            })
+        })
+    })
 }
 
 /// True when `heading` is the site's name: its declared name, its domain
@@ -364,6 +382,22 @@ mod tests {
             ))
             .as_deref(),
             Some(whole)
+        );
+    }
+
+    #[test]
+    fn a_consent_dialog_heading_is_not_the_title() {
+        let doc = Doc::parse(
+            r#"<head><title>Storm hits coast | Coast News</title></head><body>
+            <div role="dialog" class="consent"><h1>Before you continue</h1><p>We use cookies.</p></div>
+            <p>The storm hit the coast on Monday night.</p></body>"#,
+            None,
+            crate::record::Article::new(chrono::Utc::now()),
+        );
+        let meta = MetaTags::collect(&doc);
+        assert_eq!(
+            find(&doc, &meta, None, Some("Coast News")).as_deref(),
+            Some("Storm hits coast")
         );
     }
 
