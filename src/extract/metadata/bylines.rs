@@ -32,6 +32,9 @@ const MAX_LEN: usize = 120;
 /// How many labelled candidates to look at before giving up.
 const MAX_CANDIDATES: usize = 12;
 
+/// How many byline elements [`labelled_elements`] gathers.
+const MAX_ELEMENTS: usize = 64;
+
 /// Labels of a forum thread's starter (XenForo's "Thread starter", SMF's
 /// "Started by"): the name after them is the author the thread is
 /// credited to, while byline markup names every poster.
@@ -40,17 +43,34 @@ const STARTER: &[&str] = &["thread starter", "started by", "original poster"];
 /// The raw texts of the page's labelled bylines, in page order, for the
 /// caller to clean (it keeps the first that yields a name).
 pub fn labelled(doc: &Doc) -> Vec<String> {
-    find(doc, LABELS)
+    find(doc, LABELS, MAX_CANDIDATES)
+        .into_iter()
+        .map(|(_, t)| t)
+        .collect()
+}
+
+/// The elements that hold the page's labelled bylines, in page order: the
+/// date a post prints beside its byline sits in the same row. More of
+/// them than [`labelled`] reads: a byline printed at the end of a post
+/// comes after every "by" of its text.
+pub fn labelled_elements(doc: &Doc) -> Vec<ElementRef<'_>> {
+    find(doc, LABELS, MAX_ELEMENTS)
+        .into_iter()
+        .map(|(e, _)| e)
+        .collect()
 }
 
 /// The raw texts after thread-starter labels, in page order.
 pub fn thread_starter(doc: &Doc) -> Vec<String> {
-    find(doc, STARTER)
+    find(doc, STARTER, MAX_CANDIDATES)
+        .into_iter()
+        .map(|(_, t)| t)
+        .collect()
 }
 
 /// Texts of elements that open with one of `labels`, and of the elements
 /// that follow one standing alone (its colon dropped).
-fn find(doc: &Doc, labels: &[&str]) -> Vec<String> {
+fn find<'a>(doc: &'a Doc, labels: &[&str], max: usize) -> Vec<(ElementRef<'a>, String)> {
     let mut out = Vec::new();
     for node in doc.body().descendants() {
         let Node::Text(t) = node.value() else {
@@ -80,13 +100,13 @@ fn find(doc: &Doc, labels: &[&str]) -> Vec<String> {
             if let Some(next) = next_element(parent) {
                 let name = normalize_space(&next.text().collect::<String>());
                 if !name.is_empty() && name.len() <= MAX_LEN {
-                    out.push(name);
+                    out.push((parent, name));
                 }
             }
         } else if opens_with_label(&text.to_lowercase(), labels) {
-            out.push(text);
+            out.push((parent, text));
         }
-        if out.len() >= MAX_CANDIDATES {
+        if out.len() >= max {
             break;
         }
     }

@@ -58,6 +58,33 @@ pub fn labelled(doc: &Doc, now: DateTime<Utc>) -> Option<DateField> {
     None
 }
 
+/// Last resort: the date in the row of a labelled byline ("Written by Jo
+/// Roe" / "April 8, 2024"), the byline's own element or one of its two
+/// nearest ancestors while they stay short. Posts that print their byline
+/// at the end, far from the headline, are dated by nothing else.
+pub fn beside_byline(doc: &Doc, now: DateTime<Utc>) -> Option<DateField> {
+    for byline in super::bylines::labelled_elements(doc) {
+        let rows =
+            std::iter::once(byline).chain(byline.ancestors().filter_map(ElementRef::wrap).take(2));
+        for row in rows {
+            // Joined with spaces: the name and the date are often elements
+            // side by side with no space between them in the markup.
+            let text = normalize_space(&row.text().collect::<Vec<_>>().join(" "));
+            if text.len() > MAX_LEN {
+                break;
+            }
+            if let Some((raw, value)) = find_in_text(&text, now) {
+                return Some(DateField {
+                    value,
+                    raw,
+                    source: DateSource::Text,
+                });
+            }
+        }
+    }
+    None
+}
+
 /// True when `text` holds a label, in any case (without allocating: most
 /// text nodes hold none).
 fn has_label(text: &str) -> bool {
@@ -118,6 +145,22 @@ mod tests {
         assert_eq!(
             date_of("<div><span>Published:</span> <span>March 5, 2024</span></div>").as_deref(),
             Some("2024-03-05T00:00:00Z")
+        );
+    }
+
+    #[test]
+    fn a_date_in_the_row_of_a_byline_dates_the_page() {
+        let doc = Doc::parse(
+            r#"<body><h1>How apps are made</h1><p>Text by the team, long.</p>
+            <div><div><p>Written by<!-- --> <a href="/a">Moses Kim and Kate Shokurova</a></p><p>April 8, 2024</p></div></div></body>"#,
+            None,
+            crate::record::Article::new(Utc::now()),
+        );
+        assert_eq!(
+            beside_byline(&doc, Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap())
+                .map(|d| d.value)
+                .as_deref(),
+            Some("2024-04-08T00:00:00Z")
         );
     }
 

@@ -111,7 +111,8 @@ pub fn find(
         .or_else(|| time_element(doc, now))
         .or_else(|| class_text(doc, now))
         .or_else(|| url_date(doc))
-        .or_else(|| early_text(doc, now));
+        .or_else(|| early_text(doc, now))
+        .or_else(|| super::datelines::beside_byline(doc, now));
     let modified = pick(
         article.and_then(|a| json_ld_str(a, "dateModified")),
         DateSource::JsonLd,
@@ -201,7 +202,7 @@ fn class_text(doc: &Doc, now: DateTime<Utc>) -> Option<DateField> {
         })
     };
     doc.elements().filter(named).take(20).find_map(|e| {
-        let text: String = e.text().collect();
+        let text = e.text().collect::<Vec<_>>().join(" ");
         if text.len() > 200 || today(&e) {
             return None;
         }
@@ -464,6 +465,20 @@ mod tests {
         assert_eq!(
             class_text(&doc, now()).map(|d| d.value).as_deref(),
             Some("2024-12-12T00:00:00Z")
+        );
+    }
+
+    #[test]
+    fn a_date_class_element_reads_its_parts_apart() {
+        // `PostedDECEMBER 22, 2022` has no word break before the month.
+        let doc = Doc::parse(
+            r#"<div class="post-date"><span>Posted</span><span>DECEMBER 22, 2022</span></div>"#,
+            None,
+            crate::record::Article::new(Utc::now()),
+        );
+        assert_eq!(
+            class_text(&doc, Utc::now()).map(|d| d.value).as_deref(),
+            Some("2022-12-22T00:00:00Z")
         );
     }
 
