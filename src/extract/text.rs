@@ -39,6 +39,15 @@ pub fn find_ignore_ascii_case(hay: &[u8], needle: &[u8]) -> Option<usize> {
     None
 }
 
+/// Lower-case letters and digits only: names compared across spellings
+/// (`USA TODAY` and `USAToday`, `Newegg.com` and the host's `newegg`).
+pub fn compact(s: &str) -> String {
+    s.chars()
+        .filter(|c| c.is_alphanumeric())
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
 /// Number of words: runs of alphanumeric characters, the way the
 /// evaluation's `\w+` counts them.
 pub fn word_count(s: &str) -> usize {

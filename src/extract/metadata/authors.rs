@@ -13,7 +13,7 @@ use super::sources::{MetaTags, json_ld_str};
 use crate::extract::Doc;
 use crate::extract::doc::ReadAttr;
 use crate::extract::doc::{attr_contains, class_names, has_rel};
-use crate::extract::text::normalize_space;
+use crate::extract::text::{compact, normalize_space};
 use scraper::ElementRef;
 
 /// Finds the authors of `doc`: the first source, in order of trust, that
@@ -178,15 +178,6 @@ fn byline_element(doc: &Doc) -> Option<String> {
 /// sources keep the first such text and move on.
 fn yields_name(text: &str) -> bool {
     split_names(text).iter().any(|n| clean_name(n).is_some())
-}
-
-/// Lower-case letters and digits only, to compare names across spellings
-/// (`USA TODAY` and `USAToday`).
-fn compact(s: &str) -> String {
-    s.chars()
-        .filter(|c| c.is_alphanumeric())
-        .flat_map(char::to_lowercase)
-        .collect()
 }
 
 /// Author `<meta>` tags, including Slack/Twitter label pairs

@@ -10,7 +10,7 @@ use serde_json::Value;
 use super::sources::{MetaTags, has_type, json_ld_str};
 use crate::extract::Doc;
 use crate::extract::doc::ReadAttr;
-use crate::extract::text::{normalize_space, unescape};
+use crate::extract::text::{compact, normalize_space, unescape};
 
 /// Separators between a headline and the site name in `<title>`.
 const SEPARATORS: &[&str] = &[
@@ -149,11 +149,11 @@ fn h1_outside_furniture(doc: &Doc) -> bool {
 /// name (`Arch Linux` on `bbs.archlinux.org`), or a part of the `<title>` on
 /// one side of a separator (`Chapter 4 - The Book`).
 fn names_the_site(heading: &str, title: &str, site_name: Option<&str>, host: Option<&str>) -> bool {
+    let short = compact(heading);
     let heading = heading.to_lowercase();
     let title = title.to_lowercase();
-    let compact: String = heading.chars().filter(|c| c.is_alphanumeric()).collect();
     site_name.is_some_and(|s| s.to_lowercase() == heading)
-        || host.is_some_and(|label| compact == label)
+        || host.is_some_and(|label| short == label)
         || SEPARATORS
             .iter()
             .any(|sep| title.contains(sep) && title.split(sep).any(|p| p.trim() == heading))
@@ -181,11 +181,7 @@ fn site_label(host: &str) -> Option<String> {
     while i > 0 && SECOND_LEVEL.contains(&labels[i]) {
         i -= 1;
     }
-    let label: String = labels[i]
-        .chars()
-        .filter(|c| c.is_alphanumeric())
-        .collect::<String>()
-        .to_lowercase();
+    let label = compact(labels[i]);
     (label.len() >= 4).then_some(label)
 }
 
@@ -207,12 +203,6 @@ fn strip_site(title: &str, site_name: Option<&str>, host: Option<&str>) -> Optio
             continue;
         }
         if let Some(label) = host {
-            let compact = |p: &str| -> String {
-                p.chars()
-                    .filter(|c| c.is_alphanumeric())
-                    .collect::<String>()
-                    .to_lowercase()
-            };
             if compact(parts[parts.len() - 1]).contains(label) {
                 return Some(head_of(&parts, sep));
             }
