@@ -30,6 +30,21 @@ macro_rules! css {
 }
 pub(crate) use css;
 
+/// `needles!["a", "b"]`: a `&'static AhoCorasick` over the given substrings,
+/// built on first use. Finds whether any of several needles occurs in one
+/// pass; a class scan runs it on every element of the page, where one
+/// `str::contains` per needle cost a searcher set-up each.
+macro_rules! needles {
+    ($($n:expr),+ $(,)?) => {{
+        static NEEDLES: std::sync::LazyLock<aho_corasick::AhoCorasick> =
+            std::sync::LazyLock::new(|| {
+                aho_corasick::AhoCorasick::new([$($n),+]).expect("valid needles")
+            });
+        &*NEEDLES
+    }};
+}
+pub(crate) use needles;
+
 /// One page being extracted.
 pub struct Doc {
     /// The parsed page.
@@ -212,11 +227,15 @@ fn without_anchor_glyph(heading: &str) -> &str {
     }
 }
 
-/// True when the element's `name` attribute contains one of `needles`,
-/// case-sensitively: CSS `[name*="…"]` for several values at once.
-pub fn attr_contains(e: &scraper::node::Element, name: &str, needles: &[&str]) -> bool {
-    e.read_attr(name)
-        .is_some_and(|v| needles.iter().any(|n| v.contains(n)))
+/// True when the element's `name` attribute contains one of `needles`
+/// (built with `needles!`), case-sensitively: CSS `[name*="…"]` for
+/// several values at once.
+pub fn attr_contains(
+    e: &scraper::node::Element,
+    name: &str,
+    needles: &aho_corasick::AhoCorasick,
+) -> bool {
+    e.read_attr(name).is_some_and(|v| needles.is_match(v))
 }
 
 impl Doc {

@@ -12,7 +12,7 @@ use super::names::{clean_name, split_names};
 use super::sources::{MetaTags, json_ld_str};
 use crate::extract::Doc;
 use crate::extract::doc::ReadAttr;
-use crate::extract::doc::{attr_contains, class_names, has_rel};
+use crate::extract::doc::{attr_contains, class_names, has_rel, needles};
 use crate::extract::text::{compact, normalize_space};
 use scraper::ElementRef;
 
@@ -152,7 +152,7 @@ fn byline_element(doc: &Doc) -> Option<String> {
         .filter(|e| {
             let v = e.value();
             // `rel` compares in any case, as `[rel="author"]` did on HTML.
-            attr_contains(v, "class", &["byline", "author"])
+            attr_contains(v, "class", needles!["byline", "author"])
                 || v.read_attr("rel")
                     .is_some_and(|r| r.eq_ignore_ascii_case("author"))
         })

@@ -16,7 +16,7 @@ use serde_json::Value;
 use super::sources::{MetaTags, json_ld_str};
 use crate::extract::Doc;
 use crate::extract::doc::ReadAttr;
-use crate::extract::doc::attr_contains;
+use crate::extract::doc::{attr_contains, needles};
 use crate::record::{DateField, DateSource};
 use scraper::ElementRef;
 
@@ -186,19 +186,20 @@ fn marked_modified(e: &scraper::node::Element) -> bool {
 /// Not a header's "today is" widget (`#todays-date`, `.current-date`): it
 /// dates the visit, not the page.
 fn class_text(doc: &Doc, now: DateTime<Utc>) -> Option<DateField> {
-    const TODAY: &[&str] = &["today", "current-date", "currentdate"];
+    let today_names = needles!["today", "current-date", "currentdate"];
     let named = |e: &ElementRef<'_>| {
         let v = e.value();
         attr_contains(
             v,
             "class",
-            &["date", "publish", "publication", "posted", "timestamp"],
-        ) || attr_contains(v, "id", &["date"])
+            needles!["date", "publish", "publication", "posted", "timestamp"],
+        ) || attr_contains(v, "id", needles!["date"])
     };
     // The widget itself, or a `.block-date` wrapper around it.
     let today = |e: &ElementRef<'_>| {
         e.descendants().filter_map(ElementRef::wrap).any(|d| {
-            attr_contains(d.value(), "class", TODAY) || attr_contains(d.value(), "id", TODAY)
+            attr_contains(d.value(), "class", today_names)
+                || attr_contains(d.value(), "id", today_names)
         })
     };
     doc.elements().filter(named).take(20).find_map(|e| {
