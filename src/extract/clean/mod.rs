@@ -158,7 +158,12 @@ pub fn is_droppable<'a>(el: ElementRef<'a>, page: &PageFacts<'a>) -> bool {
     // main landmark is still furniture: the legal small print of a `<footer>`
     // or a consent dialog outweighs the text of a short page.
     let names = page.names.of(el);
-    if landmark {
+    if names.desktop_only && !landmark {
+        // What a page hides on phones is not its story, whatever its size
+        // or prose (a rail of post teasers with excerpts); unless it wraps
+        // the story itself, as some layouts do twice, once per screen size.
+        !holds_the_story(el)
+    } else if landmark {
         total_text == 0 || text_len(*el) * 2 < total_text || !wraps_article(el)
     } else if page.product && names.reviews {
         // Customer reviews are the comments of a product page.
@@ -249,6 +254,17 @@ fn wraps_article(el: ElementRef<'_>) -> bool {
         matches!(d.value().name(), "h1" | "article" | "main")
             || d.value().read_attr("itemprop") == Some("articleBody")
     })
+}
+
+/// Like [`wraps_article`], but a rail of teasers, several `<article>`s,
+/// does not count: the story is one.
+fn holds_the_story(el: ElementRef<'_>) -> bool {
+    let mut articles = 0;
+    el.descendants().filter_map(ElementRef::wrap).any(|d| {
+        articles += usize::from(d.value().name() == "article");
+        matches!(d.value().name(), "h1" | "main")
+            || d.value().read_attr("itemprop") == Some("articleBody")
+    }) || articles == 1
 }
 
 /// True for the closed panel of an accordion or tab set (`role="region"`

@@ -120,6 +120,25 @@ const FURNITURE_SUBSTRINGS: &[&str] = &[
     "signature",
 ];
 
+/// Class names that hide an element on phones (Elementor, Bootstrap 3 and
+/// the common hand-written forms). Bootstrap 4+'s `d-none d-lg-block` and
+/// Tailwind's `hidden lg:block` start hidden, which [`super::is_hidden`]
+/// already covers. Bootstrap 4-alpha's `hidden-sm-down` is left out: grids
+/// put it on listing columns that hold content.
+const DESKTOP_ONLY: &[&str] = &[
+    "desktop-only",
+    "elementor-hidden-mobile",
+    "elementor-hidden-phone",
+    "hidden-mobile",
+    "hidden-phone",
+    "hidden-xs",
+    "hide-mobile",
+    "hide-on-mobile",
+    "mobile-hide",
+    "only-desktop",
+    "visible-desktop",
+];
+
 /// class/id substrings that say "this is the content": they veto a furniture match.
 const CONTENT_HINTS: &[&str] = &[
     "article-body",
@@ -142,6 +161,9 @@ pub(super) struct Names {
     pub comments: bool,
     /// A name marks customer reviews or ratings.
     pub reviews: bool,
+    /// A name hides the element on phones (`elementor-hidden-mobile`,
+    /// `hidden-xs`): desktop-only sidebars and rails.
+    pub desktop_only: bool,
 }
 
 impl Names {
@@ -170,6 +192,7 @@ impl Names {
             content: HINTS.is_match(lower.as_ref()),
             comments: has("comment") || has("disqus"),
             reviews: has("review") || has("rating"),
+            desktop_only: DESKTOP_ONLY.contains(&lower.as_ref()),
         }
     }
 }
@@ -196,6 +219,7 @@ impl<'a> NameCache<'a> {
             out.content |= n.content;
             out.comments |= n.comments;
             out.reviews |= n.reviews;
+            out.desktop_only |= n.desktop_only;
         }
         out
     }

@@ -266,3 +266,21 @@ fn content_hint_vetoes() {
     );
     assert!(d.is_empty(), "{d:?}");
 }
+
+/// A rail hidden on phones is a desktop sidebar, even when it outweighs a
+/// short post and its teasers are `<article>`s with paragraphs; a
+/// desktop-only block that holds the story itself stays.
+#[test]
+fn desktop_only_rails_are_furniture() {
+    let teaser = "<article><h3>Another post</h3><p>An excerpt of another post that runs on \
+                  for a while, long enough to read as a paragraph of prose here.</p></article>";
+    let html = format!(
+        r#"<body><div class="post"><p>The post itself, which is short but is the page's text.</p></div>
+        <div class="elementor-hidden-tablet elementor-hidden-mobile"><h2>Latest News</h2>
+        {teaser}{teaser}{teaser}</div>
+        <div class="hidden-xs"><article><h1>The story</h1><p>Its text.</p></article></div></body>"#
+    );
+    let (d, _) = dropped_texts(&html);
+    assert_eq!(d.len(), 1, "{d:?}");
+    assert!(d[0].starts_with("Latest News"), "{d:?}");
+}
