@@ -263,6 +263,9 @@ const TAIL_HEADINGS: &[&str] = &[
     "recently viewed products",
     "complete the look",
     "similar products",
+    "previous post",
+    "next post",
+    "create an account or sign in to comment",
 ];
 
 /// Tail headings that, outside a heading element, are a link or button

@@ -133,6 +133,16 @@ fn tail_after_the_article_is_left_out() {
         text.contains("Four.") && !text.contains("Latest News"),
         "{text}"
     );
+    // A forum's sign-in prompt under the last post ends the thread.
+    let prompt = html.replace(
+        "<h3>Related posts:</h3>",
+        "<h2>Create an account or sign in to comment</h2>",
+    );
+    let text = extract(&prompt);
+    assert!(
+        text.contains("Four.") && !text.contains("sign in") && !text.contains("excerpt"),
+        "{text}"
+    );
     // On a product page a shop rail may come earlier: past half the text.
     let rail = format!(
         "<html><head><script type=\"application/ld+json\">{{\"@type\":\"Product\"}}</script></head>\
