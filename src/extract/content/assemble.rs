@@ -266,6 +266,8 @@ const TAIL_HEADINGS: &[&str] = &[
     "previous post",
     "next post",
     "create an account or sign in to comment",
+    "join the conversation",
+    "join the discussion",
 ];
 
 /// Tail headings that, outside a heading element, are a link or button
