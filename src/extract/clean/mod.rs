@@ -78,18 +78,28 @@ pub fn run(doc: &mut Doc) -> Result<(), StageError> {
 }
 
 /// Walks the tree (iteratively: hostile pages nest deeply); pushes the ids
-/// of dropped subtree roots.
+/// of dropped subtree roots. Inside a code block (`<pre>`, `<code>`) class
+/// names are a highlighter's tokens (`hljs-comment`, `token comment`), not
+/// furniture: only hidden elements go there (line numbers, copy buttons).
 fn mark<'a>(root: NodeRef<'a, Node>, page: &PageFacts<'a>, dropped: &mut Vec<ego_tree::NodeId>) {
     let mut skipping: Option<ego_tree::NodeId> = None;
+    let mut in_code: Option<ego_tree::NodeId> = None;
     for edge in root.traverse() {
         match edge {
             Edge::Open(node) if skipping.is_none() && node.id() != root.id() => {
-                let drop = match node.value() {
-                    Node::Element(_) => {
-                        ElementRef::wrap(node).is_some_and(|el| is_droppable(el, page))
+                let drop = match ElementRef::wrap(node) {
+                    Some(el) if in_code.is_some() => !page.streamed && is_hidden(el),
+                    Some(el) => {
+                        let drop = is_droppable(el, page);
+                        if !drop && matches!(el.value().name(), "pre" | "code") {
+                            in_code = Some(node.id());
+                        }
+                        drop
                     }
-                    Node::Comment(_) | Node::ProcessingInstruction(_) => true,
-                    _ => false,
+                    None => matches!(
+                        node.value(),
+                        Node::Comment(_) | Node::ProcessingInstruction(_)
+                    ),
                 };
                 if drop {
                     dropped.push(node.id());
@@ -97,6 +107,7 @@ fn mark<'a>(root: NodeRef<'a, Node>, page: &PageFacts<'a>, dropped: &mut Vec<ego
                 }
             }
             Edge::Close(node) if skipping == Some(node.id()) => skipping = None,
+            Edge::Close(node) if in_code == Some(node.id()) => in_code = None,
             _ => {}
         }
     }

@@ -284,3 +284,16 @@ fn desktop_only_rails_are_furniture() {
     assert_eq!(d.len(), 1, "{d:?}");
     assert!(d[0].starts_with("Latest News"), "{d:?}");
 }
+
+/// A highlighter's token classes are not furniture: `hljs-comment` is a
+/// comment in the code, not a reader's. Hidden line numbers still go.
+#[test]
+fn code_blocks_keep_their_comment_tokens() {
+    let (d, _) = dropped_texts(
+        r#"<body><p>How to start, with the two commands below, which the post explains.</p>
+        <pre><code><span class="hljs-comment"># initialize git</span>
+git init <span class="linenos" aria-hidden="true">1</span></code></pre>
+        <div class="comments">Great post!</div></body>"#,
+    );
+    assert_eq!(d, vec!["1", "Great post!"]);
+}
