@@ -61,7 +61,16 @@ const FURNITURE_TOKENS: &[&str] = &[
     "taboola",
     "toolbar",
     "widget",
-    "skip",
+    // Skip links ("Skip to content"), but not every name that starts
+    // with `skip` (`skip-item` marks the sections a contents list jumps to).
+    "skip-link",
+    "skip-links",
+    "skiplink",
+    "skiplinks",
+    "skip-to-content",
+    "skip-to-main",
+    "skip-nav",
+    "skipnav",
     "tags",
     "tagcloud",
     "copyright",

@@ -27,7 +27,8 @@ fn texts_of_dropped(doc: &Doc, shape: impl Fn(&str) -> String) -> Vec<String> {
 fn drops_furniture_classes_and_landmarks() {
     let (d, _) = dropped_texts(
         r#"<body><nav>Home</nav><div class="share-bar">Tweet</div>
-        <div id="cookie-notice">We use cookies</div><div class="newsletterBox">Sign up</div>
+        <div id="cookie-notice">We use cookies</div><a class="skip-link">Skip</a>
+        <div class="skip-item" id="topic1"><p>A section a contents list jumps to.</p></div><div class="newsletterBox">Sign up</div>
         <article><p>Long article text that is the real thing and stays here for sure.</p>
         <div class="related-stories">More</div></article>
         <section class="comments">Nice post</section><p hidden>secret</p></body>"#,
@@ -39,6 +40,7 @@ fn drops_furniture_classes_and_landmarks() {
             "More",
             "Nice post",
             "Sign up",
+            "Skip",
             "Tweet",
             "We use cookies",
             "secret"
