@@ -14,7 +14,7 @@ use ego_tree::NodeRef;
 use ego_tree::iter::Edge;
 use scraper::{ElementRef, Node};
 
-use super::doc::class_names;
+use super::doc::{class_names, needles};
 use super::text::find_ignore_ascii_case;
 use super::{Doc, StageError};
 
@@ -279,10 +279,19 @@ fn holds_the_story(el: ElementRef<'_>) -> bool {
 }
 
 /// True for the closed panel of an accordion or tab set (`role="region"`
-/// or `"tabpanel"`, hidden until its header is clicked) that holds text:
-/// the page's own content, folded away, not furniture.
+/// or `"tabpanel"`, or a class or id that names a fold: `accordion`,
+/// `collapse`, `toggle`, `expander`), hidden until its header is clicked,
+/// that holds text: the page's own content, folded away, not furniture.
 fn is_collapsed_panel(el: ElementRef<'_>) -> bool {
-    matches!(el.value().read_attr("role"), Some("region" | "tabpanel")) && text_len(*el) >= 150
+    let e = el.value();
+    let disclosure = || {
+        let folds = needles!["accordion", "collaps", "toggle", "expander", "expandable"];
+        class_names(e)
+            .chain(e.id())
+            .any(|n| folds.is_match(&n.to_ascii_lowercase()))
+    };
+    (matches!(e.read_attr("role"), Some("region" | "tabpanel")) || disclosure())
+        && text_len(*el) >= 150
 }
 
 /// True when `el` has a field for typed text (`<textarea>`, or an

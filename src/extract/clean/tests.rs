@@ -127,6 +127,8 @@ fn closed_accordion_panels_are_content() {
     let (d, _) = dropped_texts(&format!(
         r#"<body><h1>Going solar</h1><p>Intro.</p><a aria-controls="s1">1. Site visit</a>
         <div id="s1" role="region" style="display:none"><p>{step}</p></div>
+        <div class="cmp-accordion__panel--hidden" hidden><p>{step}</p></div>
+        <div class="toggle__content" style="display: none"><p>{step}</p></div>
         <div style="display:none"><p>{step}</p></div></body>"#
     ));
     assert_eq!(d.len(), 1, "only the unlabelled hidden copy goes: {d:?}");
