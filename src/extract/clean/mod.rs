@@ -325,11 +325,12 @@ fn holds_prose(el: ElementRef<'_>) -> bool {
 fn is_hidden(el: ElementRef<'_>) -> bool {
     let e = el.value();
     // React's streaming renderer parks finished content in
-    // `<div hidden id="S:0">` and moves it into place with a script: it is
-    // the page, not hidden furniture.
+    // `<div hidden id="S:0">` (the segment number in hexadecimal: `S:a`
+    // follows `S:9`) and moves it into place with a script: it is the page,
+    // not hidden furniture.
     let streamed = e.id().is_some_and(|id| {
         id.strip_prefix("S:")
-            .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+            .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_hexdigit()))
     });
     // A `popover` stays out of the page until a script or button opens it
     // (push-notification prompts, menus, share sheets).

@@ -145,7 +145,8 @@ fn page_wide_veil_is_not_hidden() {
 #[test]
 fn react_streamed_content_is_not_hidden() {
     let (d, _) = dropped_texts(
-        r#"<body><div id="S:0" hidden><p>Streamed article text.</p></div><div hidden>Gone</div></body>"#,
+        r#"<body><div id="S:0" hidden><p>Streamed article text.</p></div><div hidden>Gone</div>
+        <div id="S:1f" hidden><p>The thirty-second segment.</p></div></body>"#,
     );
     assert_eq!(d, vec!["Gone"]);
 }
