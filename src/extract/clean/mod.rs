@@ -201,7 +201,7 @@ pub fn is_droppable<'a>(el: ElementRef<'a>, page: &PageFacts<'a>) -> bool {
 
 /// True when the page is a discussion: JSON-LD says so
 /// (`DiscussionForumPosting`, `QAPage`), or its URL is a forum's
-/// (`forum.…`, `/topic/…`, `/comments/…`).
+/// (`forum.…`, `warriorforum.com`, `/topic/…`, `/comments/…`).
 pub(crate) fn is_discussion(doc: &Doc) -> bool {
     const TYPES: &[&str] = &["DiscussionForumPosting", "QAPage", "Question"];
     const HOSTS: &[&str] = &["forum.", "forums.", "community.", "discuss.", "boards."];
@@ -225,9 +225,12 @@ pub(crate) fn is_discussion(doc: &Doc) -> bool {
         return true;
     }
     doc.base_url.as_ref().is_some_and(|u| {
-        u.host_str()
-            .is_some_and(|h| HOSTS.iter().any(|p| h.starts_with(p)))
-            || u.path_segments()
+        u.host_str().is_some_and(|h| {
+            let h = h.strip_prefix("www.").unwrap_or(h);
+            HOSTS.iter().any(|p| h.starts_with(p))
+                // A forum's own domain (`warriorforum.com`, `xyzforums.net`).
+                || h.split('.').next().is_some_and(|label| label.ends_with("forum") || label.ends_with("forums"))
+        }) || u.path_segments()
                 .is_some_and(|mut s| s.any(|seg| SEGMENTS.contains(&seg)))
     })
 }

@@ -302,3 +302,26 @@ git init <span class="linenos" aria-hidden="true">1</span></code></pre>
     );
     assert_eq!(d, vec!["1", "Great post!"]);
 }
+
+/// Where a page is a discussion: declared in JSON-LD, a forum's host or
+/// path, or a domain named for a forum.
+#[test]
+fn discussions_are_known_by_type_host_and_path() {
+    let at = |url: &str, head: &str| {
+        let html = format!("<html><head>{head}</head><body><p>Post.</p></body></html>");
+        let url = url::Url::parse(url).ok();
+        is_discussion(&Doc::parse(&html, url, Article::new(chrono::Utc::now())))
+    };
+    assert!(at("https://forums.example.com/t/1", ""));
+    assert!(at(
+        "https://www.warriorforum.com/beginners-area/1488296-will-it-work.html",
+        ""
+    ));
+    assert!(at("https://example.com/threads/how-to.91732/", ""));
+    assert!(at(
+        "https://example.com/p/1",
+        r#"<script type="application/ld+json">{"@type":"QAPage"}</script>"#
+    ));
+    assert!(!at("https://www.example.com/news/2024/story.html", ""));
+    assert!(!at("https://www.forumtheatre.org/news/story.html", ""));
+}
