@@ -26,7 +26,8 @@ fn is_card_title(text: &str) -> bool {
 }
 
 /// A block that is one of the labels pages print between paragraphs or
-/// under a post: ad slots, reading times, a Q&A site's sign-in prompts.
+/// under a post: ad slots, reading times, a Q&A site's sign-in prompts,
+/// widget labels, reaction counts.
 /// `key` is the block's text, whitespace-normalized and lower-cased.
 fn is_furniture_line(key: &str) -> bool {
     const LINES: &[&str] = &[
@@ -38,9 +39,27 @@ fn is_furniture_line(key: &str) -> bool {
         "you must log in to answer this question.",
         "start asking to get answers",
         "find the answer to your question by asking.",
+        // The labels of page widgets: a contents box, a loading spinner,
+        // tag and filter bars, sort menus, sponsored slots.
+        "table of contents",
+        "in this article",
+        "jump to",
+        "loading",
+        "tags",
+        "filters",
+        "sort by",
+        "sorted by",
+        "sponsored",
     ];
-    if LINES.contains(&key) {
+    if LINES.contains(&key) || LINES.contains(&key.trim_end_matches([':', '.', '…'])) {
         return true;
+    }
+    // Reactions under a forum post: "1 like", "12 likes".
+    if let Some(n) = key
+        .strip_suffix(" likes")
+        .or_else(|| key.strip_suffix(" like"))
+    {
+        return is_count(n);
     }
     // "4 min read", "12 minute read"
     let mut words = key.split(' ');
@@ -345,6 +364,12 @@ mod tests {
         assert!(is_furniture_line("4 min read"));
         assert!(!is_furniture_line("4 min read of the report"));
         assert!(!is_furniture_line("an advertisement for soap"));
+        assert!(is_furniture_line("table of contents:"));
+        assert!(is_furniture_line("loading..."));
+        assert!(is_furniture_line("12 likes"));
+        assert!(is_furniture_line("1 like"));
+        assert!(!is_furniture_line("what i like"));
+        assert!(!is_furniture_line("tags and labels"));
     }
 
     #[test]
