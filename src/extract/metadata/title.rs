@@ -206,7 +206,7 @@ fn strip_site(title: &str, site_name: Option<&str>, host: Option<&str>) -> Optio
             if compact(parts[parts.len() - 1]).contains(label) {
                 return Some(head_of(&parts, sep));
             }
-            if compact(parts[0]).contains(label) {
+            if compact(parts[0]).contains(label) && brand_first(&parts) {
                 return Some(parts[1..].join(sep));
             }
         }
@@ -216,7 +216,7 @@ fn strip_site(title: &str, site_name: Option<&str>, host: Option<&str>) -> Optio
             if last.contains(&site) || site.contains(&last) {
                 return Some(head_of(&parts, sep));
             }
-            if first.contains(&site) || site.contains(&first) {
+            if (first.contains(&site) || site.contains(&first)) && brand_first(&parts) {
                 return Some(parts[1..].join(sep));
             }
         }
@@ -228,6 +228,14 @@ fn strip_site(title: &str, site_name: Option<&str>, host: Option<&str>) -> Optio
         }
     }
     None
+}
+
+/// True when the first of `parts` can be the site's name rather than a
+/// headline that opens with the brand (`Gymshark Arrival T-Shirt - Black`):
+/// it is no longer than the rest.
+fn brand_first(parts: &[&str]) -> bool {
+    let words = |p: &str| p.split_whitespace().count();
+    words(parts[0]) <= parts[1..].iter().map(|p| words(p)).sum()
 }
 
 #[cfg(test)]
@@ -280,6 +288,16 @@ mod tests {
         assert_eq!(
             strip_site("GAME CHANGER | Newegg.com", None, Some("newegg")).as_deref(),
             Some("GAME CHANGER")
+        );
+        // A headline that opens with the brand is no site name: the short
+        // variant after it goes, not the product.
+        assert_eq!(
+            strip_site("Gymshark Arrival T-Shirt - Black", None, Some("gymshark")).as_deref(),
+            Some("Gymshark Arrival T-Shirt")
+        );
+        assert_eq!(
+            strip_site("Gymshark - Arrival T-Shirt", None, Some("gymshark")).as_deref(),
+            Some("Arrival T-Shirt")
         );
     }
 
