@@ -70,6 +70,14 @@ fn is_furniture_line(key: &str) -> bool {
     )
 }
 
+/// A block with nothing a reader sees: only zero-width characters (site
+/// builders keep empty paragraphs open with a `&zwj;`).
+fn is_invisible(key: &str) -> bool {
+    key.chars().all(|c| {
+        c.is_whitespace() || matches!(c, '\u{200b}'..='\u{200d}' | '\u{2060}' | '\u{feff}')
+    })
+}
+
 /// A bare count: "12", "1,204", "3.4k".
 fn is_count(key: &str) -> bool {
     let digits = key.strip_suffix('k').unwrap_or(key);
@@ -191,7 +199,7 @@ pub(super) fn assemble(
         if i < skip + 3 && titles.contains(&key) {
             continue;
         }
-        if is_image_address(&b.text) || is_furniture_line(&key) {
+        if is_image_address(&b.text) || is_furniture_line(&key) || is_invisible(&key) {
             continue;
         }
         // On a thread a number alone is a vote, like or reply count.
@@ -364,6 +372,9 @@ mod tests {
         assert!(is_furniture_line("4 min read"));
         assert!(!is_furniture_line("4 min read of the report"));
         assert!(!is_furniture_line("an advertisement for soap"));
+        assert!(is_invisible("\u{200d}"));
+        assert!(is_invisible(" \u{200b}\u{feff} "));
+        assert!(!is_invisible("\u{200d}a"));
         assert!(is_furniture_line("table of contents:"));
         assert!(is_furniture_line("loading..."));
         assert!(is_furniture_line("12 likes"));
