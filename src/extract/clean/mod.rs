@@ -10,11 +10,14 @@
 //! headline or the page is a discussion (forum thread, Q&A), where the
 //! comments are the content.
 
+use std::sync::LazyLock;
+
+use aho_corasick::AhoCorasick;
 use ego_tree::NodeRef;
 use ego_tree::iter::Edge;
 use scraper::{ElementRef, Node};
 
-use super::doc::{class_names, needles};
+use super::doc::class_names;
 use super::text::find_ignore_ascii_case;
 use super::{Doc, StageError};
 
@@ -288,10 +291,13 @@ fn holds_the_story(el: ElementRef<'_>) -> bool {
 fn is_collapsed_panel(el: ElementRef<'_>) -> bool {
     let e = el.value();
     let disclosure = || {
-        let folds = needles!["accordion", "collaps", "toggle", "expander", "expandable"];
-        class_names(e)
-            .chain(e.id())
-            .any(|n| folds.is_match(&n.to_ascii_lowercase()))
+        static FOLDS: LazyLock<AhoCorasick> = LazyLock::new(|| {
+            AhoCorasick::builder()
+                .ascii_case_insensitive(true)
+                .build(["accordion", "collaps", "toggle", "expander", "expandable"])
+                .unwrap_or_else(|e| panic!("built-in patterns: {e}"))
+        });
+        class_names(e).chain(e.id()).any(|n| FOLDS.is_match(n))
     };
     (matches!(e.read_attr("role"), Some("region" | "tabpanel")) || disclosure())
         && text_len(*el) >= 150
