@@ -76,6 +76,25 @@ pub fn run(doc: &mut Doc) -> Result<(), StageError> {
         dropped.clear();
         mark(*body, &page, &mut dropped);
     }
+    // A page whose own text is next to nothing under a long comment
+    // thread (a link posted to an aggregator) is the thread.
+    if !page.discussion && !page.streamed && total_text > 0 {
+        let roots = || {
+            dropped
+                .iter()
+                .filter_map(|id| doc.html.tree.get(*id).and_then(ElementRef::wrap))
+        };
+        let comment_text: usize = roots()
+            .filter(|el| page.names.of(*el).comments)
+            .map(|el| text_len(*el))
+            .sum();
+        let kept = || total_text.saturating_sub(roots().map(|el| text_len(*el)).sum());
+        if comment_text > 1500 && kept() * 20 < comment_text {
+            page.discussion = true;
+            dropped.clear();
+            mark(*body, &page, &mut dropped);
+        }
+    }
     doc.dropped.extend(dropped);
     Ok(())
 }

@@ -325,3 +325,23 @@ fn discussions_are_known_by_type_host_and_path() {
     assert!(!at("https://www.example.com/news/2024/story.html", ""));
     assert!(!at("https://www.forumtheatre.org/news/story.html", ""));
 }
+
+/// A link posted to an aggregator: the page's own text is one line, the
+/// thread under it is the page. Under a real article the thread still goes.
+#[test]
+fn a_thread_under_next_to_nothing_is_the_page() {
+    let comment = "<div class=\"comment\"><p>A reader's long reply, which argues the point \
+                   at length with reasons, examples and a counter-example or two.</p></div>";
+    let thread = comment.repeat(30);
+    let (d, _) = dropped_texts(&format!(
+        r#"<body><h1><a>Rust project goals for 2024</a></h1>
+        <section class="comments">{thread}</section></body>"#
+    ));
+    assert!(d.is_empty(), "{d:?}");
+    let story =
+        "<p>The story itself, a paragraph of the article that the comments discuss.</p>".repeat(40);
+    let (d, _) = dropped_texts(&format!(
+        r#"<body><h1>Story</h1>{story}<section class="comments">{thread}</section></body>"#
+    ));
+    assert_eq!(d.len(), 1, "{d:?}");
+}
