@@ -10,9 +10,6 @@
 //! headline or the page is a discussion (forum thread, Q&A), where the
 //! comments are the content.
 
-use std::sync::LazyLock;
-
-use aho_corasick::AhoCorasick;
 use ego_tree::NodeRef;
 use ego_tree::iter::Edge;
 use scraper::{ElementRef, Node};
@@ -65,38 +62,53 @@ pub fn run(doc: &mut Doc) -> Result<(), StageError> {
     // Hidden elements holding most of the page's text are its content,
     // streamed in and shown by a script (eBay's Marko parks each finished
     // fragment in a `display:none` div): read the page again with them.
-    let hidden_text: usize = dropped
-        .iter()
-        .filter_map(|id| doc.html.tree.get(*id).and_then(ElementRef::wrap))
-        .filter(|el| !INVISIBLE_TAGS.contains(&el.value().name()) && is_hidden(*el))
-        .map(|el| text_len(*el))
-        .sum();
-    if total_text > 0 && hidden_text * 2 > total_text {
+    if is_streamed(doc, &dropped, total_text) {
         page.streamed = true;
         dropped.clear();
         mark(*body, &page, &mut dropped);
     }
     // A page whose own text is next to nothing under a long comment
     // thread (a link posted to an aggregator) is the thread.
-    if !page.discussion && !page.streamed && total_text > 0 {
-        let roots = || {
-            dropped
-                .iter()
-                .filter_map(|id| doc.html.tree.get(*id).and_then(ElementRef::wrap))
-        };
-        let comment_text: usize = roots()
-            .filter(|el| page.names.of(*el).comments)
-            .map(|el| text_len(*el))
-            .sum();
-        let kept = || total_text.saturating_sub(roots().map(|el| text_len(*el)).sum());
-        if comment_text > 1500 && kept() * 20 < comment_text {
-            page.discussion = true;
-            dropped.clear();
-            mark(*body, &page, &mut dropped);
-        }
+    if !page.discussion && !page.streamed && is_link_post(doc, &dropped, &page) {
+        page.discussion = true;
+        dropped.clear();
+        mark(*body, &page, &mut dropped);
     }
     doc.dropped.extend(dropped);
     Ok(())
+}
+
+/// The elements whose ids `dropped` holds.
+fn dropped_roots<'a, 'b>(
+    doc: &'a Doc,
+    dropped: &'b [ego_tree::NodeId],
+) -> impl Iterator<Item = ElementRef<'a>> + use<'a, 'b> {
+    dropped
+        .iter()
+        .filter_map(|id| doc.html.tree.get(*id).and_then(ElementRef::wrap))
+}
+
+/// True when the hidden elements among the `dropped` ones hold most of the
+/// page's text.
+fn is_streamed(doc: &Doc, dropped: &[ego_tree::NodeId], total_text: usize) -> bool {
+    let hidden_text: usize = dropped_roots(doc, dropped)
+        .filter(|el| !INVISIBLE_TAGS.contains(&el.value().name()) && is_hidden(*el))
+        .map(|el| text_len(*el))
+        .sum();
+    total_text > 0 && hidden_text * 2 > total_text
+}
+
+/// True when the comment sections among the `dropped` elements are long
+/// and what is left of the page is under a twentieth of them.
+fn is_link_post<'a>(doc: &'a Doc, dropped: &[ego_tree::NodeId], page: &PageFacts<'a>) -> bool {
+    let comment_text: usize = dropped_roots(doc, dropped)
+        .filter(|el| page.names.of(*el).comments)
+        .map(|el| text_len(*el))
+        .sum();
+    comment_text > 1500 && {
+        let dropped_text: usize = dropped_roots(doc, dropped).map(|el| text_len(*el)).sum();
+        page.total_text.saturating_sub(dropped_text) * 20 < comment_text
+    }
 }
 
 /// Walks the tree (iteratively: hostile pages nest deeply); pushes the ids
@@ -163,7 +175,7 @@ pub fn is_droppable<'a>(el: ElementRef<'a>, page: &PageFacts<'a>) -> bool {
     // scripts lift once loaded (`visibility:hidden` until hydration).
     // On a product page the closed tabs (shipping, reviews, size charts)
     // are shop furniture.
-    if !page.streamed && is_hidden(el) && (page.product || !is_collapsed_panel(el)) {
+    if !page.streamed && is_hidden(el) && (page.product || !is_collapsed_panel(el, page)) {
         return total_text == 0 || text_len(*el) * 2 <= total_text;
     }
     if matches!(name, "body" | "main" | "article" | "html")
@@ -286,10 +298,9 @@ pub(crate) fn is_product(doc: &Doc) -> bool {
 
 /// True when `el` holds the page's headline or article element.
 fn wraps_article(el: ElementRef<'_>) -> bool {
-    el.descendants().filter_map(ElementRef::wrap).any(|d| {
-        matches!(d.value().name(), "h1" | "article" | "main")
-            || d.value().read_attr("itemprop") == Some("articleBody")
-    })
+    el.descendants()
+        .filter_map(ElementRef::wrap)
+        .any(|d| d.value().name() == "article" || marks_the_story(d.value()))
 }
 
 /// Like [`wraps_article`], but a rail of teasers, several `<article>`s,
@@ -298,27 +309,21 @@ fn holds_the_story(el: ElementRef<'_>) -> bool {
     let mut articles = 0;
     el.descendants().filter_map(ElementRef::wrap).any(|d| {
         articles += usize::from(d.value().name() == "article");
-        matches!(d.value().name(), "h1" | "main")
-            || d.value().read_attr("itemprop") == Some("articleBody")
+        marks_the_story(d.value())
     }) || articles == 1
+}
+
+/// The headline, the main landmark or the declared article body.
+fn marks_the_story(e: &scraper::node::Element) -> bool {
+    matches!(e.name(), "h1" | "main") || e.read_attr("itemprop") == Some("articleBody")
 }
 
 /// True for the closed panel of an accordion or tab set (`role="region"`
 /// or `"tabpanel"`, or a class or id that names a fold: `accordion`,
 /// `collapse`, `toggle`, `expander`), hidden until its header is clicked,
 /// that holds text: the page's own content, folded away, not furniture.
-fn is_collapsed_panel(el: ElementRef<'_>) -> bool {
-    let e = el.value();
-    let disclosure = || {
-        static FOLDS: LazyLock<AhoCorasick> = LazyLock::new(|| {
-            AhoCorasick::builder()
-                .ascii_case_insensitive(true)
-                .build(["accordion", "collaps", "toggle", "expander", "expandable"])
-                .unwrap_or_else(|e| panic!("built-in patterns: {e}"))
-        });
-        class_names(e).chain(e.id()).any(|n| FOLDS.is_match(n))
-    };
-    (matches!(e.read_attr("role"), Some("region" | "tabpanel")) || disclosure())
+fn is_collapsed_panel<'a>(el: ElementRef<'a>, page: &PageFacts<'a>) -> bool {
+    (matches!(el.value().read_attr("role"), Some("region" | "tabpanel")) || page.names.of(el).fold)
         && text_len(*el) >= 150
 }
 

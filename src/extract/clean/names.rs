@@ -148,6 +148,10 @@ const DESKTOP_ONLY: &[&str] = &[
     "visible-desktop",
 ];
 
+/// class/id substrings that name a fold (an accordion's or a "show more"
+/// toggle's panel): hidden until clicked, but the page's own text.
+const FOLD_SUBSTRINGS: &[&str] = &["accordion", "collaps", "toggle", "expander", "expandable"];
+
 /// class/id substrings that say "this is the content": they veto a furniture match.
 const CONTENT_HINTS: &[&str] = &[
     "article-body",
@@ -173,6 +177,8 @@ pub(super) struct Names {
     /// A name hides the element on phones (`elementor-hidden-mobile`,
     /// `hidden-xs`): desktop-only sidebars and rails.
     pub desktop_only: bool,
+    /// A name marks a fold's panel (`accordion__content`, `toggle__body`).
+    pub fold: bool,
 }
 
 impl Names {
@@ -190,6 +196,9 @@ impl Names {
         static HINTS: LazyLock<AhoCorasick> = LazyLock::new(|| {
             AhoCorasick::new(CONTENT_HINTS).unwrap_or_else(|e| panic!("built-in patterns: {e}"))
         });
+        static FOLDS: LazyLock<AhoCorasick> = LazyLock::new(|| {
+            AhoCorasick::new(FOLD_SUBSTRINGS).unwrap_or_else(|e| panic!("built-in patterns: {e}"))
+        });
         let lower: Cow<'_, str> = if name.bytes().any(|b| b.is_ascii_uppercase()) {
             Cow::Owned(name.to_ascii_lowercase())
         } else {
@@ -202,6 +211,7 @@ impl Names {
             comments: has("comment") || has("disqus"),
             reviews: has("review") || has("rating"),
             desktop_only: DESKTOP_ONLY.contains(&lower.as_ref()),
+            fold: FOLDS.is_match(lower.as_ref()),
         }
     }
 }
@@ -229,6 +239,7 @@ impl<'a> NameCache<'a> {
             out.comments |= n.comments;
             out.reviews |= n.reviews;
             out.desktop_only |= n.desktop_only;
+            out.fold |= n.fold;
         }
         out
     }
