@@ -55,6 +55,11 @@ pub struct Doc {
     pub record: Article,
     /// Roots of subtrees that the content stage must skip.
     pub dropped: HashSet<NodeId>,
+    /// Whether the page is a discussion (forum thread, Q&A, comment page),
+    /// once the clean stage has decided: by its markup, or as a link post
+    /// (next to no text above a long thread), which only clean can tell.
+    /// `None` before clean runs, or when it is not configured.
+    pub discussion: Option<bool>,
     /// Every JSON-LD object on the page, `@graph`s and arrays flattened.
     pub json_ld: Vec<Value>,
     /// `<title>` and `<h1>` texts, read once for the content and metadata stages.
@@ -90,6 +95,7 @@ impl Doc {
             base_url: None,
             record,
             dropped: HashSet::default(),
+            discussion: None,
             json_ld: Vec::new(),
             headlines: OnceCell::new(),
             og_type: OnceCell::new(),

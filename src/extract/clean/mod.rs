@@ -74,7 +74,9 @@ pub fn run(doc: &mut Doc) -> Result<(), StageError> {
         dropped.clear();
         mark(*body, &page, &mut dropped);
     }
+    let discussion = page.discussion;
     doc.dropped.extend(dropped);
+    doc.discussion = Some(discussion);
     Ok(())
 }
 

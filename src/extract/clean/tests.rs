@@ -333,15 +333,18 @@ fn a_thread_under_next_to_nothing_is_the_page() {
     let comment = "<div class=\"comment\"><p>A reader's long reply, which argues the point \
                    at length with reasons, examples and a counter-example or two.</p></div>";
     let thread = comment.repeat(30);
-    let (d, _) = dropped_texts(&format!(
+    let (d, doc) = dropped_texts(&format!(
         r#"<body><h1><a>Rust project goals for 2024</a></h1>
         <section class="comments">{thread}</section></body>"#
     ));
     assert!(d.is_empty(), "{d:?}");
+    // The verdict is left in the document for the content stage.
+    assert_eq!(doc.discussion, Some(true));
     let story =
         "<p>The story itself, a paragraph of the article that the comments discuss.</p>".repeat(40);
-    let (d, _) = dropped_texts(&format!(
+    let (d, doc) = dropped_texts(&format!(
         r#"<body><h1>Story</h1>{story}<section class="comments">{thread}</section></body>"#
     ));
     assert_eq!(d.len(), 1, "{d:?}");
+    assert_eq!(doc.discussion, Some(false));
 }

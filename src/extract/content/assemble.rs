@@ -120,7 +120,10 @@ pub(super) enum Page {
 
 impl Page {
     pub(super) fn of(doc: &Doc) -> Page {
-        if crate::extract::clean::is_discussion(doc) {
+        let discussion = doc
+            .discussion
+            .unwrap_or_else(|| crate::extract::clean::is_discussion(doc));
+        if discussion {
             Page::Discussion
         } else if crate::extract::clean::is_product(doc) {
             Page::Product
@@ -365,6 +368,17 @@ fn headline_index(blocks: &[Block], titles: &[String]) -> Option<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Clean's verdict (a link post is a discussion, which the markup
+    /// alone does not say) is the one the content stage goes by.
+    #[test]
+    fn page_kind_follows_the_clean_stage() {
+        let html = "<html><body><article><h1>A link</h1><p>Short.</p></article></body></html>";
+        let mut doc = Doc::parse(html, None, crate::record::Article::new(chrono::Utc::now()));
+        assert_eq!(Page::of(&doc), Page::Undeclared);
+        doc.discussion = Some(true);
+        assert_eq!(Page::of(&doc), Page::Discussion);
+    }
 
     #[test]
     fn furniture_lines_are_not_text() {
