@@ -106,6 +106,12 @@ impl Doc {
         doc
     }
 
+    /// A page with no URL, read now: what the unit tests parse.
+    #[cfg(test)]
+    pub(crate) fn from_html(text: &str) -> Doc {
+        Doc::parse(text, None, Article::new(chrono::Utc::now()))
+    }
+
     /// The elements named one of `names`, in document order. Only `base`,
     /// `h1`, `link`, `meta`, `noscript`, `script` and `title` are served
     /// (an empty iterator for others): the head's metadata, scripts,
@@ -456,7 +462,7 @@ mod tests {
         let html = r#"<html><head><meta name=a content=1><title>T</title>
             <script type="APPLICATION/LD+JSON">{"@type":"Thing"}</script></head>
             <body><h1 ID=x>One</h1><meta name=b content=2><div><h1>Two</h1></div></body></html>"#;
-        let doc = Doc::parse(html, None, Article::new(Utc::now()));
+        let doc = Doc::from_html(html);
         let names: Vec<&str> = doc
             .tagged(&["meta", "h1"])
             .map(|e| {
@@ -477,7 +483,7 @@ mod tests {
     fn headings_lose_their_permalink_glyph() {
         let html = "<h1>Quickstart ¶</h1><h1>Learn C#</h1><h1>Install\n  #</h1><h1>¶</h1>\
             <h1>Usage<a class=headerlink>¶</a></h1>";
-        let doc = Doc::parse(html, None, Article::new(Utc::now()));
+        let doc = Doc::from_html(html);
         assert_eq!(
             doc.headlines().h1,
             ["Quickstart", "Learn C#", "Install", "Usage"]
@@ -487,7 +493,7 @@ mod tests {
     #[test]
     fn a_line_break_parts_heading_words_and_buttons_are_not_read() {
         let html = "<h1>Rebuilding the Legacy<br>of Made<button>Copy <b>path</b></button></h1>";
-        let doc = Doc::parse(html, None, Article::new(Utc::now()));
+        let doc = Doc::from_html(html);
         assert_eq!(doc.headlines().h1, ["Rebuilding the Legacy of Made"]);
     }
 
@@ -495,7 +501,7 @@ mod tests {
     fn rel_tokens_compare_in_any_case_and_a_saved_page_takes_its_canonical_base() {
         let html = r#"<link rel="preload" href="/x.css"><link REL="Alternate CANONICAL" href="https://news.example/a/story">
             <a href="rel/img.png">x</a>"#;
-        let doc = Doc::parse(html, None, Article::new(Utc::now()));
+        let doc = Doc::from_html(html);
         let links: Vec<bool> = doc
             .tagged(&["link"])
             .map(|l| has_rel(l.value(), "canonical"))
@@ -511,7 +517,7 @@ mod tests {
     fn json_ld_graph_is_flattened() {
         let html = r#"<script type="application/ld+json">{"@graph":[{"@type":"WebSite"},{"@type":"NewsArticle","headline":"H"}]}</script>
         <script type="application/ld+json"><!-- [{"@type":"Person"}]; --></script>"#;
-        let doc = Doc::parse(html, None, Article::new(Utc::now()));
+        let doc = Doc::from_html(html);
         assert_eq!(doc.json_ld.len(), 3);
         assert_eq!(doc.json_ld[1]["headline"], "H");
     }

@@ -4,7 +4,7 @@ use super::*;
 use crate::record::Article;
 
 fn dropped_texts(html: &str) -> (Vec<String>, Doc) {
-    let mut doc = Doc::parse(html, None, Article::new(chrono::Utc::now()));
+    let mut doc = Doc::from_html(html);
     run(&mut doc).unwrap();
     let texts = texts_of_dropped(&doc, |t| t.trim().to_owned());
     (texts, doc)
@@ -175,14 +175,10 @@ fn fragments_streamed_into_hidden_divs_are_the_page() {
 fn script_text_does_not_count_as_page_text() {
     // A large JSON-LD block would make the footer look like a small part
     // of the page; only what a reader sees counts.
-    let doc = Doc::parse(
-        &format!(
-            r#"<body><p>Seen.</p><script type="application/ld+json">{{"x":"{}"}}</script></body>"#,
-            "y".repeat(500)
-        ),
-        None,
-        Article::new(chrono::Utc::now()),
-    );
+    let doc = Doc::from_html(&format!(
+        r#"<body><p>Seen.</p><script type="application/ld+json">{{"x":"{}"}}</script></body>"#,
+        "y".repeat(500)
+    ));
     assert_eq!(text_len(*doc.body()), "Seen.".len());
 }
 
@@ -220,11 +216,7 @@ fn reviews_go_on_product_pages_only() {
     let body = r#"<body><div class="product-description"><p>A 25-litre day pack with pockets galore.</p></div>
         <section id="reviews" class="product-reviews"><p>Great pack, I carried it across the Alps and it held up well, zips and all.</p><p>Straps dig in after a few hours, otherwise fine for day hikes in summer.</p><p>Third review, with enough words to count as a paragraph of real prose here.</p></section></body>"#;
     let dropped = |head: &str| {
-        let mut doc = Doc::parse(
-            &format!("{head}{body}"),
-            None,
-            Article::new(chrono::Utc::now()),
-        );
+        let mut doc = Doc::from_html(&format!("{head}{body}"));
         run(&mut doc).unwrap();
         doc.dropped.len()
     };

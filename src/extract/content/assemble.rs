@@ -374,7 +374,7 @@ mod tests {
     #[test]
     fn page_kind_follows_the_clean_stage() {
         let html = "<html><body><article><h1>A link</h1><p>Short.</p></article></body></html>";
-        let mut doc = Doc::parse(html, None, crate::record::Article::new(chrono::Utc::now()));
+        let mut doc = Doc::from_html(html);
         assert_eq!(Page::of(&doc), Page::Undeclared);
         doc.discussion = Some(true);
         assert_eq!(Page::of(&doc), Page::Discussion);

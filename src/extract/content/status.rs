@@ -183,10 +183,9 @@ fn has_paywall_element(doc: &Doc) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::record::Article;
 
     fn status_of(html: &str) -> Status {
-        let mut doc = Doc::parse(html, None, Article::new(chrono::Utc::now()));
+        let mut doc = Doc::from_html(html);
         crate::extract::clean::run(&mut doc).unwrap();
         crate::extract::content::run(&mut doc).unwrap();
         doc.record.status

@@ -1,10 +1,9 @@
 //! End-to-end tests of the content stage on small pages of our own.
 
 use super::*;
-use crate::record::Article;
 
 fn extract(html: &str) -> String {
-    let mut doc = Doc::parse(html, None, Article::new(chrono::Utc::now()));
+    let mut doc = Doc::from_html(html);
     crate::extract::clean::run(&mut doc).unwrap();
     run(&mut doc).unwrap();
     doc.record.text

@@ -268,11 +268,7 @@ mod tests {
     use super::*;
 
     fn byline_of(body: &str) -> Option<String> {
-        let doc = Doc::parse(
-            &format!("<body>{body}</body>"),
-            None,
-            crate::record::Article::new(chrono::Utc::now()),
-        );
+        let doc = Doc::from_html(&format!("<body>{body}</body>"));
         byline_element(&doc)
     }
 
@@ -331,7 +327,7 @@ mod tests {
     }
 
     fn authors_of(html: &str) -> Vec<String> {
-        let doc = Doc::parse(html, None, crate::record::Article::new(chrono::Utc::now()));
+        let doc = Doc::from_html(html);
         let meta = MetaTags::collect(&doc);
         let art = super::super::sources::json_ld_article(&doc.json_ld);
         find(&doc, &meta, art, None)
@@ -383,7 +379,7 @@ mod tests {
     #[test]
     fn publisher_named_as_author_yields_to_a_byline() {
         let find_with_site = |html: &str| {
-            let doc = Doc::parse(html, None, crate::record::Article::new(chrono::Utc::now()));
+            let doc = Doc::from_html(html);
             let meta = MetaTags::collect(&doc);
             let art = super::super::sources::json_ld_article(&doc.json_ld);
             find(&doc, &meta, art, Some("USA TODAY"))
@@ -427,10 +423,8 @@ mod tests {
 
     #[test]
     fn json_ld_people() {
-        let doc = Doc::parse(
+        let doc = Doc::from_html(
             r#"<script type="application/ld+json">{"@type":"NewsArticle","author":[{"@type":"Person","name":"Ann Lee"},{"@type":"Person","name":"Bo Chan"}]}</script>"#,
-            None,
-            crate::record::Article::new(chrono::Utc::now()),
         );
         let meta = MetaTags::collect(&doc);
         let art = super::super::sources::json_ld_article(&doc.json_ld);

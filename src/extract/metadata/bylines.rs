@@ -156,11 +156,7 @@ mod tests {
     use super::*;
 
     fn bylines(body: &str) -> Vec<String> {
-        let doc = Doc::parse(
-            &format!("<body>{body}</body>"),
-            None,
-            crate::record::Article::new(chrono::Utc::now()),
-        );
+        let doc = Doc::from_html(&format!("<body>{body}</body>"));
         labelled(&doc)
     }
 
@@ -191,12 +187,10 @@ mod tests {
 
     #[test]
     fn thread_starter_label() {
-        let doc = Doc::parse(
+        let doc = Doc::from_html(
             r#"<body><ul><li><i></i><span class="u-srOnly">Thread starter</span>
             <a href="/members/r.1/" class="username">ridwan123</a></li></ul>
             <p>Started by Biology Forums, June 04, 2024</p></body>"#,
-            None,
-            crate::record::Article::new(chrono::Utc::now()),
         );
         assert_eq!(
             thread_starter(&doc),

@@ -122,11 +122,7 @@ mod tests {
     use chrono::TimeZone;
 
     fn date_of(body: &str) -> Option<String> {
-        let doc = Doc::parse(
-            &format!("<body>{body}</body>"),
-            None,
-            crate::record::Article::new(Utc::now()),
-        );
+        let doc = Doc::from_html(&format!("<body>{body}</body>"));
         labelled(&doc, Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap()).map(|d| d.value)
     }
 
@@ -150,11 +146,9 @@ mod tests {
 
     #[test]
     fn a_date_in_the_row_of_a_byline_dates_the_page() {
-        let doc = Doc::parse(
+        let doc = Doc::from_html(
             r#"<body><h1>How apps are made</h1><p>Text by the team, long.</p>
             <div><div><p>Written by<!-- --> <a href="/a">Moses Kim and Kate Shokurova</a></p><p>April 8, 2024</p></div></div></body>"#,
-            None,
-            crate::record::Article::new(Utc::now()),
         );
         assert_eq!(
             beside_byline(&doc, Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap())

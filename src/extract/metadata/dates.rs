@@ -398,10 +398,8 @@ mod tests {
 
     #[test]
     fn dateline_in_opening_text() {
-        let doc = Doc::parse(
+        let doc = Doc::from_html(
             r#"<body><script>var d = "2020-01-01";</script><div>Posted on March 5, 2024 by Jo</div></body>"#,
-            None,
-            crate::record::Article::new(Utc::now()),
         );
         let d = early_text(&doc, Utc::now()).unwrap();
         assert_eq!(d.value, "2024-03-05T00:00:00Z");
@@ -438,18 +436,14 @@ mod tests {
 
     #[test]
     fn json_ld_without_article_type_and_custom_datetime_elements() {
-        let doc = Doc::parse(
+        let doc = Doc::from_html(
             r#"<script type="application/ld+json">{"headline":"H","datePublished":"2024-06-01T09:00:00Z"}</script>"#,
-            None,
-            crate::record::Article::new(Utc::now()),
         );
         let meta = MetaTags::collect(&doc);
         let (p, _) = find(&doc, &meta, None);
         assert_eq!(p.unwrap().source, DateSource::JsonLd);
-        let doc = Doc::parse(
+        let doc = Doc::from_html(
             r#"<body><span>Last updated on <local-time datetime="2024-02-23T08:00:00.000Z">2024-02-23</local-time></span></body>"#,
-            None,
-            crate::record::Article::new(Utc::now()),
         );
         let t = time_element(&doc, Utc::now()).unwrap();
         assert_eq!(t.value, "2024-02-23T08:00:00+00:00");
@@ -457,11 +451,9 @@ mod tests {
 
     #[test]
     fn a_today_widget_does_not_date_the_page() {
-        let doc = Doc::parse(
+        let doc = Doc::from_html(
             r#"<div class="block-date"><p id="todays-date-custom"><b>Friday</b>, December 19, 2024</p></div>
             <h1>Story</h1><div class="post-date">12.12.2024</div>"#,
-            None,
-            crate::record::Article::new(Utc::now()),
         );
         assert_eq!(
             class_text(&doc, now()).map(|d| d.value).as_deref(),
@@ -472,10 +464,8 @@ mod tests {
     #[test]
     fn a_date_class_element_reads_its_parts_apart() {
         // `PostedDECEMBER 22, 2022` has no word break before the month.
-        let doc = Doc::parse(
+        let doc = Doc::from_html(
             r#"<div class="post-date"><span>Posted</span><span>DECEMBER 22, 2022</span></div>"#,
-            None,
-            crate::record::Article::new(Utc::now()),
         );
         assert_eq!(
             class_text(&doc, Utc::now()).map(|d| d.value).as_deref(),
@@ -486,7 +476,7 @@ mod tests {
     #[test]
     fn dated_elements_in_page_order_without_the_modified_one() {
         let time_of = |body: &str| {
-            let doc = Doc::parse(body, None, crate::record::Article::new(Utc::now()));
+            let doc = Doc::from_html(body);
             time_element(&doc, now()).map(|d| d.value)
         };
         // A thread: the opening post's time, not a later post marked first
@@ -513,7 +503,7 @@ mod tests {
     #[test]
     fn structured_dates_stamped_at_the_last_save_yield_to_the_shown_date() {
         let date_of = |html: &str| {
-            let doc = Doc::parse(html, None, crate::record::Article::new(Utc::now()));
+            let doc = Doc::from_html(html);
             let meta = MetaTags::collect(&doc);
             let art = super::super::sources::json_ld_article(&doc.json_ld);
             find(&doc, &meta, art).0.map(|d| d.value[..10].to_owned())
@@ -561,7 +551,7 @@ mod tests {
     #[test]
     fn only_a_modified_date_dates_the_page() {
         let date_of = |head: &str| {
-            let doc = Doc::parse(head, None, crate::record::Article::new(Utc::now()));
+            let doc = Doc::from_html(head);
             let meta = MetaTags::collect(&doc);
             find(&doc, &meta, None).0.map(|d| d.value)
         };

@@ -303,12 +303,10 @@ mod tests {
 
     #[test]
     fn h1_agreeing_with_og_title_wins() {
-        let doc = Doc::parse(
+        let doc = Doc::from_html(
             r#"<head><title>Storm hits coast, thousands flee | Coast News</title>
             <meta property="og:title" content="Storm hits coast, thousands flee"></head>
             <body><h1>Storm hits coast, thousands flee</h1></body>"#,
-            None,
-            crate::record::Article::new(chrono::Utc::now()),
         );
         let meta = MetaTags::collect(&doc);
         assert_eq!(
@@ -395,12 +393,10 @@ mod tests {
 
     #[test]
     fn a_consent_dialog_heading_is_not_the_title() {
-        let doc = Doc::parse(
+        let doc = Doc::from_html(
             r#"<head><title>Storm hits coast | Coast News</title></head><body>
             <div role="dialog" class="consent"><h1>Before you continue</h1><p>We use cookies.</p></div>
             <p>The storm hit the coast on Monday night.</p></body>"#,
-            None,
-            crate::record::Article::new(chrono::Utc::now()),
         );
         let meta = MetaTags::collect(&doc);
         assert_eq!(
@@ -410,7 +406,7 @@ mod tests {
     }
 
     fn title_of(html: &str) -> Option<String> {
-        let doc = Doc::parse(html, None, crate::record::Article::new(chrono::Utc::now()));
+        let doc = Doc::from_html(html);
         let meta = MetaTags::collect(&doc);
         let article = super::super::sources::json_ld_article(&doc.json_ld);
         find(&doc, &meta, article, None)
