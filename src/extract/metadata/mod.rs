@@ -127,8 +127,9 @@ pub fn run(doc: &mut Doc) -> Result<(), StageError> {
 }
 
 /// The language the page declares (`<html lang>`, `content-language`,
-/// `og:locale`), as an ISO 639-1 code with confidence 0.
-fn declared_language(doc: &Doc, meta: &MetaTags) -> Option<Language> {
+/// `og:locale`), as an ISO 639-1 code with confidence 0: the language
+/// stage falls back on it when the text is too short to tell.
+pub fn declared_language(doc: &Doc, meta: &MetaTags) -> Option<Language> {
     let raw = doc
         .html
         .root_element()

@@ -12,7 +12,8 @@ use whatlang::Lang;
 
 use super::super::StageError;
 use super::super::doc::Doc;
-use crate::extract::doc::ReadAttr;
+use crate::extract::metadata::declared_language;
+use crate::extract::metadata::sources::MetaTags;
 use crate::record::Language;
 
 /// Bytes of the main text the detector reads: a few paragraphs are plenty,
@@ -35,7 +36,7 @@ pub fn run(doc: &mut Doc) -> Result<(), StageError> {
             .language
             .take()
             .filter(|l| l.confidence == 0.0)
-            .or_else(|| declared_language(doc))
+            .or_else(|| declared_language(doc, &MetaTags::collect(doc)))
             .or(unsure.map(|(lang, _)| lang)),
     };
     doc.record.language = language;
@@ -57,38 +58,6 @@ pub fn detect(text: &str) -> Option<(Language, bool)> {
         confidence: (info.confidence() * 1000.0).round() / 1000.0,
     };
     Some((language, info.is_reliable()))
-}
-
-/// The language the page declares, as an ISO 639-1 code with confidence 0.
-fn declared_language(doc: &Doc) -> Option<Language> {
-    let root = doc.html.root_element().value();
-    let raw = root
-        .read_attr("lang")
-        .or_else(|| root.read_attr("xml:lang"))
-        .map(str::to_owned)
-        .or_else(|| {
-            // `meta[http-equiv="content-language" i], meta[property="og:locale"],
-            // meta[name="language" i]`, with a `content`.
-            let is = |v: Option<&str>, want: &str| v.is_some_and(|v| v.eq_ignore_ascii_case(want));
-            doc.tagged(&["meta"])
-                .map(|m| m.value())
-                .filter(|m| {
-                    is(m.read_attr("http-equiv"), "content-language")
-                        || m.read_attr("property") == Some("og:locale")
-                        || is(m.read_attr("name"), "language")
-                })
-                .find_map(|m| m.read_attr("content").map(str::to_owned))
-        })?;
-    let code: String = raw
-        .trim()
-        .chars()
-        .take_while(char::is_ascii_alphabetic)
-        .collect::<String>()
-        .to_ascii_lowercase();
-    (code.len() == 2).then_some(Language {
-        code,
-        confidence: 0.0,
-    })
 }
 
 /// At most `max` bytes from the start of `s`, cut on a character boundary.
