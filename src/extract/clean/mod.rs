@@ -357,7 +357,7 @@ fn holds_prose(el: ElementRef<'_>) -> bool {
 
 /// True for `hidden`, `popover`, `aria-hidden="true"` and inline
 /// `display:none`.
-fn is_hidden(el: ElementRef<'_>) -> bool {
+pub(crate) fn is_hidden(el: ElementRef<'_>) -> bool {
     let e = el.value();
     // React's streaming renderer parks finished content in
     // `<div hidden id="S:0">` (the segment number in hexadecimal: `S:a`

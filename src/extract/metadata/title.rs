@@ -129,17 +129,18 @@ fn declares_story_or_product(meta: &MetaTags, article: Option<&Value>) -> bool {
             .any(|t| article.is_some_and(|a| has_type(a, t)))
 }
 
-/// True when an `<h1>` sits outside dialogs and hidden elements: a consent
-/// dialog's "Before you continue" is no headline. (Not "outside what the
-/// clean stage dropped": hero banners it drops hold real headlines.)
+/// True when an `<h1>` sits outside dialogs and hidden elements (by the
+/// clean stage's test of hidden): a consent dialog's "Before you continue"
+/// is no headline. (Not "outside what the clean stage dropped": hero
+/// banners it drops hold real headlines.)
 fn h1_outside_furniture(doc: &Doc) -> bool {
     doc.tagged(&["h1"]).any(|h| {
         std::iter::once(*h).chain(h.ancestors()).all(|a| {
-            a.value().as_element().is_none_or(|e| {
+            scraper::ElementRef::wrap(a).is_none_or(|el| {
+                let e = el.value();
                 e.name() != "dialog"
                     && !matches!(e.read_attr("role"), Some("dialog" | "alertdialog"))
-                    && e.read_attr("hidden").is_none()
-                    && e.read_attr("aria-hidden") != Some("true")
+                    && !crate::extract::clean::is_hidden(el)
             })
         })
     })
@@ -396,6 +397,17 @@ mod tests {
         let doc = Doc::from_html(
             r#"<head><title>Storm hits coast | Coast News</title></head><body>
             <div role="dialog" class="consent"><h1>Before you continue</h1><p>We use cookies.</p></div>
+            <p>The storm hit the coast on Monday night.</p></body>"#,
+        );
+        let meta = MetaTags::collect(&doc);
+        assert_eq!(
+            find(&doc, &meta, None, Some("Coast News")).as_deref(),
+            Some("Storm hits coast")
+        );
+        // Nor is a heading the page keeps out of sight (a closed menu's).
+        let doc = Doc::from_html(
+            r#"<head><title>Storm hits coast | Coast News</title></head><body>
+            <nav style="display: none"><h1>Main menu here</h1></nav>
             <p>The storm hit the coast on Monday night.</p></body>"#,
         );
         let meta = MetaTags::collect(&doc);
