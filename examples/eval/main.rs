@@ -20,10 +20,16 @@
 //! page order, without `fetched_at` (the only field that changes between
 //! runs): diff two such files to prove a speed change leaves output alone.
 //!
-//! Every extractor gets the same decompressed bytes; decompression and
-//! scoring are outside the timed section. Throughput is given by wall time
+//! Every extractor gets the same decompressed bytes, under the same
+//! allocator (the binary's, mimalloc); decompression and scoring are
+//! outside the timed section. Throughput is given by wall time
 //! and by the thread's CPU time: on a shared machine the second one does
 //! not count the time other processes held the core.
+
+/// The binary's allocator (see `src/main.rs`), so the throughput printed
+/// is the binary's.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 mod extractors;
 mod metrics;
