@@ -50,6 +50,10 @@ fn is_furniture_line(key: &str) -> bool {
         "sort by",
         "sorted by",
         "sponsored",
+        // Button and label text left alone on a line.
+        "read more",
+        "close",
+        "author",
     ];
     if LINES.contains(&key) || LINES.contains(&key.trim_end_matches([':', '.', '…'])) {
         return true;
@@ -384,6 +388,8 @@ mod tests {
     fn furniture_lines_are_not_text() {
         assert!(is_furniture_line("advertisement"));
         assert!(is_furniture_line("4 min read"));
+        assert!(is_furniture_line("read more"));
+        assert!(!is_furniture_line("read more about the vote"));
         assert!(!is_furniture_line("4 min read of the report"));
         assert!(!is_furniture_line("an advertisement for soap"));
         assert!(is_invisible("\u{200d}"));
