@@ -27,7 +27,7 @@ fn is_card_title(text: &str) -> bool {
 
 /// A block that is one of the labels pages print between paragraphs or
 /// under a post: ad slots, reading times, a Q&A site's sign-in prompts,
-/// widget labels, reaction counts.
+/// widget labels, button labels, reaction counts.
 /// `key` is the block's text, whitespace-normalized and lower-cased.
 fn is_furniture_line(key: &str) -> bool {
     const LINES: &[&str] = &[
