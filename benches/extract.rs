@@ -10,6 +10,10 @@
 //! `pipeline` is the whole `extract` path (decode, parse, every stage);
 //! `parse` is HTML parsing alone, to show how much of the time the stages add.
 
+/// The binary's allocator (see `src/main.rs`), so the figures are the binary's.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use newswire::Pipeline;
 use newswire::config::ExtractConfig;
 use newswire::extract::{Doc, Page};
