@@ -169,10 +169,14 @@ pub(super) fn assemble(
     // A thread's or a product's own text rarely ends with a "Similar
     // threads" or "Customers also viewed" section of its own, so there the
     // tail may start earlier; elsewhere such a heading in the first 70% may
-    // open one of a listing's own sections.
+    // open one of a listing's own sections. A heading element (not a styled
+    // line) on a declared article or product opens the tail from 40% on:
+    // reviews and video cards under "More videos" can outweigh a short post.
+    // In tenths of the text: (any tail line, a heading element).
     let tail_from = match page {
-        Some(Page::Discussion | Page::Product) => 5,
-        _ => 7,
+        Some(Page::Discussion | Page::Product) => (5, 4),
+        Some(Page::Article) => (7, 4),
+        _ => (7, 7),
     };
     let end = tail_index(blocks, tail_from).unwrap_or(blocks.len());
     let linky: Vec<bool> = blocks
@@ -326,14 +330,16 @@ const TAIL_PREFIXES: &[&str] = &[
     "about the author",
 ];
 
-/// Index of a heading past the first `from` tenths of the text that opens
-/// the page's tail (related posts, reply forms, share prompts): it and
-/// everything after it are left out.
-fn tail_index(blocks: &[Block], from: usize) -> Option<usize> {
+/// Index of a line past the first `from` tenths of the text (a heading
+/// element: `heading_from` tenths) that opens the page's tail (related
+/// posts, reply forms, share prompts): it and everything after it are left
+/// out.
+fn tail_index(blocks: &[Block], (from, heading_from): (usize, usize)) -> Option<usize> {
     let total: usize = blocks.iter().map(|b| b.text.len()).sum();
     let mut before = 0usize;
     for (i, b) in blocks.iter().enumerate() {
         let heading = b.kind == BlockKind::Heading;
+        let from = if heading { heading_from } else { from };
         if (heading || b.text.len() <= 40) && before * 10 >= total * from {
             let key = normalize_space(&b.text).to_lowercase();
             let key = key.trim_end_matches([':', '.', '!']);

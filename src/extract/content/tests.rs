@@ -172,6 +172,45 @@ fn tail_after_the_article_is_left_out() {
     }
 }
 
+/// On a declared article a tail heading (an `<h2>`, not a styled
+/// paragraph) opens the tail past 40% of the text: testimonials and video
+/// cards under "More Videos" can outweigh a short post. An undeclared page
+/// keeps such a section before 70%: it may be one of a listing's own.
+#[test]
+fn a_declared_article_ends_at_a_tail_heading_past_two_fifths() {
+    let para = |s: &str| {
+        format!(
+            "<p>{s} The paragraph goes on with commas, clauses, and enough words to count as \
+             prose, and then it keeps going for a while longer, because a post needs more than \
+             a hundred and fifty words before it reads as an article rather than a listing.</p>"
+        )
+    };
+    let body = format!(
+        "<div>{}{}{}{}<h2>More Videos</h2>{}{}{}{}{}</div>",
+        para("One."),
+        para("Two."),
+        para("Three."),
+        para("Four."),
+        para("A patient's review."),
+        para("Another review."),
+        para("A third review."),
+        para("A fourth review."),
+        para("A fifth review."),
+    );
+    let article = format!(
+        "<html><head><meta property=\"og:type\" content=\"article\"></head><body>{body}</body></html>"
+    );
+    let text = extract(&article);
+    assert!(text.contains("Four.") && !text.contains("review"), "{text}");
+    let undeclared = format!("<html><body>{body}</body></html>");
+    let text = extract(&undeclared);
+    assert!(text.contains("A fifth review."), "{text}");
+    // A styled paragraph is not enough that early.
+    let styled = article.replace("<h2>More Videos</h2>", "<p>More Videos</p>");
+    let text = extract(&styled);
+    assert!(text.contains("A fifth review."), "{text}");
+}
+
 #[test]
 fn boilerplate_classes_are_left_out() {
     let text = extract(include_str!("../../../tests/fixtures/boilerplate.html"));
