@@ -54,15 +54,30 @@ fn is_furniture_line(key: &str) -> bool {
         "read more",
         "close",
         "author",
+        "reply",
+        "quote",
+        "share",
+        "comments",
+        "show more",
+        "see all",
+        "report inappropriate content",
     ];
     if LINES.contains(&key) || LINES.contains(&key.trim_end_matches([':', '.', '…'])) {
         return true;
     }
-    // Reactions under a forum post: "1 like", "12 likes".
-    if let Some(n) = key
-        .strip_suffix(" likes")
-        .or_else(|| key.strip_suffix(" like"))
-    {
+    // Reactions under a forum post ("1 like", "12 likes"), a poster's
+    // panel ("29,553 posts", "518 helpful votes"), a product's stars
+    // ("128 reviews").
+    const COUNTED: &[&str] = &[
+        " likes",
+        " like",
+        " posts",
+        " replies",
+        " helpful votes",
+        " reviews",
+        " review",
+    ];
+    if let Some(n) = COUNTED.iter().find_map(|s| key.strip_suffix(s)) {
         return is_count(n);
     }
     // "4 min read", "12 minute read"
@@ -406,6 +421,12 @@ mod tests {
         assert!(is_furniture_line("12 likes"));
         assert!(is_furniture_line("1 like"));
         assert!(!is_furniture_line("what i like"));
+        assert!(is_furniture_line("29,553 posts"));
+        assert!(is_furniture_line("518 helpful votes"));
+        assert!(is_furniture_line("128 reviews"));
+        assert!(is_furniture_line("reply"));
+        assert!(!is_furniture_line("posts"));
+        assert!(!is_furniture_line("the reviews"));
         assert!(!is_furniture_line("tags and labels"));
     }
 
