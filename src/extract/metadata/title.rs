@@ -43,19 +43,25 @@ pub fn find(
         .and_then(|u| u.host_str())
         .and_then(site_label);
     let h1s = &doc.headlines().h1;
+    // An `<h1>` can carry the site's name too (`Catering Tips | Cookshack`):
+    // only a part that names the site goes, never a guessed brand.
+    let heading = |h: &String| {
+        Some(strip_site(h, site_name, host.as_deref(), false).unwrap_or_else(|| h.clone()))
+    };
     for h in h1s {
         let hl = h.to_lowercase();
         if declared.iter().enumerate().any(|(i, d)| {
             let dl = d.to_lowercase();
             dl == hl
-                || strip_site(&dl, site_name, host.as_deref()).as_deref() == Some(hl.as_str())
+                || strip_site(&dl, site_name, host.as_deref(), true).as_deref()
+                    == Some(hl.as_str())
                 // Opening the first declared title: that title with a
                 // subtitle or suffix. (Opening only a later one, the
                 // `<h1>` may be the blog's name over a `<title>` of
                 // `Blog name: post`, while `og:title` names the post.)
                 || (i == 0 && dl.starts_with(&hl))
         }) {
-            return Some(h.clone());
+            return heading(h);
         }
     }
     // A page that declares no headline of its own (no JSON-LD `headline`,
@@ -70,12 +76,12 @@ pub fn find(
         && !names_the_site(h1, title, site_name, host.as_deref())
         && h1_outside_furniture(doc)
     {
-        return Some(h1.clone());
+        return heading(h1);
     }
     if let Some(first) = declared.first() {
         let first = untruncated(first, &declared[1..]);
         let stripped =
-            strip_site(first, site_name, host.as_deref()).unwrap_or_else(|| first.to_owned());
+            strip_site(first, site_name, host.as_deref(), true).unwrap_or_else(|| first.to_owned());
         // On a story or product page the one `<h1>` is the headline the
         // reader sees, while the declared title is often rewritten for search
         // engines (`Top 10 …`, a year added): the `<h1>` wins when it is about
@@ -85,7 +91,7 @@ pub fn find(
             && declares_story_or_product(meta, article)
             && shares_a_word(h1, &stripped)
         {
-            return Some(h1.clone());
+            return heading(h1);
         }
         return Some(stripped);
     }
@@ -188,8 +194,14 @@ fn site_label(host: &str) -> Option<String> {
 
 /// `title` without a trailing (or leading) site-name part, if it has one.
 /// The site is recognized by its declared name or by its domain name
-/// (`GAME CHANGER | Newegg.com` on `promotions.newegg.com`).
-fn strip_site(title: &str, site_name: Option<&str>, host: Option<&str>) -> Option<String> {
+/// (`GAME CHANGER | Newegg.com` on `promotions.newegg.com`); with `guess`,
+/// a short last part after a long enough head is taken for a brand too.
+fn strip_site(
+    title: &str,
+    site_name: Option<&str>,
+    host: Option<&str>,
+    guess: bool,
+) -> Option<String> {
     // `Post / Section / Site`: a breadcrumb read backwards, the headline first.
     let head_of = |parts: &[&str], sep: &str| -> String {
         if parts.len() >= 3 {
@@ -224,7 +236,7 @@ fn strip_site(title: &str, site_name: Option<&str>, host: Option<&str>) -> Optio
         // No site name to compare: drop a short last part (a brand).
         let last = parts[parts.len() - 1];
         let head = parts[..parts.len() - 1].join(sep);
-        if last.split_whitespace().count() <= 4 && head.split_whitespace().count() >= 3 {
+        if guess && last.split_whitespace().count() <= 4 && head.split_whitespace().count() >= 3 {
             return Some(head);
         }
     }
@@ -246,29 +258,37 @@ mod tests {
     #[test]
     fn strips_site_suffix() {
         assert_eq!(
-            strip_site("Storm hits coast | Coast News", Some("Coast News"), None).as_deref(),
+            strip_site(
+                "Storm hits coast | Coast News",
+                Some("Coast News"),
+                None,
+                true
+            )
+            .as_deref(),
             Some("Storm hits coast")
         );
         assert_eq!(
             strip_site(
                 "Coast News - Storm hits the coast",
                 Some("Coast News"),
-                None
+                None,
+                true
             )
             .as_deref(),
             Some("Storm hits the coast")
         );
         assert_eq!(
-            strip_site("Why the storm hit the coast hard – BBC", None, None).as_deref(),
+            strip_site("Why the storm hit the coast hard – BBC", None, None, true).as_deref(),
             Some("Why the storm hit the coast hard")
         );
-        assert_eq!(strip_site("Short", None, None), None);
+        assert_eq!(strip_site("Short", None, None, true), None);
         // A breadcrumb read backwards: the headline, not the section too.
         assert_eq!(
             strip_site(
                 "What happened with the ISO / Arch Discussion / Arch Linux Forums",
                 Some("Arch Linux Forums"),
-                None
+                None,
+                true
             )
             .as_deref(),
             Some("What happened with the ISO")
@@ -287,18 +307,49 @@ mod tests {
             Some("guardian")
         );
         assert_eq!(
-            strip_site("GAME CHANGER | Newegg.com", None, Some("newegg")).as_deref(),
+            strip_site("GAME CHANGER | Newegg.com", None, Some("newegg"), true).as_deref(),
             Some("GAME CHANGER")
         );
         // A headline that opens with the brand is no site name: the short
         // variant after it goes, not the product.
         assert_eq!(
-            strip_site("Gymshark Arrival T-Shirt - Black", None, Some("gymshark")).as_deref(),
+            strip_site(
+                "Gymshark Arrival T-Shirt - Black",
+                None,
+                Some("gymshark"),
+                true
+            )
+            .as_deref(),
             Some("Gymshark Arrival T-Shirt")
         );
         assert_eq!(
-            strip_site("Gymshark - Arrival T-Shirt", None, Some("gymshark")).as_deref(),
+            strip_site("Gymshark - Arrival T-Shirt", None, Some("gymshark"), true).as_deref(),
             Some("Arrival T-Shirt")
+        );
+    }
+
+    /// A site name glued to the `<h1>` goes like one in `<title>`; a short
+    /// last part that names nothing known stays (it may be a subtitle).
+    #[test]
+    fn an_h1_loses_the_site_name_it_carries() {
+        let doc = Doc::from_html(
+            r#"<head><title>Catering Tips | Cookshack</title>
+            <meta property="og:site_name" content="Cookshack"></head>
+            <body><h1>Catering Tips | Cookshack</h1></body>"#,
+        );
+        let meta = MetaTags::collect(&doc);
+        assert_eq!(
+            find(&doc, &meta, None, Some("Cookshack")).as_deref(),
+            Some("Catering Tips")
+        );
+        let doc = Doc::from_html(
+            r#"<head><title>Gym workouts for beginners | Strength Training</title></head>
+            <body><h1>Gym workouts for beginners | Strength Training</h1></body>"#,
+        );
+        let meta = MetaTags::collect(&doc);
+        assert_eq!(
+            find(&doc, &meta, None, None).as_deref(),
+            Some("Gym workouts for beginners | Strength Training")
         );
     }
 
