@@ -89,6 +89,29 @@ fn is_furniture_line(key: &str) -> bool {
     )
 }
 
+/// A byline or dateline standing alone on a line ("By Jo Lee", "Updated
+/// March 5, 2026", "Medically reviewed by …").
+fn is_byline_line(text: &str) -> bool {
+    const OPENERS: &[&str] = &[
+        "written by ",
+        "published ",
+        "posted ",
+        "updated ",
+        "last updated",
+        "last modified",
+        "reviewed by ",
+        "fact checked by ",
+        "medically reviewed by ",
+        "edited by ",
+    ];
+    let t = text.trim_start();
+    let lower = t.get(..24).unwrap_or(t).to_lowercase();
+    OPENERS.iter().any(|o| lower.starts_with(o))
+        || t.strip_prefix("By ")
+            .or_else(|| t.strip_prefix("by "))
+            .is_some_and(|rest| rest.starts_with(|c: char| c.is_uppercase()))
+}
+
 /// A block with nothing a reader sees: only zero-width characters (site
 /// builders keep empty paragraphs open with a `&zwj;`).
 fn is_invisible(key: &str) -> bool {
@@ -215,8 +238,24 @@ pub(super) fn assemble(
         .filter(|(i, b)| isolated(*i, b))
         .count();
     let cards = allow_cards && cards >= CARD_MIN;
+    let total: usize = blocks.iter().map(|b| b.text.len()).sum();
+    let starts: Vec<usize> = blocks
+        .iter()
+        .scan(0, |at, b| {
+            let start = *at;
+            *at += b.text.len();
+            Some(start)
+        })
+        .collect();
     for (i, b) in blocks.iter().enumerate().take(end).skip(skip) {
         let chars = b.text.chars().count();
+        if page == Some(Page::Article)
+            && chars <= 120
+            && starts[i] * 5 <= total
+            && is_byline_line(&b.text)
+        {
+            continue;
+        }
         let card = cards && isolated(i, b);
         if linky[i] && b.kind != BlockKind::Heading && !card {
             continue;

@@ -211,6 +211,38 @@ fn a_declared_article_ends_at_a_tail_heading_past_two_fifths() {
     assert!(text.contains("A fifth review."), "{text}");
 }
 
+/// A declared article's byline and dateline lines near the top are
+/// metadata (the record's authors and dates), not text; elsewhere such a
+/// line may be a listed item's credit and stays.
+#[test]
+fn an_articles_byline_lines_near_the_top_are_not_text() {
+    let para = |s: &str| {
+        format!(
+            "<p>{s} The paragraph goes on with commas, clauses, and enough words to count as \
+             prose, and then it keeps going for a while longer, because a post needs more than \
+             a hundred and fifty words before it reads as an article rather than a listing.</p>"
+        )
+    };
+    let body = format!(
+        "<div><p>By Jo Lee</p><p>Updated March 5, 2026</p><p>by the way, this stays.</p>{}{}{}{}</div>",
+        para("One."),
+        para("Two."),
+        para("Three."),
+        para("Four."),
+    );
+    let article = format!(
+        "<html><head><meta property=\"og:type\" content=\"article\"></head><body>{body}</body></html>"
+    );
+    let text = extract(&article);
+    assert!(text.starts_with("by the way, this stays."), "{text}");
+    assert!(
+        !text.contains("Jo Lee") && !text.contains("Updated"),
+        "{text}"
+    );
+    let undeclared = format!("<html><body>{body}</body></html>");
+    assert!(extract(&undeclared).starts_with("By Jo Lee"));
+}
+
 #[test]
 fn boilerplate_classes_are_left_out() {
     let text = extract(include_str!("../../../tests/fixtures/boilerplate.html"));
