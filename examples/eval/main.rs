@@ -25,7 +25,7 @@
 //! outside the timed section. Each extractor reads the whole split in a
 //! pass of its own, as `newswire extract` runs alone: taking the pages in
 //! turn, page by page, left each one's caches and heap churned by the
-//! others, which cost newswire (at a tenth of rs-trafilatura's time per
+//! others, which cost newswire (at an eighth of rs-trafilatura's time per
 //! page) about 4% of its throughput. Throughput is given by wall time
 //! and by the thread's CPU time: on a shared machine the second one does
 //! not count the time other processes held the core.

@@ -3,7 +3,8 @@
 //! Candidates: JSON-LD `headline`, `og:title`, `twitter:title`, the `<h1>`
 //! elements and `<title>`. An `<h1>` that agrees with one of the declared
 //! titles wins (it is what readers see); otherwise the declared title with its
-//! site-name suffix removed (`Storm hits coast | Coast News`).
+//! site-name suffix removed (`Storm hits coast | Coast News`). Either way a
+//! part that names the site goes.
 
 use serde_json::Value;
 
