@@ -39,6 +39,32 @@ fn listing_keeps_item_titles() {
     assert!(!text.contains("Another story"), "{text}");
 }
 
+/// A page whose prose is short (under 250 words) next to a grid of linked
+/// items is a listing or service page: the `<main>` landmark, links and
+/// all, is its text. Longer prose is an article, and the grid stays out.
+#[test]
+fn short_prose_beside_a_grid_of_links_reads_the_whole_landmark() {
+    let para = |i: usize| {
+        format!(
+            "<p>Step {i}: our team plans, builds and runs the service for you, with care, \
+             clear prices, and people who answer the phone when you call.</p>"
+        )
+    };
+    let cards: String = (0..40)
+        .map(|i| format!("<li><a href=/s/{i}>Service area number {i} near the city</a></li>"))
+        .collect();
+    let page = |paras: usize| {
+        let prose: String = (0..paras).map(para).collect();
+        format!("<html><body><main><div>{prose}</div><ul>{cards}</ul></main></body></html>")
+    };
+    // 9 paragraphs of 25 words: 225 words of prose.
+    let text = extract(&page(9));
+    assert!(text.contains("Service area number 7"), "{text}");
+    // 14 paragraphs: 350 words.
+    let text = extract(&page(14));
+    assert!(!text.contains("Service area number 7"), "{text}");
+}
+
 #[test]
 fn picks_article_over_furniture() {
     let text = extract(
