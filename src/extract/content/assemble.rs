@@ -112,6 +112,14 @@ fn is_byline_line(text: &str) -> bool {
             .is_some_and(|rest| rest.starts_with(|c: char| c.is_uppercase()))
 }
 
+/// A sentence of a dozen words or more that ends like one: prose whose
+/// words are mostly links ("… features in my lists of the best hotels in
+/// Bangkok, the best new hotels of 2017 …") rather than a list of links.
+fn reads_as_sentence(text: &str) -> bool {
+    let t = text.trim_end();
+    t.ends_with(['.', '!', '?']) && t.split_whitespace().nth(11).is_some()
+}
+
 /// A block with nothing a reader sees: only zero-width characters (site
 /// builders keep empty paragraphs open with a `&zwj;`).
 fn is_invisible(key: &str) -> bool {
@@ -219,7 +227,10 @@ pub(super) fn assemble(
     let end = tail_index(blocks, tail_from).unwrap_or(blocks.len());
     let linky: Vec<bool> = blocks
         .iter()
-        .map(|b| b.link_chars as f64 / b.text.chars().count().max(1) as f64 > max_link_density)
+        .map(|b| {
+            let density = b.link_chars as f64 / b.text.chars().count().max(1) as f64;
+            density > max_link_density && !(density <= 0.9 && reads_as_sentence(&b.text))
+        })
         .collect();
     let isolated = |i: usize, b: &Block| {
         linky[i]

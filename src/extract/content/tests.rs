@@ -65,6 +65,30 @@ fn short_prose_beside_a_grid_of_links_reads_the_whole_landmark() {
     assert!(!text.contains("Service area number 7"), "{text}");
 }
 
+/// A sentence whose words are mostly links is prose; a run of links that
+/// does not read as a sentence is a link list.
+#[test]
+fn a_sentence_of_links_is_prose_a_run_of_links_is_not() {
+    let para = |i: usize| {
+        format!(
+            "<p>Paragraph {i} of the review goes on with commas, clauses, and enough words \
+             to count as prose in any reader's eyes.</p>"
+        )
+    };
+    let prose: String = (0..8).map(para).collect();
+    let html = format!(
+        "<html><body><article><h1>A hotel review</h1>{prose}\
+         <p>This hotel features in my lists of <a href=/a>the ten best hotels in Bangkok</a>, \
+         <a href=/b>the best new hotels of the year</a> and <a href=/c>my favorite hotels \
+         in the world</a>.</p>\
+         <p><a href=/d>Hotels in Bangkok</a> <a href=/e>Hotels in Tokyo</a> \
+         <a href=/f>Hotels in the Maldives</a> more</p></article></body></html>"
+    );
+    let text = extract(&html);
+    assert!(text.contains("This hotel features"), "{text}");
+    assert!(!text.contains("Hotels in Tokyo"), "{text}");
+}
+
 #[test]
 fn picks_article_over_furniture() {
     let text = extract(
