@@ -151,6 +151,10 @@ fn is_image_address(text: &str) -> bool {
         .any(|ext| path.ends_with(ext))
 }
 
+/// A sentence with more of its text in links than this is a link list
+/// after all (a run of linked names with a full stop).
+const SENTENCE_MAX_LINK_DENSITY: f64 = 0.9;
+
 /// Item titles (a link alone between non-link blocks) a page needs before
 /// they are read as the cards of a listing rather than stray links.
 const CARD_MIN: usize = 12;
@@ -229,7 +233,8 @@ pub(super) fn assemble(
         .iter()
         .map(|b| {
             let density = b.link_chars as f64 / b.text.chars().count().max(1) as f64;
-            density > max_link_density && !(density <= 0.9 && reads_as_sentence(&b.text))
+            density > max_link_density
+                && !(density <= SENTENCE_MAX_LINK_DENSITY && reads_as_sentence(&b.text))
         })
         .collect();
     let isolated = |i: usize, b: &Block| {
