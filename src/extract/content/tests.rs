@@ -232,26 +232,31 @@ fn a_declared_article_ends_at_a_tail_heading_past_two_fifths() {
         format!(
             "<p>{s} The paragraph goes on with commas, clauses, and enough words to count as \
              prose, and then it keeps going for a while longer, because a post needs more than \
-             a hundred and fifty words before it reads as an article rather than a listing.</p>"
+             two hundred and fifty words before it reads as an article rather than a listing.</p>"
         )
     };
     let body = format!(
-        "<div>{}{}{}{}<h2>More Videos</h2>{}{}{}{}{}</div>",
-        para("One."),
-        para("Two."),
-        para("Three."),
-        para("Four."),
-        para("A patient's review."),
-        para("Another review."),
-        para("A third review."),
-        para("A fourth review."),
-        para("A fifth review."),
+        "<div>{}<h2>More Videos</h2>{}</div>",
+        ["One.", "Two.", "Three.", "Four.", "Five.", "Six."]
+            .map(para)
+            .concat(),
+        [
+            "A patient's review.",
+            "Another review.",
+            "A third review.",
+            "A fourth review.",
+            "A fifth review.",
+            "A sixth review.",
+            "A seventh review.",
+        ]
+        .map(para)
+        .concat(),
     );
     let article = format!(
         "<html><head><meta property=\"og:type\" content=\"article\"></head><body>{body}</body></html>"
     );
     let text = extract(&article);
-    assert!(text.contains("Four.") && !text.contains("review"), "{text}");
+    assert!(text.contains("Six.") && !text.contains("review"), "{text}");
     let undeclared = format!("<html><body>{body}</body></html>");
     let text = extract(&undeclared);
     assert!(text.contains("A fifth review."), "{text}");
@@ -270,7 +275,7 @@ fn an_articles_byline_lines_near_the_top_are_not_text() {
         format!(
             "<p>{s} The paragraph goes on with commas, clauses, and enough words to count as \
              prose, and then it keeps going for a while longer, because a post needs more than \
-             a hundred and fifty words before it reads as an article rather than a listing.</p>"
+             two hundred and fifty words before it reads as an article rather than a listing.</p>"
         )
     };
     let body = format!(
