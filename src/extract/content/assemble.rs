@@ -213,9 +213,10 @@ pub(super) fn assemble(
     let allow_cards = page == Some(Page::Undeclared);
     let mut seen: HashSet<String> = HashSet::default();
     let mut parts: Vec<&str> = Vec::new();
+    let total: usize = blocks.iter().map(|b| b.text.len()).sum();
     // What comes before the headline (breadcrumbs, kickers, share bars) is
     // page furniture, as long as it is a small part of the text.
-    let skip = headline_index(blocks, titles).unwrap_or(0);
+    let skip = headline_index(blocks, total, titles).unwrap_or(0);
     // A thread's or a product's own text rarely ends with a "Similar
     // threads" or "Customers also viewed" section of its own, so there the
     // tail may start earlier; elsewhere such a heading in the first 70% may
@@ -228,7 +229,7 @@ pub(super) fn assemble(
         Some(Page::Article) => (7, 4),
         _ => (7, 7),
     };
-    let end = tail_index(blocks, tail_from).unwrap_or(blocks.len());
+    let end = tail_index(blocks, total, tail_from).unwrap_or(blocks.len());
     let linky: Vec<bool> = blocks
         .iter()
         .map(|b| {
@@ -254,20 +255,15 @@ pub(super) fn assemble(
         .filter(|(i, b)| isolated(*i, b))
         .count();
     let cards = allow_cards && cards >= CARD_MIN;
-    let total: usize = blocks.iter().map(|b| b.text.len()).sum();
-    let starts: Vec<usize> = blocks
-        .iter()
-        .scan(0, |at, b| {
-            let start = *at;
-            *at += b.text.len();
-            Some(start)
-        })
-        .collect();
+    // Where the current block starts in the text.
+    let mut at: usize = blocks[..skip].iter().map(|b| b.text.len()).sum();
     for (i, b) in blocks.iter().enumerate().take(end).skip(skip) {
+        let start = at;
+        at += b.text.len();
         let chars = b.text.chars().count();
         if page == Some(Page::Article)
             && chars <= 120
-            && starts[i] * 5 <= total
+            && start * 5 <= total
             && is_byline_line(&b.text)
         {
             continue;
@@ -403,9 +399,12 @@ const TAIL_PREFIXES: &[&str] = &[
 /// Index of a line past the first `from` tenths of the text (a heading
 /// element: `heading_from` tenths) that opens the page's tail (related
 /// posts, reply forms, share prompts): it and everything after it are left
-/// out.
-fn tail_index(blocks: &[Block], (from, heading_from): (usize, usize)) -> Option<usize> {
-    let total: usize = blocks.iter().map(|b| b.text.len()).sum();
+/// out. `total` is the length of all the blocks' text.
+fn tail_index(
+    blocks: &[Block],
+    total: usize,
+    (from, heading_from): (usize, usize),
+) -> Option<usize> {
     let mut before = 0usize;
     for (i, b) in blocks.iter().enumerate() {
         let heading = b.kind == BlockKind::Heading;
@@ -428,9 +427,8 @@ fn tail_index(blocks: &[Block], (from, heading_from): (usize, usize)) -> Option<
 }
 
 /// Index of the headline block when it sits in the first fifth of the
-/// text (and is not the first block).
-fn headline_index(blocks: &[Block], titles: &[String]) -> Option<usize> {
-    let total: usize = blocks.iter().map(|b| b.text.len()).sum();
+/// text, `total` bytes long (and is not the first block).
+fn headline_index(blocks: &[Block], total: usize, titles: &[String]) -> Option<usize> {
     let mut before = 0;
     for (i, b) in blocks.iter().enumerate() {
         if before * 5 > total {
