@@ -222,23 +222,26 @@ fn tail_after_the_article_is_left_out() {
     }
 }
 
+/// A paragraph of 45 words opening with `s`: a handful make an article
+/// (250 words of prose or more).
+fn long_para(s: &str) -> String {
+    format!(
+        "<p>{s} The paragraph goes on with commas, clauses, and enough words to count as \
+         prose, and then it keeps going for a while longer, because a post needs more than \
+         two hundred and fifty words before it reads as an article rather than a listing.</p>"
+    )
+}
+
 /// On a declared article a tail heading (an `<h2>`, not a styled
 /// paragraph) opens the tail past 40% of the text: testimonials and video
 /// cards under "More Videos" can outweigh a short post. An undeclared page
 /// keeps such a section before 70%: it may be one of a listing's own.
 #[test]
 fn a_declared_article_ends_at_a_tail_heading_past_two_fifths() {
-    let para = |s: &str| {
-        format!(
-            "<p>{s} The paragraph goes on with commas, clauses, and enough words to count as \
-             prose, and then it keeps going for a while longer, because a post needs more than \
-             two hundred and fifty words before it reads as an article rather than a listing.</p>"
-        )
-    };
     let body = format!(
         "<div>{}<h2>More Videos</h2>{}</div>",
         ["One.", "Two.", "Three.", "Four.", "Five.", "Six."]
-            .map(para)
+            .map(long_para)
             .concat(),
         [
             "A patient's review.",
@@ -249,7 +252,7 @@ fn a_declared_article_ends_at_a_tail_heading_past_two_fifths() {
             "A sixth review.",
             "A seventh review.",
         ]
-        .map(para)
+        .map(long_para)
         .concat(),
     );
     let article = format!(
@@ -271,19 +274,12 @@ fn a_declared_article_ends_at_a_tail_heading_past_two_fifths() {
 /// line may be a listed item's credit and stays.
 #[test]
 fn an_articles_byline_lines_near_the_top_are_not_text() {
-    let para = |s: &str| {
-        format!(
-            "<p>{s} The paragraph goes on with commas, clauses, and enough words to count as \
-             prose, and then it keeps going for a while longer, because a post needs more than \
-             two hundred and fifty words before it reads as an article rather than a listing.</p>"
-        )
-    };
     let body = format!(
         "<div><p>By Jo Lee</p><p>Updated March 5, 2026</p><p>by the way, this stays.</p>{}{}{}{}</div>",
-        para("One."),
-        para("Two."),
-        para("Three."),
-        para("Four."),
+        long_para("One."),
+        long_para("Two."),
+        long_para("Three."),
+        long_para("Four."),
     );
     let article = format!(
         "<html><head><meta property=\"og:type\" content=\"article\"></head><body>{body}</body></html>"
