@@ -127,6 +127,20 @@ const FURNITURE_SUBSTRINGS: &[&str] = &[
     "post-signature",
     "user-info",
     "signature",
+    // An author's box under the story: photo, name, a paragraph of bio
+    // (WordPress's Simple Author Box `saboxplugin-wrap`, `about-the-author`,
+    // CSS-module names like `_authorDescription_15srf`).
+    "authorbox",
+    "author-box",
+    "author_box",
+    "about-author",
+    "about-the-author",
+    "author-bio",
+    "author_bio",
+    "authorbio",
+    "saboxplugin",
+    "authordescription",
+    "author-description",
 ];
 
 /// Class names that hide an element on phones (Elementor, Bootstrap 3 and

@@ -65,16 +65,22 @@ fn author_boxes_credits_and_disclaimers_go() {
         r#"<body><article><h1>Tides</h1><p>The article text about tides, long enough to be the page's main text by far here.</p>
         <figure><img src=a.jpg><span class="photo-credit">Photo: J. Doe</span></figure>
         <div class="author-box">Jane Roe writes about the sea.</div>
+        <div class="saboxplugin-wrap">Jo Lee edits the tides desk.</div>
+        <div class="_authorDescription_15srf_27">Sam Poe reports on boats.</div>
+        <section class="post-about-the-author">Ana Ruiz covers harbours.</section>
         <p class="disclaimer">Not financial advice.</p>
         <div class="w-form-fail">Oops! Something went wrong.</div></article></body>"#,
     );
     assert_eq!(
         d,
         vec![
+            "Ana Ruiz covers harbours.",
             "Jane Roe writes about the sea.",
+            "Jo Lee edits the tides desk.",
             "Not financial advice.",
             "Oops! Something went wrong.",
-            "Photo: J. Doe"
+            "Photo: J. Doe",
+            "Sam Poe reports on boats."
         ]
     );
 }
