@@ -61,6 +61,12 @@ fn is_furniture_line(key: &str) -> bool {
         "show more",
         "see all",
         "report inappropriate content",
+        "sort",
+        "sort options",
+        // A forum's notices under a thread (XenForo, Invision).
+        "you must log in or register to reply here",
+        "not open for further replies",
+        "top posters in this topic",
     ];
     if LINES.contains(&key) || LINES.contains(&key.trim_end_matches([':', '.', '…'])) {
         return true;
@@ -80,6 +86,17 @@ fn is_furniture_line(key: &str) -> bool {
     if let Some(n) = COUNTED.iter().find_map(|s| key.strip_suffix(s)) {
         return is_count(n);
     }
+    // A grid's tally: "12 items", "showing 1-24 of 96 products".
+    if let Some(n) = [" items", " products", " results"]
+        .iter()
+        .find_map(|s| key.strip_suffix(s))
+    {
+        let n = n.strip_prefix("showing ").unwrap_or(n);
+        return n
+            .split([' ', '-', '–'])
+            .filter(|w| !w.is_empty())
+            .all(|w| w == "of" || is_count(w));
+    }
     // "4 min read", "12 minute read"
     let mut words = key.split(' ');
     matches!(
@@ -87,6 +104,35 @@ fn is_furniture_line(key: &str) -> bool {
         (Some(n), Some("min" | "mins" | "minute" | "minutes"), Some("read"), None)
             if !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit())
     )
+}
+
+/// A widget's prompt: to sign in ("Log in to set a price alert", "Sign
+/// in to add this item to your wishlist") or to rate the page ("Was this
+/// helpful?", "Thank you for your feedback"); a button's pitch, not the
+/// page's text. Instructions that walk the reader through signing in ("Log
+/// in to your console and …") stay.
+fn is_prompt(key: &str) -> bool {
+    const SIGN_IN: &[&str] = &["log in to ", "login to ", "sign in to ", "signin to "];
+    const FEEDBACK: &[&str] = &[
+        "was this helpful",
+        "was this article helpful",
+        "was this page helpful",
+        "was this answer helpful",
+        "did this help",
+        "did you find this helpful",
+        "did you find this content helpful",
+        "thank you for your feedback",
+        "thanks for your feedback",
+    ];
+    let rest = key.strip_prefix("please ").unwrap_or(key);
+    if rest.split(' ').nth(17).is_some() {
+        return false;
+    }
+    FEEDBACK.iter().any(|f| rest.starts_with(f))
+        || SIGN_IN
+            .iter()
+            .find_map(|o| rest.strip_prefix(o))
+            .is_some_and(|rest| !rest.starts_with("your "))
 }
 
 /// A byline or dateline standing alone on a line ("By Jo Lee", "Updated
@@ -118,6 +164,47 @@ fn is_byline_line(text: &str) -> bool {
 fn reads_as_sentence(text: &str) -> bool {
     let t = text.trim_end();
     t.ends_with(['.', '!', '?']) && t.split_whitespace().nth(11).is_some()
+}
+
+/// A block whose text is one string printed twice ("EUR 20.99EUR 20.99",
+/// "Created 1 yr 1 yr"): a visible label and its screen-reader copy. The
+/// copy goes; the label stays. Short doubled names ("Bora Bora", "Walla
+/// Walla") are left alone; short figures ("$279.95 $279.95") are not.
+fn undoubled(text: &str) -> &str {
+    let t = text.trim();
+    let n = t.len();
+    let half = n / 2;
+    let long_enough =
+        |h: &str| h.len() >= 8 || (h.len() >= 3 && h.bytes().any(|b| b.is_ascii_digit()));
+    if t.is_char_boundary(half) && long_enough(&t[..half]) {
+        let (a, b) = t.split_at(half);
+        if a == b {
+            return a;
+        }
+        // An odd length: the two copies parted by one space.
+        if let Some(b) = b.strip_prefix(' ')
+            && a == b
+        {
+            return a;
+        }
+    }
+    text
+}
+
+/// A block made of machine identifiers (`9303097ac-d3e5-41e1-…`, hashes),
+/// not words: the scrambled letters a page hides a label behind, or a
+/// tracking id rendered by mistake.
+fn is_identifiers(text: &str) -> bool {
+    let is_id = |w: &&str| {
+        w.len() >= 32
+            && w.bytes()
+                .filter(|b| b.is_ascii_hexdigit() || *b == b'-')
+                .count()
+                * 10
+                >= w.len() * 9
+    };
+    let ids: usize = text.split_whitespace().filter(is_id).map(str::len).sum();
+    ids > 0 && ids * 4 >= text.split_whitespace().map(str::len).sum::<usize>() * 3
 }
 
 /// A block with nothing a reader sees: only zero-width characters (site
@@ -272,11 +359,17 @@ pub(super) fn assemble(
         if linky[i] && b.kind != BlockKind::Heading && !card {
             continue;
         }
-        let key = normalize_space(&b.text).to_lowercase();
+        let text = undoubled(&b.text);
+        let key = normalize_space(text).to_lowercase();
         if i < skip + 3 && titles.contains(&key) {
             continue;
         }
-        if is_image_address(&b.text) || is_furniture_line(&key) || is_invisible(&key) {
+        if is_image_address(text)
+            || is_furniture_line(&key)
+            || is_invisible(&key)
+            || is_identifiers(text)
+            || is_prompt(&key)
+        {
             continue;
         }
         // On a thread a number alone is a vote, like or reply count.
@@ -286,7 +379,7 @@ pub(super) fn assemble(
         if chars >= 10 && !seen.insert(key) {
             continue;
         }
-        parts.push(&b.text);
+        parts.push(text);
     }
     Assembled {
         text: parts.join("\n\n"),
@@ -481,6 +574,51 @@ mod tests {
         assert!(!is_furniture_line("posts"));
         assert!(!is_furniture_line("the reviews"));
         assert!(!is_furniture_line("tags and labels"));
+        assert!(is_furniture_line(
+            "you must log in or register to reply here."
+        ));
+        assert!(is_furniture_line("12 items"));
+        assert!(is_furniture_line("showing 1-24 of 96 products"));
+        assert!(is_furniture_line("showing 2 of 2 results"));
+        assert!(!is_furniture_line("showing off 3 products"));
+        assert!(!is_furniture_line("12 must-have items"));
+    }
+
+    #[test]
+    fn prompts_to_sign_in_or_rate_the_page_are_not_text() {
+        assert!(is_prompt("log in to set a price alert on this product."));
+        assert!(is_prompt("please sign in to provide feedback."));
+        assert!(is_prompt("was this article helpful?"));
+        assert!(is_prompt("thank you for your feedback"));
+        assert!(!is_prompt(
+            "log in to your console and open the billing page."
+        ));
+        assert!(!is_prompt("sign up for the starter plan"));
+        assert!(!is_prompt(
+            "log in to the router, then open the wireless tab, pick the band, set the channel \
+             width to twenty megahertz and save the settings before you restart it"
+        ));
+    }
+
+    #[test]
+    fn a_label_printed_twice_appears_once() {
+        assert_eq!(undoubled("EUR 20.99EUR 20.99"), "EUR 20.99");
+        assert_eq!(undoubled("Created 1 yr 1 yr"), "Created 1 yr 1 yr");
+        assert_eq!(undoubled("Seller's items Seller's items"), "Seller's items");
+        assert_eq!(undoubled("Bora Bora"), "Bora Bora");
+        assert_eq!(undoubled("Walla Walla"), "Walla Walla");
+        assert_eq!(undoubled("$279.95 $279.95"), "$279.95");
+        assert_eq!(undoubled("a plain line"), "a plain line");
+    }
+
+    #[test]
+    fn identifiers_are_not_text() {
+        assert!(is_identifiers(
+            "S19aea247-2e76-4905-9b83-15a5a5664cfaG661bd3c3-576f-4713-baee-9dc0dd7c3568 4"
+        ));
+        assert!(!is_identifiers(
+            "Commit 4abee26a32a1bd38ec19dfd9f28074db17ebb33a fixed the crash on start."
+        ));
     }
 
     #[test]
