@@ -107,9 +107,9 @@ fn is_furniture_line(key: &str) -> bool {
 }
 
 /// A widget's prompt: to sign in ("Log in to set a price alert", "Sign
-/// in to add this item to your wishlist") or to rate the page ("Was this
-/// helpful?", "Thank you for your feedback"); a button's pitch, not the
-/// page's text. Instructions that walk the reader through signing in ("Log
+/// in to add this item to your wishlist"), to rate the page ("Was this
+/// helpful?", "Thank you for your feedback") or to accept cookies ("This
+/// site uses cookies to …"); a button's pitch, not the page's text. Instructions that walk the reader through signing in ("Log
 /// in to your console and …") stay.
 fn is_prompt(key: &str) -> bool {
     const SIGN_IN: &[&str] = &["log in to ", "login to ", "sign in to ", "signin to "];
@@ -124,15 +124,23 @@ fn is_prompt(key: &str) -> bool {
         "thank you for your feedback",
         "thanks for your feedback",
     ];
+    // A platform's cookie notice left in the page (XenForo's, Blogger's).
+    const CONSENT: &[&str] = &[
+        "this site uses cookies",
+        "this website uses cookies",
+        "our site uses cookies",
+        "our website uses cookies",
+        "we use cookies",
+    ];
     let rest = key.strip_prefix("please ").unwrap_or(key);
-    if rest.split(' ').nth(17).is_some() {
-        return false;
-    }
-    FEEDBACK.iter().any(|f| rest.starts_with(f))
-        || SIGN_IN
-            .iter()
-            .find_map(|o| rest.strip_prefix(o))
-            .is_some_and(|rest| !rest.starts_with("your "))
+    let words = rest.split(' ').count();
+    (words <= 50 && CONSENT.iter().any(|c| rest.starts_with(c)))
+        || (words <= 17
+            && (FEEDBACK.iter().any(|f| rest.starts_with(f))
+                || SIGN_IN
+                    .iter()
+                    .find_map(|o| rest.strip_prefix(o))
+                    .is_some_and(|rest| !rest.starts_with("your "))))
 }
 
 /// A byline or dateline standing alone on a line ("By Jo Lee", "Updated
@@ -590,6 +598,10 @@ mod tests {
         assert!(is_prompt("please sign in to provide feedback."));
         assert!(is_prompt("was this article helpful?"));
         assert!(is_prompt("thank you for your feedback"));
+        assert!(is_prompt(
+            "this site uses cookies to help personalise content and to keep you logged in."
+        ));
+        assert!(!is_prompt("these cookies keep for a week in a tin."));
         assert!(!is_prompt(
             "log in to your console and open the billing page."
         ));
