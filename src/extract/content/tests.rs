@@ -359,3 +359,31 @@ fn br_makes_lines() {
     let text = extract("<body><article><p>Line one, here<br>line two, there</p></article></body>");
     assert_eq!(text, "Line one, here\nline two, there");
 }
+
+/// Only a paragraph of a sentence or two counts fully as prose: a column
+/// of one-line teasers across the page from the article, past a block of
+/// links, does not pull the whole page in with it.
+#[test]
+fn a_column_of_one_line_teasers_is_not_prose() {
+    let para = |i: usize| {
+        format!(
+            "<p>Paragraph {i} of the report follows the harbour board's vote on dredging, \
+             the cost to the town, and what the fishermen said at the meeting.</p>"
+        )
+    };
+    let teaser = |i: usize| {
+        format!("<div>Teaser {i}: the ferry timetable changes again this coming weekend.</div>")
+    };
+    let link = |i: usize| format!("<li><a href=/t/{i}>Harbour archive page number {i}</a></li>");
+    // 11 paragraphs of 25 words: an article, not a listing's blurb.
+    let paras: String = (0..11).map(para).collect();
+    let teasers: String = (0..28).map(teaser).collect();
+    let links: String = (0..60).map(link).collect();
+    let page = format!(
+        "<html><body><div><h2>Dredging vote</h2>{paras}</div>\
+         <div><ul>{links}</ul></div><div>{teasers}</div></body></html>"
+    );
+    let text = extract(&page);
+    assert!(text.contains("Paragraph 2 of the report"), "{text}");
+    assert!(!text.contains("Teaser 4"), "{text}");
+}
