@@ -78,14 +78,14 @@ fn a_sentence_of_links_is_prose_a_run_of_links_is_not() {
     let prose: String = (0..8).map(para).collect();
     let html = format!(
         "<html><body><article><h1>A hotel review</h1>{prose}\
-         <p>This hotel features in my lists of <a href=/a>the ten best hotels in Bangkok</a>, \
+         <p>It is in <a href=/a>the ten best hotels in Bangkok</a>, \
          <a href=/b>the best new hotels of the year</a> and <a href=/c>my favorite hotels \
-         in the world</a>.</p>\
+         in the whole world</a>.</p>\
          <p><a href=/d>Hotels in Bangkok</a> <a href=/e>Hotels in Tokyo</a> \
          <a href=/f>Hotels in the Maldives</a> more</p></article></body></html>"
     );
     let text = extract(&html);
-    assert!(text.contains("This hotel features"), "{text}");
+    assert!(text.contains("It is in the ten best"), "{text}");
     assert!(!text.contains("Hotels in Tokyo"), "{text}");
 }
 
@@ -386,4 +386,28 @@ fn a_column_of_one_line_teasers_is_not_prose() {
     let text = extract(&page);
     assert!(text.contains("Paragraph 2 of the report"), "{text}");
     assert!(!text.contains("Teaser 4"), "{text}");
+}
+
+/// A list of linked names, each with a figure after it, is the article's
+/// own table in list form; a list of bare links under it is not.
+#[test]
+fn linked_names_with_their_figures_are_text() {
+    let para = |i: usize| {
+        format!(
+            "<p>Paragraph {i} of the ranking explains how the contractors were measured, \
+             which revenue counted, and why the list changed so much this year.</p>"
+        )
+    };
+    let item = |i: usize| format!("<li><a href=/c/{i}>Contractor Group {i} Inc.</a> $1.{i}B</li>");
+    let related = |i: usize| format!("<li><a href=/r/{i}>Another ranking, number {i}</a></li>");
+    let paras: String = (0..11).map(para).collect();
+    let items: String = (0..8).map(item).collect();
+    let related: String = (0..5).map(related).collect();
+    let page = format!(
+        "<html><body><article><h1>Top contractors</h1>{paras}<ul>{items}</ul>\
+         <ul>{related}</ul></article></body></html>"
+    );
+    let text = extract(&page);
+    assert!(text.contains("Contractor Group 3 Inc. $1.3B"), "{text}");
+    assert!(!text.contains("Another ranking"), "{text}");
 }
