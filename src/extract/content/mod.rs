@@ -21,6 +21,7 @@
 //! Finally [`status`] says whether the text is an article, a wall, or nothing.
 
 mod assemble;
+mod lines;
 pub mod render;
 pub mod score;
 pub mod status;
