@@ -8,7 +8,7 @@ use rustc_hash::FxHashSet as HashSet;
 
 use super::lines::{
     is_byline_line, is_card_title, is_count, is_furniture_line, is_identifiers, is_image_address,
-    is_invisible, is_prompt, reads_as_sentence, undoubled,
+    is_invisible, is_poster_line, is_prompt, reads_as_sentence, undoubled,
 };
 use super::render::{Block, BlockKind};
 use crate::extract::Doc;
@@ -148,8 +148,9 @@ pub(super) fn assemble(
         {
             continue;
         }
-        // On a thread a number alone is a vote, like or reply count.
-        if page == Some(Page::Discussion) && is_count(&key) {
+        // On a thread a number alone is a vote, like or reply count, and
+        // a poster's panel prints their statistics beside each post.
+        if page == Some(Page::Discussion) && (is_count(&key) || is_poster_line(&key)) {
             continue;
         }
         if chars >= 10 && !seen.insert(key) {

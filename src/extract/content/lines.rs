@@ -137,6 +137,47 @@ pub(super) fn is_prompt(key: &str) -> bool {
                     .is_some_and(|rest| !rest.starts_with("your "))))
 }
 
+/// A line of a poster's panel beside a forum post: a labelled statistic
+/// ("Posts: 1,204", "Join Date: Mar 2019", "Views 1.9k", "Last edited:
+/// Jul 3, 2024") or a badge ("Offline", "OP", "Thread starter"). Asked on
+/// threads only: "Status: approved" or "Location: Paris" can be an
+/// article's own line.
+pub(super) fn is_poster_line(key: &str) -> bool {
+    const BADGES: &[&str] = &[
+        "online",
+        "offline",
+        "op",
+        "thread starter",
+        "original poster",
+        "original post",
+        "status",
+    ];
+    const LABELS: &[&str] = &[
+        "posts",
+        "messages",
+        "reaction score",
+        "points",
+        "replies",
+        "views",
+        "joined",
+        "join date",
+        "registered",
+        "last edited",
+        "last edited by",
+    ];
+    if BADGES.contains(&key) {
+        return true;
+    }
+    LABELS.iter().any(|l| {
+        key.strip_prefix(l).is_some_and(|rest| {
+            let rest = rest.strip_prefix(':').unwrap_or(rest).trim_start();
+            !rest.is_empty()
+                && rest.split(' ').nth(4).is_none()
+                && rest.bytes().any(|b| b.is_ascii_digit())
+        })
+    })
+}
+
 /// A byline or dateline standing alone on a line ("By Jo Lee", "Updated
 /// March 5, 2026", "Medically reviewed by …").
 pub(super) fn is_byline_line(text: &str) -> bool {
@@ -317,6 +358,28 @@ mod tests {
         assert!(!is_identifiers(
             "Commit 4abee26a32a1bd38ec19dfd9f28074db17ebb33a fixed the crash on start."
         ));
+    }
+
+    #[test]
+    fn poster_panel_lines() {
+        for line in [
+            "posts: 1,204",
+            "join date: mar 2019",
+            "registered: 2019-03-02",
+            "views 1.9k",
+            "last edited: jul 3, 2024",
+            "offline",
+            "thread starter",
+        ] {
+            assert!(is_poster_line(line), "{line}");
+        }
+        for line in [
+            "posts",
+            "views on the harbour from the pier at dawn in 2024",
+            "joined up",
+        ] {
+            assert!(!is_poster_line(line), "{line}");
+        }
     }
 
     #[test]
