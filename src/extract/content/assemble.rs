@@ -7,8 +7,8 @@
 use rustc_hash::FxHashSet as HashSet;
 
 use super::lines::{
-    is_byline_line, is_card_title, is_count, is_furniture_line, is_identifiers, is_image_address,
-    is_invisible, is_poster_line, is_prompt, reads_as_sentence, undoubled,
+    is_badge, is_byline_line, is_card_title, is_count, is_furniture_line, is_identifiers,
+    is_image_address, is_invisible, is_poster_line, is_prompt, reads_as_sentence, undoubled,
 };
 use super::render::{Block, BlockKind};
 use crate::extract::Doc;
@@ -142,6 +142,7 @@ pub(super) fn assemble(
         }
         if is_image_address(text)
             || is_furniture_line(&key)
+            || (b.kind != BlockKind::Heading && is_badge(&key))
             || is_invisible(&key)
             || is_identifiers(text)
             || is_prompt(&key)

@@ -178,6 +178,25 @@ pub(super) fn is_poster_line(key: &str) -> bool {
     })
 }
 
+/// A product card's badge alone on a line ("New", "Top Rated", "Sold
+/// out"). Asked of blocks that are not headings: release notes head a
+/// section "New".
+pub(super) fn is_badge(key: &str) -> bool {
+    const BADGES: &[&str] = &[
+        "new",
+        "new!",
+        "new arrival",
+        "top rated",
+        "sale",
+        "on sale",
+        "sold out",
+        "in stock",
+        "out of stock",
+        "limited edition",
+    ];
+    BADGES.contains(&key)
+}
+
 /// A byline or dateline standing alone on a line ("By Jo Lee", "Updated
 /// March 5, 2026", "Medically reviewed by …").
 pub(super) fn is_byline_line(text: &str) -> bool {
@@ -380,6 +399,13 @@ mod tests {
         ] {
             assert!(!is_poster_line(line), "{line}");
         }
+    }
+
+    #[test]
+    fn badges() {
+        assert!(is_badge("top rated"));
+        assert!(is_badge("sold out"));
+        assert!(!is_badge("new arrivals this week"));
     }
 
     #[test]
