@@ -56,6 +56,10 @@ pub(super) fn is_furniture_line(key: &str) -> bool {
         "report inappropriate content",
         "sort",
         "sort options",
+        "compare",
+        "see more",
+        "back",
+        "latest",
         // A forum's notices under a thread (XenForo, Invision).
         "you must log in or register to reply here",
         "not open for further replies",
@@ -75,6 +79,9 @@ pub(super) fn is_furniture_line(key: &str) -> bool {
         " helpful votes",
         " reviews",
         " review",
+        // A product card's swatch count ("3 colors").
+        " colors",
+        " colours",
     ];
     if let Some(n) = COUNTED.iter().find_map(|s| key.strip_suffix(s)) {
         return is_count(n);
@@ -332,6 +339,9 @@ mod tests {
             "you must log in or register to reply here."
         ));
         assert!(is_furniture_line("12 items"));
+        assert!(is_furniture_line("3 colors"));
+        assert!(is_furniture_line("compare"));
+        assert!(!is_furniture_line("compare the two plans"));
         assert!(is_furniture_line("showing 1-24 of 96 products"));
         assert!(is_furniture_line("showing 2 of 2 results"));
         assert!(!is_furniture_line("showing off 3 products"));
