@@ -109,7 +109,9 @@ pub(super) fn is_furniture_line(key: &str) -> bool {
 /// A widget's prompt: to sign in ("Log in to set a price alert", "Sign
 /// in to add this item to your wishlist"), to rate the page ("Was this
 /// helpful?", "Thank you for your feedback") or to accept cookies ("This
-/// site uses cookies to …"); a button's pitch, not the page's text.
+/// site uses cookies to …"), a stock alert ("Notify me when back in
+/// stock") or a form plugin's hidden field; a button's pitch, not the
+/// page's text.
 /// Instructions that walk the reader through signing in ("Log in to your
 /// console and …") stay.
 pub(super) fn is_prompt(key: &str) -> bool {
@@ -125,6 +127,15 @@ pub(super) fn is_prompt(key: &str) -> bool {
         "thank you for your feedback",
         "thanks for your feedback",
     ];
+    // Stock alerts and a form plugin's hidden fields (Gravity Forms'
+    // honeypot: "This field is for validation purposes …").
+    const FORMS: &[&str] = &[
+        "get notified",
+        "notify me",
+        "be the first to know",
+        "this field is for validation purposes",
+        "this field is hidden when viewing the form",
+    ];
     // A platform's cookie notice left in the page (XenForo's, Blogger's).
     const CONSENT: &[&str] = &[
         "this site uses cookies",
@@ -137,7 +148,7 @@ pub(super) fn is_prompt(key: &str) -> bool {
     let words = rest.split(' ').count();
     (words <= 50 && CONSENT.iter().any(|c| rest.starts_with(c)))
         || (words <= 17
-            && (FEEDBACK.iter().any(|f| rest.starts_with(f))
+            && (FEEDBACK.iter().chain(FORMS).any(|f| rest.starts_with(f))
                 || SIGN_IN
                     .iter()
                     .find_map(|o| rest.strip_prefix(o))
@@ -354,6 +365,10 @@ mod tests {
         assert!(is_prompt("please sign in to provide feedback."));
         assert!(is_prompt("was this article helpful?"));
         assert!(is_prompt("thank you for your feedback"));
+        assert!(is_prompt("notify me when back in stock"));
+        assert!(is_prompt(
+            "this field is for validation purposes and should be left unchanged."
+        ));
         assert!(is_prompt(
             "this site uses cookies to help personalise content and to keep you logged in."
         ));
