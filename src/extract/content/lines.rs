@@ -68,6 +68,20 @@ pub(super) fn is_furniture_line(key: &str) -> bool {
     if LINES.contains(&key) || LINES.contains(&key.trim_end_matches([':', '.', '…'])) {
         return true;
     }
+    // A copyright notice ("© 2025 Allbirds, Inc. All Rights Reserved") or
+    // a wiki's "Retrieved from" footer: the site's small print.
+    const SMALL_PRINT: &[&str] = &[
+        "©",
+        "copyright ©",
+        "copyright (c)",
+        "copyright 1",
+        "copyright 2",
+        "retrieved from \"http",
+        "retrieved from “http",
+    ];
+    if SMALL_PRINT.iter().any(|p| key.starts_with(p)) && key.split(' ').nth(40).is_none() {
+        return true;
+    }
     // Reactions under a forum post ("1 like", "12 likes"), a poster's
     // panel ("29,553 posts", "518 helpful votes"), a product's stars
     // ("128 reviews").
@@ -351,6 +365,18 @@ mod tests {
         ));
         assert!(is_furniture_line("12 items"));
         assert!(is_furniture_line("3 colors"));
+        assert!(is_furniture_line(
+            "© 2025 allbirds, inc. all rights reserved"
+        ));
+        assert!(is_furniture_line(
+            "copyright © 2026 tailwind labs inc.·trademark policy"
+        ));
+        assert!(is_furniture_line(
+            "retrieved from \"https://wiki.example.org/index.php?title=x&oldid=3\""
+        ));
+        assert!(!is_furniture_line(
+            "copyright law protects the expression of ideas"
+        ));
         assert!(is_furniture_line("compare"));
         assert!(!is_furniture_line("compare the two plans"));
         assert!(is_furniture_line("showing 1-24 of 96 products"));
