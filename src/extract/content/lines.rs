@@ -20,7 +20,8 @@ pub(super) fn is_card_title(text: &str) -> bool {
 
 /// A block that is one of the labels pages print between paragraphs or
 /// under a post: ad slots, reading times, a Q&A site's sign-in prompts,
-/// widget labels, button labels, reaction counts.
+/// widget and button labels, reaction counts, a grid's tally, the site's
+/// small print.
 /// `key` is the block's text, whitespace-normalized and lower-cased.
 pub(super) fn is_furniture_line(key: &str) -> bool {
     const LINES: &[&str] = &[
@@ -120,12 +121,11 @@ pub(super) fn is_furniture_line(key: &str) -> bool {
     )
 }
 
-/// A widget's prompt: to sign in ("Log in to set a price alert", "Sign
-/// in to add this item to your wishlist"), to rate the page ("Was this
-/// helpful?", "Thank you for your feedback") or to accept cookies ("This
-/// site uses cookies to …"), a stock alert ("Notify me when back in
-/// stock") or a form plugin's hidden field; a button's pitch, not the
-/// page's text.
+/// A widget's prompt rather than the page's text: to sign in ("Log in to
+/// set a price alert", "Sign in to add this item to your wishlist"), to
+/// rate the page ("Was this helpful?", "Thank you for your feedback"), to
+/// accept cookies ("This site uses cookies to …"), to be told of a restock
+/// ("Notify me when back in stock"), or a form plugin's hidden field.
 /// Instructions that walk the reader through signing in ("Log in to your
 /// console and …") stay.
 pub(super) fn is_prompt(key: &str) -> bool {
