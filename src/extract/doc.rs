@@ -80,10 +80,12 @@ pub struct Headlines {
 }
 
 impl Doc {
-    /// Parses `text` (script, style and SVG bodies cut first: see
-    /// [`prestrip`](super::prestrip)) and collects what several stages need.
+    /// Parses `text` (script, style and SVG bodies cut first, and nesting
+    /// past a browser's limit flattened: see [`prestrip`](super::prestrip))
+    /// and collects what several stages need.
     pub fn parse(text: &str, base_url: Option<Url>, record: Article) -> Doc {
-        let html = Html::parse_document(&super::prestrip::strip(text));
+        let stripped = super::prestrip::strip(text);
+        let html = Html::parse_document(&super::prestrip::depth::flatten(&stripped));
         let tagged = html
             .root_element()
             .descendants()

@@ -8,7 +8,8 @@
 //!
 //! Modules:
 //! - [`input`]: bytes → text (gzip, size cap, binary check, charset).
-//! - [`prestrip`]: script, style and SVG bodies cut before parsing.
+//! - [`prestrip`]: script, style and SVG bodies cut before parsing, and
+//!   nesting past a browser's depth limit flattened.
 //! - [`doc`]: the parsed document shared by the stages.
 //! - [`clean`], [`content`], [`metadata`]: the stages over the page.
 //! - [`stages`]: the stages over the main text (language, entities, quotes,

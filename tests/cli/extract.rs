@@ -135,6 +135,32 @@ fn huge_page_gives_bounded_result() {
     assert!(recs[0]["word_count"].as_u64().unwrap() > 100_000);
 }
 
+/// A page nested a hundred thousand `<div>`s deep (time quadratic in the
+/// depth for the HTML tree builder: minutes, unflattened) reads in full.
+#[test]
+fn absurdly_deep_page_is_flattened_text_kept() {
+    const DEPTH: usize = 100_000;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("deep.html");
+    let prose =
+        "<p>The storm reached the coast before dawn, and the harbour stayed shut all day.</p>";
+    let page = format!(
+        "<html><head><title>Deep</title></head><body>{}{prose}{}<p>Tail paragraph after the nesting, which the reader sees too.</p></body></html>",
+        "<div>".repeat(DEPTH),
+        "</div>".repeat(DEPTH)
+    );
+    std::fs::write(&path, page).unwrap();
+
+    let out = newswire().arg("extract").arg(&path).output().unwrap();
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    let recs = records(&out.stdout);
+    assert_eq!(recs.len(), 1);
+    assert_eq!(recs[0]["title"], "Deep");
+    let text = recs[0]["text"].as_str().unwrap();
+    assert!(text.contains("The storm reached the coast"), "{text}");
+    assert!(text.contains("Tail paragraph after the nesting"), "{text}");
+}
+
 #[test]
 fn stdin_and_url_option() {
     let html = std::fs::read(fixture("storm.html")).unwrap();

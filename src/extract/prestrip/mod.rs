@@ -21,12 +21,17 @@
 //! tokenizer's double-escaped state), an HTML tag that breaks out of an SVG,
 //! `<math>`, `<plaintext>`, an unterminated element — it stops cutting and
 //! copies the rest verbatim, so an odd page is parsed exactly as before.
+//!
+//! [`depth`] then flattens markup nested deeper than a browser builds it,
+//! which would otherwise cost the tree builder time quadratic in the depth.
 
 use std::borrow::Cow;
 
 use memchr::{memchr, memmem};
 
 use super::text::find_ignore_ascii_case;
+
+pub mod depth;
 
 /// `text` with the bodies of non-JSON-LD `<script>`s, `<style>`s and
 /// `<svg>`s removed, and the attributes no stage reads (all but those the

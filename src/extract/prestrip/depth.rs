@@ -1,0 +1,268 @@
+//! Flattens markup nested deeper than a browser would build it.
+//!
+//! The HTML tree builder looks down its stack of open elements on almost
+//! every start tag (is a `<p>` open in button scope?), so the cost of a page
+//! grows with its tags times its depth: a megabyte of nested `<div>`s, which
+//! no template produces but any hostile or broken page can, keeps it busy for
+//! seconds, and an 8 MB body for hours. Browsers stop at a fixed depth
+//! (Blink's parser adds deeper elements as siblings); this scan does the
+//! same before parsing. It models the stack loosely, a start tag pushing and
+//! an end tag popping back to its match, and cuts the start and end tags
+//! beyond [`MAX_DEPTH`] while keeping everything between them: the page reads
+//! the same, only flatter. The model errs towards counting too few (elements
+//! whose end tags are optional are not counted), so a real page is never
+//! touched, and comes back borrowed.
+
+use std::borrow::Cow;
+
+use memchr::memchr;
+
+use super::{Cuts, comment_end, end_tag, ends_name, tag_end};
+
+/// The deepest nesting kept, as in Blink. Real pages stay far below it: the
+/// deepest of the 1,358 development pages reaches 53 by this scan's count.
+pub const MAX_DEPTH: usize = 512;
+
+/// `text` with the tags nested deeper than [`MAX_DEPTH`] cut (their content
+/// kept); borrowed unchanged when it never nests that deep.
+pub fn flatten(text: &str) -> Cow<'_, str> {
+    let scan = scan(text);
+    if scan.cuts.copied == 0 {
+        return Cow::Borrowed(text);
+    }
+    let mut out = scan.cuts.out;
+    out.push_str(&text[scan.cuts.copied..]);
+    Cow::Owned(out)
+}
+
+/// The deepest nesting of `text` by the scan's count, limit included: how
+/// far a page is from being flattened.
+pub fn deepest(text: &str) -> usize {
+    scan(text).deepest
+}
+
+fn scan(text: &str) -> Scan<'_> {
+    let mut scan = Scan {
+        b: text.as_bytes(),
+        stack: Vec::new(),
+        dropped: Vec::new(),
+        deepest: 0,
+        cuts: Cuts {
+            text,
+            out: String::new(),
+            copied: 0,
+            attrs: Vec::new(),
+        },
+    };
+    scan.run();
+    scan
+}
+
+/// The scan's state: the modelled stack of open elements (as name hashes),
+/// and how many start tags of each name were cut and await their end tag.
+struct Scan<'a> {
+    b: &'a [u8],
+    stack: Vec<u64>,
+    dropped: Vec<(u64, usize)>,
+    deepest: usize,
+    cuts: Cuts<'a>,
+}
+
+impl Scan<'_> {
+    fn run(&mut self) {
+        let b = self.b;
+        let mut pos = 0;
+        while let Some(off) = memchr(b'<', &b[pos..]) {
+            match self.step(pos + off) {
+                Some(next) => pos = next,
+                // The rest is text or an unterminated tag: nothing to count.
+                None => return,
+            }
+        }
+    }
+
+    /// Handles the markup at `lt` (a `<`) and returns where to scan on.
+    fn step(&mut self, lt: usize) -> Option<usize> {
+        let b = self.b;
+        let rest = &b[lt + 1..];
+        match rest.first() {
+            Some(b'!') if rest.starts_with(b"!--") => comment_end(b, lt + 4),
+            Some(b'!' | b'?') => Some(lt + 1 + memchr(b'>', rest)? + 1),
+            Some(b'/') if rest.get(1).is_some_and(u8::is_ascii_alphabetic) => {
+                let name_end = lt + 2 + b[lt + 2..].iter().position(|&c| ends_name(c))?;
+                let end = tag_end(b, name_end, None)?.end;
+                self.end_tag(hash(&b[lt + 2..name_end]), lt, end);
+                Some(end)
+            }
+            Some(c) if c.is_ascii_alphabetic() => {
+                let name_end = lt + 1 + b[lt + 1..].iter().position(|&c| ends_name(c))?;
+                let name = &b[lt + 1..name_end];
+                let end = tag_end(b, name_end, None)?.end;
+                if let Some(raw) = RAW_TEXT
+                    .iter()
+                    .find(|n| name.eq_ignore_ascii_case(n.as_bytes()))
+                {
+                    // Its content is text up to its end tag, whatever it looks like.
+                    return end_tag(b, end, raw);
+                }
+                if name.eq_ignore_ascii_case(b"plaintext") {
+                    return None;
+                }
+                if !UNCOUNTED
+                    .iter()
+                    .any(|n| name.eq_ignore_ascii_case(n.as_bytes()))
+                {
+                    self.start_tag(hash(name), lt, end);
+                }
+                Some(end)
+            }
+            _ => Some(lt + 1),
+        }
+    }
+
+    /// A counted start tag `b[lt..end]`: pushed, or cut past the limit. A
+    /// self-closing `<div/>` counts too: outside SVG and MathML the parser
+    /// leaves it open (inside them the end tag of the `<svg>` pops it).
+    fn start_tag(&mut self, name: u64, lt: usize, end: usize) {
+        if self.stack.len() < MAX_DEPTH {
+            self.stack.push(name);
+            self.deepest = self.deepest.max(self.stack.len());
+            return;
+        }
+        self.cuts.cut(lt, end);
+        match self.dropped.iter_mut().find(|(n, _)| *n == name) {
+            Some((_, count)) => *count += 1,
+            None => self.dropped.push((name, 1)),
+        }
+    }
+
+    /// An end tag `b[lt..end]`: cut when it closes a cut start tag (the
+    /// innermost come first), else it pops back to its match; one without
+    /// a match is ignored, as the parser ignores it.
+    fn end_tag(&mut self, name: u64, lt: usize, end: usize) {
+        if let Some((_, count)) = self.dropped.iter_mut().find(|(n, c)| *n == name && *c > 0) {
+            *count -= 1;
+            self.cuts.cut(lt, end);
+        } else if let Some(i) = self.stack.iter().rposition(|&n| n == name) {
+            self.stack.truncate(i);
+        }
+    }
+}
+
+/// Elements whose content the tokenizer reads as text up to their end tag
+/// (with scripting on, as `scraper` parses).
+const RAW_TEXT: &[&str] = &[
+    "script", "style", "textarea", "title", "xmp", "iframe", "noembed", "noframes", "noscript",
+];
+
+/// Start tags that never deepen the stack by themselves: void elements, and
+/// those the parser closes when the next of their kind opens (`<li>`, `<p>`,
+/// table cells and rows), plus the three it merges into one.
+const UNCOUNTED: &[&str] = &[
+    "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source",
+    "track", "wbr", "keygen", "basefont", "bgsound", "frame", "p", "li", "dt", "dd", "option",
+    "optgroup", "tr", "td", "th", "thead", "tbody", "tfoot", "rb", "rt", "rtc", "rp", "html",
+    "head", "body",
+];
+
+/// A case-blind hash of a tag name (FNV-1a): the stack holds these instead
+/// of names, so the scan allocates nothing per tag.
+fn hash(name: &[u8]) -> u64 {
+    name.iter().fold(0xcbf2_9ce4_8422_2325, |h, &c| {
+        (h ^ u64::from(c.to_ascii_lowercase())).wrapping_mul(0x0100_0000_01b3)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn text_of(html: &str) -> String {
+        let doc = scraper::Html::parse_document(html);
+        crate::extract::text::normalize_space(&doc.root_element().text().collect::<String>())
+    }
+
+    fn nested(tag: &str, depth: usize, inner: &str) -> String {
+        format!(
+            "<body>{}{inner}{}<p>after</p></body>",
+            format!("<{tag}>").repeat(depth),
+            format!("</{tag}>").repeat(depth)
+        )
+    }
+
+    #[test]
+    fn real_nesting_is_untouched() {
+        let html = nested("div", MAX_DEPTH, "<p>deep text</p>");
+        assert!(matches!(flatten(&html), Cow::Borrowed(_)));
+        assert_eq!(deepest(&html), MAX_DEPTH);
+        // Optional end tags and void elements do not count.
+        let list = "<ul><li><p>a<li><p>b<br><img src=x></ul>".repeat(2000);
+        assert_eq!(deepest(&list), 1);
+    }
+
+    #[test]
+    fn nesting_past_the_limit_is_flattened_text_kept() {
+        let html = nested("div", 3 * MAX_DEPTH, "<p>deep text</p>");
+        let flat = flatten(&html);
+        assert_eq!(deepest(&flat), MAX_DEPTH);
+        assert_eq!(flat.matches("<div>").count(), MAX_DEPTH);
+        assert_eq!(flat.matches("</div>").count(), MAX_DEPTH);
+        assert_eq!(text_of(&flat), text_of(&html));
+        // The parsed tree is no deeper than the limit (plus html, body, p).
+        let doc = scraper::Html::parse_document(&flat);
+        let depth = doc
+            .root_element()
+            .descendants()
+            .map(|n| n.ancestors().count())
+            .max()
+            .unwrap_or(0);
+        assert!(depth <= MAX_DEPTH + 5, "{depth}");
+    }
+
+    #[test]
+    fn unclosed_and_self_closed_tags_count() {
+        // Neither `<div/>` nor a missing end tag closes a `<div>` for the parser.
+        for html in [
+            "<div/>".repeat(2 * MAX_DEPTH),
+            "<span>x".repeat(2 * MAX_DEPTH),
+        ] {
+            let flat = flatten(&html);
+            assert_eq!(deepest(&flat), MAX_DEPTH);
+            assert_eq!(text_of(&flat), text_of(&html));
+        }
+    }
+
+    #[test]
+    fn end_tags_pop_to_their_match() {
+        // `</div>` closes the `<span>`s left open inside it.
+        let html = "<div><span><span>x</div>".repeat(3 * MAX_DEPTH);
+        assert_eq!(deepest(&html), 3);
+        assert!(matches!(flatten(&html), Cow::Borrowed(_)));
+        // An end tag without a start tag changes nothing.
+        assert_eq!(deepest(&"</div><b>x</b>".repeat(1000)), 1);
+    }
+
+    #[test]
+    fn markup_in_raw_text_comments_and_attributes_is_not_counted() {
+        let deep = "<div>".repeat(3 * MAX_DEPTH);
+        for html in [
+            format!("<script>{deep}</script><p>x"),
+            format!("<textarea>{deep}</textarea>"),
+            format!("<!-- {deep} --><p>x"),
+            format!("<a title='{deep}'>x</a>"),
+        ] {
+            assert_eq!(
+                deepest(&html),
+                usize::from(html.starts_with("<a")),
+                "{html:.30}"
+            );
+            assert!(matches!(flatten(&html), Cow::Borrowed(_)));
+        }
+    }
+
+    #[test]
+    fn hash_ignores_case() {
+        assert_eq!(hash(b"DIV"), hash(b"div"));
+        assert_ne!(hash(b"div"), hash(b"span"));
+    }
+}
