@@ -134,3 +134,48 @@ fn near_duplicate_of_an_article_from_an_earlier_run_is_marked() {
         first[0]["word_count"], first[0]["status"], first[0]["simhash"]
     );
 }
+
+/// A sink that cannot write (stdout on a full disk) fails the run with a
+/// clear error and marks nothing as delivered: the next run writes every
+/// article that the failed one could not.
+#[test]
+#[cfg(target_os = "linux")]
+fn full_disk_fails_the_run_and_loses_nothing() {
+    let site = Site::start();
+    let dir = tempfile::tempdir().unwrap();
+    site.set("/a", 200, &[], &article("Harbour plan approved", "Alpha."));
+    site.set(
+        "/b",
+        200,
+        &[],
+        &article("Bridge closes for repairs", "Bravo."),
+    );
+    site.set("/feed.xml", 200, &[], &rss(&site.base, &["/a", "/b"]));
+    let cfg = config(dir.path(), &site);
+
+    let full = std::fs::OpenOptions::new()
+        .write(true)
+        .open("/dev/full")
+        .expect("/dev/full exists on Linux");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_newswire"))
+        .env_remove("NEWSWIRE_CONFIG")
+        .env_remove("RUST_LOG")
+        .arg("-c")
+        .arg(&cfg)
+        .arg("once")
+        .stdout(full)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_ne!(out.status.code(), Some(0), "{stderr}");
+    assert!(stderr.contains("No space left on device"), "{stderr}");
+
+    let (recs, stderr) = once(&cfg);
+    let mut urls: Vec<&str> = recs.iter().map(|r| r["url"].as_str().unwrap()).collect();
+    urls.sort_unstable();
+    assert_eq!(urls.len(), 2, "{stderr}");
+    assert!(
+        urls[0].ends_with("/a") && urls[1].ends_with("/b"),
+        "{urls:?}"
+    );
+}
