@@ -8,14 +8,21 @@
 //! ```
 //!
 //! - [`record`]: the [`Article`] record, newswire's contract with its users.
+//! - [`feeds`]: feed bodies (RSS, Atom, JSON Feed) and OPML lists → entries.
+//! - [`fetch`]: the polite HTTP client (robots.txt, per-host pacing,
+//!   retries) and charset detection.
 //! - [`extract`]: the [`Pipeline`] of extraction stages over one page.
-//! - [`fetch`]: the HTTP client and charset detection.
+//! - [`sinks`]: where records go: stdout, rotating files, NATS JetStream.
+//! - [`worker`]: `once` and `run`: polling, fetching, extraction and
+//!   delivery as tasks over bounded channels, one shutdown token.
+//! - [`state`]: what has been seen and delivered, across restarts.
 //! - [`canonical`]: canonical URLs and stable record ids.
 //! - [`config`]: the TOML configuration with `NEWSWIRE_*` overrides.
-//! - [`sinks`]: NDJSON output.
-//! - [`ops`]: logging (and later metrics and health).
+//! - [`ops`]: logging, Prometheus metrics and the health endpoints.
 //!
 //! The `newswire` binary is a thin command line over this library.
+
+#![warn(missing_docs)]
 
 pub mod canonical;
 pub mod config;
