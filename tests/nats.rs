@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 
 use assert_cmd::cargo::CommandCargoExt;
 use serde_json::Value;
-use support::{Site, article, free_port, rss};
+use support::{Site, article, dead_letters, free_port, rss};
 
 /// A nats-server with JetStream on a free port, killed on drop.
 struct NatsServer {
@@ -43,9 +43,19 @@ fn nats_server_binary() -> PathBuf {
 }
 
 fn start_nats() -> NatsServer {
+    start_nats_with("")
+}
+
+/// A nats-server with `server_config` (nats-server's config syntax) on top
+/// of the command-line options.
+fn start_nats_with(server_config: &str) -> NatsServer {
     let port = free_port();
     let store = tempfile::tempdir().unwrap();
+    let conf = store.path().join("nats.conf");
+    std::fs::write(&conf, server_config).unwrap();
     let child = Command::new(nats_server_binary())
+        .arg("-c")
+        .arg(&conf)
         .args(["-js", "-a", "127.0.0.1", "-p", &port.to_string(), "-sd"])
         .arg(store.path())
         .stdout(Stdio::null())
@@ -71,6 +81,8 @@ fn config(dir: &Path, site: &Site, nats_port: u16, extra: &str) -> PathBuf {
         format!(
             r#"[state]
 dir = "{state}"
+[dead_letter]
+path = "{dead}"
 [fetch]
 allow_private_addresses = true
 per_host_interval = "1ms"
@@ -86,6 +98,7 @@ connect_timeout = "2s"
 {extra}
 "#,
             state = dir.join("state").display(),
+            dead = dir.join("dead.ndjson").display(),
             base = site.base,
         ),
     )
@@ -192,4 +205,42 @@ fn unreachable_server_and_missing_stream_are_clear_startup_errors() {
     assert_eq!(out.status.code(), Some(1), "{stderr}");
     assert!(stderr.contains("stream NEWS"), "{stderr}");
     assert!(stderr.contains("create_stream = true"), "{stderr}");
+}
+
+/// A record larger than the server takes (its `max_payload`) cannot be
+/// published: that article goes to the dead letter, named with both sizes,
+/// and the run goes on with the others instead of failing on it again and
+/// again.
+#[test]
+fn record_over_the_servers_payload_limit_is_dead_lettered_not_fatal() {
+    let nats = start_nats_with("max_payload: 65536\n");
+    let site = Site::start();
+    let dir = tempfile::tempdir().unwrap();
+    let long = "word ".repeat(20_000);
+    site.set("/a", 200, &[], &article("Harbour plan approved", "Alpha."));
+    site.set("/long", 200, &[], &article("A very long read", &long));
+    site.set("/feed.xml", 200, &[], &rss(&site.base, &["/a", "/long"]));
+    let cfg = config(dir.path(), &site, nats.port, "");
+
+    let out = once(&cfg);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    let msgs = stream_messages(nats.port);
+    assert_eq!(msgs.len(), 1, "{stderr}");
+    assert!(msgs[0].1["url"].as_str().unwrap().ends_with("/a"));
+    let dead = dead_letters(dir.path());
+    assert_eq!(dead.len(), 1, "{dead:?}");
+    assert!(dead[0]["url"].as_str().unwrap().ends_with("/long"));
+    let reason = dead[0]["reason"].as_str().unwrap();
+    assert!(reason.contains("65536"), "{reason}");
+
+    // Dead means done: the next run neither publishes nor fails on it.
+    let out = once(&cfg);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(stream_messages(nats.port).len(), 1);
+    assert_eq!(dead_letters(dir.path()).len(), 1);
 }

@@ -48,6 +48,22 @@ pub enum NatsSinkError {
         /// What went wrong.
         message: String,
     },
+    /// A record is larger than the server or the stream takes. The
+    /// worker checks [`NatsSink::max_record_bytes`] before publishing, so
+    /// this only guards direct users of the sink.
+    #[error(
+        "nats sink {url}: a record of {bytes} bytes is over the {limit}-byte limit of {subject} (headers aside)"
+    )]
+    TooLarge {
+        /// The server.
+        url: String,
+        /// The subject.
+        subject: String,
+        /// The record's size.
+        bytes: usize,
+        /// The largest record the server and stream take.
+        limit: usize,
+    },
     /// A record could not be published or was not acknowledged.
     #[error("nats sink {url}: publishing to {subject}: {message}")]
     Publish {
@@ -66,6 +82,10 @@ pub struct NatsSink {
     subject: String,
     context: jetstream::Context,
     ack_timeout: Duration,
+    /// The largest record that can be published (see [`NatsSink::max_record_bytes`]).
+    max_record_bytes: usize,
+    /// What sets that limit, for messages (`server max_payload 1048576`).
+    limited_by: String,
     /// Acknowledgements not yet awaited, oldest first.
     pending: Vec<PublishAckFuture>,
 }
@@ -77,6 +97,13 @@ impl std::fmt::Debug for NatsSink {
             .field("subject", &self.subject)
             .field("pending", &self.pending.len())
             .finish()
+    }
+}
+
+/// Names the sink in messages: `nats sink nats://host:4222 subject news`.
+impl std::fmt::Display for NatsSink {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "nats sink {} subject {}", self.url, self.subject)
     }
 }
 
@@ -105,6 +132,7 @@ impl NatsSink {
                     url: url.clone(),
                     source,
                 })?;
+        let max_payload = client.server_info().max_payload;
         let mut context = jetstream::new(client);
         context.set_timeout(cfg.ack_timeout);
         let stream_err = |message: String| NatsSinkError::Stream {
@@ -112,7 +140,7 @@ impl NatsSink {
             stream: cfg.stream.clone(),
             message,
         };
-        if cfg.create_stream {
+        let stream = if cfg.create_stream {
             context
                 .get_or_create_stream(stream::Config {
                     name: cfg.stream.clone(),
@@ -122,25 +150,55 @@ impl NatsSink {
                     ..Default::default()
                 })
                 .await
-                .map_err(|e| stream_err(e.to_string()))?;
+                .map_err(|e| stream_err(e.to_string()))?
         } else {
             context
                 .get_stream(&cfg.stream)
                 .await
-                .map_err(|e| stream_err(format!("{e} (create it, or set create_stream = true)")))?;
-        }
+                .map_err(|e| stream_err(format!("{e} (create it, or set create_stream = true)")))?
+        };
+        let stream_limit = usize::try_from(stream.cached_info().config.max_message_size)
+            .ok()
+            .filter(|&n| n > 0);
         Ok(NatsSink {
             url,
             subject: cfg.subject.clone(),
             context,
             ack_timeout: cfg.ack_timeout,
+            max_record_bytes: record_limit(max_payload, stream_limit),
+            limited_by: match stream_limit {
+                Some(n) if n < max_payload => format!("stream {} max_msg_size {n}", cfg.stream),
+                _ => format!("server max_payload {max_payload}"),
+            },
             pending: Vec::new(),
         })
+    }
+
+    /// The largest record, in bytes of JSON, that the server
+    /// (`max_payload`, 1 MiB unless configured) and the stream
+    /// (`max_msg_size`) accept, less room for the headers. A larger one
+    /// would fail on every attempt: the worker dead-letters it instead.
+    pub fn max_record_bytes(&self) -> usize {
+        self.max_record_bytes
+    }
+
+    /// What sets [`NatsSink::max_record_bytes`], to name in a message: the
+    /// server's `max_payload` or the stream's `max_msg_size`, with its value.
+    pub fn limited_by(&self) -> &str {
+        &self.limited_by
     }
 
     /// Publishes one record; its acknowledgement is awaited by `flush`.
     pub async fn write(&mut self, record: &Article) -> Result<(), NatsSinkError> {
         let payload = serde_json::to_vec(record).map_err(|e| self.publish_err(e.to_string()))?;
+        if payload.len() > self.max_record_bytes {
+            return Err(NatsSinkError::TooLarge {
+                url: self.url.clone(),
+                subject: self.subject.clone(),
+                bytes: payload.len(),
+                limit: self.max_record_bytes,
+            });
+        }
         let mut headers = async_nats::HeaderMap::new();
         headers.insert("Nats-Msg-Id", record.id.as_str());
         let ack = self
@@ -173,5 +231,30 @@ impl NatsSink {
             subject: self.subject.clone(),
             message,
         }
+    }
+}
+
+/// Room left for the headers (`Nats-Msg-Id` and the protocol's own) within
+/// a message's size limit.
+const HEADER_ROOM: usize = 512;
+
+/// The largest record that fits both the server's `max_payload` and the
+/// stream's `max_msg_size` (when it sets one), headers aside.
+fn record_limit(max_payload: usize, stream_limit: Option<usize>) -> usize {
+    stream_limit
+        .map_or(max_payload, |s| s.min(max_payload))
+        .saturating_sub(HEADER_ROOM)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn record_limit_is_the_smaller_of_server_and_stream_less_headers() {
+        assert_eq!(record_limit(1 << 20, None), (1 << 20) - HEADER_ROOM);
+        assert_eq!(record_limit(1 << 20, Some(65_536)), 65_536 - HEADER_ROOM);
+        assert_eq!(record_limit(65_536, Some(1 << 20)), 65_536 - HEADER_ROOM);
+        assert_eq!(record_limit(100, None), 0);
     }
 }

@@ -20,6 +20,8 @@ pub enum ArticleOutcome {
         record: Box<Article>,
         /// Ids to mark delivered once written.
         ids: Vec<String>,
+        /// The job, for the dead letter should no sink take the record.
+        job: ArticleJob,
     },
     /// The page's canonical article was already delivered under another
     /// link: nothing to write, the link is done.
@@ -135,6 +137,7 @@ pub async fn process(shared: &Shared, job: ArticleJob) -> Result<ArticleOutcome,
     Ok(ArticleOutcome::Record {
         record: Box::new(record),
         ids,
+        job,
     })
 }
 

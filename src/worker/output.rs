@@ -27,6 +27,18 @@ pub enum OutputError {
     /// The NATS sink failed.
     #[error(transparent)]
     Nats(#[from] NatsSinkError),
+    /// The record is larger than a sink takes. It could never be
+    /// written, so the article goes to the dead letter instead of failing
+    /// the run; no sink has it.
+    #[error("the record is {bytes} bytes, over the {limit}-byte limit of {sink}")]
+    TooLarge {
+        /// The record's size (JSON).
+        bytes: usize,
+        /// The smallest limit among the sinks.
+        limit: usize,
+        /// The sink that sets it.
+        sink: String,
+    },
     /// The dead-letter file failed.
     #[error("dead letter {path}: {source}")]
     DeadLetter {
@@ -47,6 +59,8 @@ enum Sink {
 /// All outputs of the worker.
 pub struct Output {
     sinks: Vec<Sink>,
+    /// The smallest record size limit among the sinks, and the sink.
+    limit: Option<(usize, String)>,
     dead_letter: Option<(PathBuf, File)>,
 }
 
@@ -99,11 +113,36 @@ impl Output {
                 Some((path.clone(), file))
             }
         };
-        Ok(Output { sinks, dead_letter })
+        let limit = sinks
+            .iter()
+            .filter_map(|sink| match sink {
+                Sink::Nats(n) => Some((
+                    n.max_record_bytes(),
+                    format!("{n} ({}, less room for headers)", n.limited_by()),
+                )),
+                Sink::Stdout(_) | Sink::File(_) => None,
+            })
+            .min_by_key(|(limit, _)| *limit);
+        Ok(Output {
+            sinks,
+            limit,
+            dead_letter,
+        })
     }
 
-    /// Buffers one record in every sink.
+    /// Buffers one record in every sink; one that some sink cannot take
+    /// goes to none ([`OutputError::TooLarge`]).
     pub async fn write(&mut self, record: &Article) -> Result<(), OutputError> {
+        if let Some((limit, sink)) = &self.limit {
+            let bytes = json_size(record);
+            if bytes > *limit {
+                return Err(OutputError::TooLarge {
+                    bytes,
+                    limit: *limit,
+                    sink: sink.clone(),
+                });
+            }
+        }
         for sink in &mut self.sinks {
             match sink {
                 Sink::Stdout(w) => w.write(record)?,
@@ -160,4 +199,22 @@ impl Output {
         }
         Ok(())
     }
+}
+
+/// The size of `record` as JSON, without building the text.
+fn json_size(record: &Article) -> usize {
+    struct Count(usize);
+    impl Write for Count {
+        fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+            self.0 += buf.len();
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> io::Result<()> {
+            Ok(())
+        }
+    }
+    let mut count = Count(0);
+    // Serializing an `Article` cannot fail (string keys, no I/O errors here).
+    let _ = serde_json::to_writer(&mut count, record);
+    count.0
 }

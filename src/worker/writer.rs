@@ -13,7 +13,7 @@ use chrono::Utc;
 use serde::Serialize;
 
 use super::article::ArticleOutcome;
-use super::output::Output;
+use super::output::{Output, OutputError};
 use super::{Shared, WorkerError};
 use crate::extract::stages::dedup::DedupEntry;
 use crate::ops::metrics;
@@ -79,12 +79,23 @@ impl Writer {
     /// Takes one outcome; commits when a batch is full.
     pub async fn accept(&mut self, outcome: ArticleOutcome) -> Result<(), WorkerError> {
         match outcome {
-            ArticleOutcome::Record { record, ids } => {
-                self.output.write(&record).await?;
-                self.unflushed += 1;
-                self.done
-                    .extend(ids.into_iter().map(|id| (id, Outcome::Delivered)));
-            }
+            ArticleOutcome::Record { record, ids, job } => match self.output.write(&record).await {
+                Ok(()) => {
+                    self.unflushed += 1;
+                    self.done
+                        .extend(ids.into_iter().map(|id| (id, Outcome::Delivered)));
+                }
+                // It would fail the same way on every attempt: a dead
+                // letter, not a failed run (and a crash loop on restart).
+                Err(e @ OutputError::TooLarge { .. }) => {
+                    self.output.dead_letter(&job, &e.to_string())?;
+                    self.summary.articles_failed += 1;
+                    metrics::count(metrics::ARTICLES_DEAD);
+                    self.done
+                        .extend(ids.into_iter().map(|id| (id, Outcome::DeadLettered)));
+                }
+                Err(e) => return Err(e.into()),
+            },
             ArticleOutcome::Duplicate { job } => {
                 self.summary.articles_duplicate += 1;
                 metrics::count(metrics::ARTICLES_DUPLICATE);
