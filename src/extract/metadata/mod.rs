@@ -9,11 +9,13 @@
 //! - [`title`], [`authors`], [`dates`]: the fields that need real work,
 //!   with [`names`] (cleaning author names), [`bylines`] and [`datelines`]
 //!   (bylines and publication dates found by their visible label).
+//! - [`limits`]: size limits on what a page declares.
 
 pub mod authors;
 pub mod bylines;
 pub mod datelines;
 pub mod dates;
+pub mod limits;
 pub mod names;
 pub mod sources;
 pub mod title;
@@ -108,17 +110,18 @@ pub fn run(doc: &mut Doc) -> Result<(), StageError> {
     let language = declared_language(doc, &meta);
 
     let r = &mut doc.record;
-    r.title = title;
+    let w = &mut r.warnings;
+    r.title = limits::at_most("title", title, limits::MAX_TITLE_CHARS, w);
     r.authors = authors;
     r.published = published;
     r.modified = modified;
-    r.site_name = site_name;
-    r.description = description;
-    r.image = image;
-    r.section = section;
-    r.tags = tags;
-    if canonical.is_some() {
-        r.canonical_url = canonical;
+    r.site_name = limits::at_most("site name", site_name, limits::MAX_NAME_CHARS, w);
+    r.description = limits::cut("description", description, limits::MAX_DESCRIPTION_CHARS, w);
+    r.image = limits::at_most("image URL", image, limits::MAX_URL_CHARS, w);
+    r.section = limits::at_most("section", section, limits::MAX_NAME_CHARS, w);
+    r.tags = limits::first_tags(tags, w);
+    if let Some(canonical) = limits::at_most("canonical URL", canonical, limits::MAX_URL_CHARS, w) {
+        r.canonical_url = Some(canonical);
     }
     if r.language.is_none() {
         r.language = language;
@@ -169,6 +172,35 @@ mod tests {
         );
         run(&mut doc).unwrap();
         doc.record
+    }
+
+    /// What a hostile page declares stays bounded, and an absurd title
+    /// candidate gives way to a sane one.
+    #[test]
+    fn declared_values_past_the_limits_go() {
+        let huge = "x".repeat(limits::MAX_URL_CHARS + 1);
+        let tags: String = (0..limits::MAX_TAGS + 50)
+            .map(|i| format!(r#"<meta property="article:tag" content="tag {i}">"#))
+            .collect();
+        let r = meta_of(
+            &format!(
+                r#"<html><head><title>Storm hits coast</title>
+                <script type="application/ld+json">{{"@type":"NewsArticle","headline":"{long}"}}</script>
+                <meta property="og:site_name" content="{long}">
+                <meta property="og:image" content="https://daily.example/{huge}.jpg">
+                <link rel="canonical" href="https://daily.example/{huge}">
+                {tags}</head><body></body></html>"#,
+                long = "word ".repeat(limits::MAX_TITLE_CHARS),
+            ),
+            "https://daily.example/world/story",
+        );
+        assert_eq!(r.title.as_deref(), Some("Storm hits coast"));
+        assert_eq!(r.site_name, None);
+        assert_eq!(r.image, None);
+        assert_eq!(r.canonical_url, None, "the page URL stands in later");
+        assert_eq!(r.tags.len(), limits::MAX_TAGS);
+        assert_eq!(r.tags[0], "tag 0");
+        assert_eq!(r.warnings.len(), 4, "{:?}", r.warnings);
     }
 
     #[test]

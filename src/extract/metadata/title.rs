@@ -8,6 +8,7 @@
 
 use serde_json::Value;
 
+use super::limits::MAX_TITLE_CHARS;
 use super::sources::{MetaTags, has_type, json_ld_str};
 use crate::extract::Doc;
 use crate::extract::doc::ReadAttr;
@@ -25,7 +26,10 @@ pub fn find(
     article: Option<&Value>,
     site_name: Option<&str>,
 ) -> Option<String> {
-    let clean = |s: String| Some(normalize_space(&unescape(&s))).filter(|s| !s.is_empty());
+    // A candidate past the limit is no title (a page's whole text in its
+    // `<title>`): the next one is asked instead.
+    let usable = |s: &String| !s.is_empty() && s.chars().count() <= MAX_TITLE_CHARS;
+    let clean = |s: String| Some(normalize_space(&unescape(&s))).filter(usable);
     let mut declared: Vec<String> = [
         article.and_then(|a| json_ld_str(a, "headline")),
         meta.first(&["og:title"]),
@@ -43,7 +47,14 @@ pub fn find(
         .as_ref()
         .and_then(|u| u.host_str())
         .and_then(site_label);
-    let h1s = &doc.headlines().h1;
+    let h1s: Vec<String> = doc
+        .headlines()
+        .h1
+        .iter()
+        .filter(|h| usable(h))
+        .cloned()
+        .collect();
+    let h1s = &h1s;
     // An `<h1>` can carry the site's name too (`Catering Tips | Cookshack`):
     // only a part that names the site goes, never a guessed brand.
     let heading = |h: &String| {
