@@ -88,11 +88,7 @@ impl Writer {
                 // It would fail the same way on every attempt: a dead
                 // letter, not a failed run (and a crash loop on restart).
                 Err(e @ OutputError::TooLarge { .. }) => {
-                    self.output.dead_letter(&job, &e.to_string())?;
-                    self.summary.articles_failed += 1;
-                    metrics::count(metrics::ARTICLES_DEAD);
-                    self.done
-                        .extend(ids.into_iter().map(|id| (id, Outcome::DeadLettered)));
+                    self.dead_letter(&job, &e.to_string(), ids)?;
                 }
                 Err(e) => return Err(e.into()),
             },
@@ -114,15 +110,28 @@ impl Writer {
                 }
             }
             ArticleOutcome::Dead { job, reason } => {
-                self.output.dead_letter(&job, &reason)?;
-                self.summary.articles_failed += 1;
-                metrics::count(metrics::ARTICLES_DEAD);
-                self.done.push((job.id, Outcome::DeadLettered));
+                let id = job.id.clone();
+                self.dead_letter(&job, &reason, [id])?;
             }
         }
         if self.unflushed >= self.shared.config.worker.batch_size {
             self.commit().await?;
         }
+        Ok(())
+    }
+
+    /// Writes `job` to the dead letter; `ids` are done once committed.
+    fn dead_letter(
+        &mut self,
+        job: &ArticleJob,
+        reason: &str,
+        ids: impl IntoIterator<Item = String>,
+    ) -> Result<(), WorkerError> {
+        self.output.dead_letter(job, reason)?;
+        self.summary.articles_failed += 1;
+        metrics::count(metrics::ARTICLES_DEAD);
+        self.done
+            .extend(ids.into_iter().map(|id| (id, Outcome::DeadLettered)));
         Ok(())
     }
 
