@@ -8,7 +8,9 @@
 //! ```
 //!
 //! `pipeline` is the whole `extract` path (decode, parse, every stage);
-//! `parse` is HTML parsing alone, to show how much of the time the stages add.
+//! `parse` is HTML parsing alone, to show how much of the time the stages add;
+//! `depth_scan` the nesting guard's pass alone, and `pipeline_deep_page` a
+//! hostile page of 100,000 nested `<div>`s.
 
 /// The binary's allocator (see `src/main.rs`), so the figures are the binary's.
 #[global_allocator]
@@ -99,4 +101,31 @@ fn parse(bencher: divan::Bencher, name: &str) {
             Article::new(chrono::Utc::now()),
         )
     });
+}
+
+/// The nesting guard alone ([`newswire::extract::prestrip::depth`]) on the
+/// page as the pipeline hands it over (scripts and unread attributes cut):
+/// what the extra pass costs on a real page that it leaves alone.
+#[divan::bench(args = NAMES)]
+fn depth_scan(bencher: divan::Bencher, name: &str) {
+    let text = page_text(name);
+    let stripped = newswire::extract::prestrip::strip(&text);
+    bencher
+        .bench(|| newswire::extract::prestrip::depth::flatten(divan::black_box(&stripped)).len());
+}
+
+/// A hostile page: 100,000 nested `<div>`s around one paragraph (1.1 MB).
+/// Unflattened, the tree builder takes minutes on it.
+#[divan::bench]
+fn pipeline_deep_page(bencher: divan::Bencher) {
+    const DEPTH: usize = 100_000;
+    let html = format!(
+        "<html><head><title>Deep</title></head><body>{}<p>The storm reached the coast before dawn, and the harbour stayed shut all day.</p>{}</body></html>",
+        "<div>".repeat(DEPTH),
+        "</div>".repeat(DEPTH)
+    );
+    let pipeline = Pipeline::new(&ExtractConfig::default());
+    bencher
+        .with_inputs(|| Page::from_bytes(html.clone().into_bytes(), None))
+        .bench_values(|p| pipeline.run(p));
 }

@@ -97,22 +97,25 @@ impl Scan<'_> {
             Some(c) if c.is_ascii_alphabetic() => {
                 let name_end = lt + 1 + b[lt + 1..].iter().position(|&c| ends_name(c))?;
                 let name = &b[lt + 1..name_end];
+                let h = hash(name);
                 let end = tag_end(b, name_end, None)?.end;
-                if let Some(raw) = RAW_TEXT
-                    .iter()
-                    .find(|n| name.eq_ignore_ascii_case(n.as_bytes()))
-                {
+                // The hash finds the candidate, the name confirms it: a
+                // crafted name that shares a hash must not skip the count.
+                let is = |list: &[&str], hashes: &[u64]| {
+                    hashes
+                        .iter()
+                        .position(|&x| x == h)
+                        .filter(|&i| name.eq_ignore_ascii_case(list[i].as_bytes()))
+                };
+                if let Some(i) = is(RAW_TEXT, &RAW_TEXT_HASHES) {
                     // Its content is text up to its end tag, whatever it looks like.
-                    return end_tag(b, end, raw);
+                    return end_tag(b, end, RAW_TEXT[i]);
                 }
                 if name.eq_ignore_ascii_case(b"plaintext") {
                     return None;
                 }
-                if !UNCOUNTED
-                    .iter()
-                    .any(|n| name.eq_ignore_ascii_case(n.as_bytes()))
-                {
-                    self.start_tag(hash(name), lt, end);
+                if is(UNCOUNTED, &UNCOUNTED_HASHES).is_none() {
+                    self.start_tag(h, lt, end);
                 }
                 Some(end)
             }
@@ -165,12 +168,32 @@ const UNCOUNTED: &[&str] = &[
     "head", "body",
 ];
 
+/// [`RAW_TEXT`] and [`UNCOUNTED`] as hashes: one pass of integer compares
+/// per tag instead of dozens of string compares.
+const RAW_TEXT_HASHES: [u64; RAW_TEXT.len()] = hashes(RAW_TEXT);
+const UNCOUNTED_HASHES: [u64; UNCOUNTED.len()] = hashes(UNCOUNTED);
+
+const fn hashes<const N: usize>(names: &[&str]) -> [u64; N] {
+    let mut out = [0; N];
+    let mut i = 0;
+    while i < N {
+        out[i] = hash(names[i].as_bytes());
+        i += 1;
+    }
+    out
+}
+
 /// A case-blind hash of a tag name (FNV-1a): the stack holds these instead
-/// of names, so the scan allocates nothing per tag.
-fn hash(name: &[u8]) -> u64 {
-    name.iter().fold(0xcbf2_9ce4_8422_2325, |h, &c| {
-        (h ^ u64::from(c.to_ascii_lowercase())).wrapping_mul(0x0100_0000_01b3)
-    })
+/// of names, so the scan allocates nothing per tag. (Two names with one
+/// hash on the stack only make the loose model pop a little early.)
+const fn hash(name: &[u8]) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    let mut i = 0;
+    while i < name.len() {
+        h = (h ^ name[i].to_ascii_lowercase() as u64).wrapping_mul(0x0100_0000_01b3);
+        i += 1;
+    }
+    h
 }
 
 #[cfg(test)]
