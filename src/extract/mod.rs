@@ -194,6 +194,15 @@ impl Pipeline {
             }
         }
         let mut record = doc.finish();
+        if self.stages.iter().any(|(name, _)| {
+            matches!(
+                name,
+                StageName::Entities | StageName::Quotes | StageName::Keywords
+            )
+        }) && let Some(warning) = stages::analysis_warning(&record)
+        {
+            record.warnings.push(warning);
+        }
         if let Some(canon) = record.canonical_url.clone()
             && let Ok(u) = Url::parse(&canon)
         {

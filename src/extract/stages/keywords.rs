@@ -102,13 +102,14 @@ pub fn run(doc: &mut Doc) -> Result<(), StageError> {
         return Ok(());
     }
     let n = (record.word_count / 100).clamp(5, 15);
+    let text = super::analysed_text(&record.text);
     record.keywords = match record.title.as_deref() {
         // The headline is the densest statement of the topic: read it as the
         // text's first sentence (YAKE's position feature then favours its words).
-        Some(title) if !record.text.is_empty() && !record.text.starts_with(title) => {
-            extract(&format!("{title}\n{}", record.text), n)
+        Some(title) if !text.is_empty() && !text.starts_with(title) => {
+            extract(&format!("{title}\n{text}"), n)
         }
-        _ => extract(&record.text, n),
+        _ => extract(text, n),
     };
     Ok(())
 }

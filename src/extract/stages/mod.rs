@@ -9,7 +9,8 @@
 //! - [`dedup`]: SimHash of the text and the bounded index that finds an
 //!   earlier near-duplicate.
 //!
-//! Also here: [`is_english`], the guard of the English-only stages, and
+//! Also here: [`is_english`], the guard of the English-only stages,
+//! [`analysed_text`], the bound on what they read, and
 //! [`reading_time_minutes`], the cheap reading figure every record gets.
 
 pub mod dedup;
@@ -28,6 +29,40 @@ pub fn is_english(record: &Article) -> bool {
     record.language.as_ref().is_none_or(|l| l.code == "en")
 }
 
+/// The most text, in bytes, that the entities, quotes and keywords stages
+/// read: seven times the longest article text of the development pages
+/// (74 KB). Their memory grows with the text (the entities stage needs about
+/// seventy bytes per character), and a page that is megabytes of text is no
+/// article to find speakers in: they read its start, and the record says so
+/// ([`analysis_warning`]).
+pub const MAX_ANALYSED_BYTES: usize = 512 * 1024;
+
+/// `text` up to [`MAX_ANALYSED_BYTES`], ending at the last paragraph break
+/// before the limit (or, in one giant paragraph, at a character boundary).
+pub fn analysed_text(text: &str) -> &str {
+    if text.len() <= MAX_ANALYSED_BYTES {
+        return text;
+    }
+    let mut end = MAX_ANALYSED_BYTES;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    let end = text[..end].rfind("\n\n").unwrap_or(end);
+    &text[..end]
+}
+
+/// The warning a record gets when [`analysed_text`] cut its text for the
+/// English-only stages (those that ran on it).
+pub fn analysis_warning(record: &Article) -> Option<String> {
+    (record.text.len() > MAX_ANALYSED_BYTES && is_english(record)).then(|| {
+        format!(
+            "entities, quotes and keywords read only the first {} KiB of the {} KiB text",
+            MAX_ANALYSED_BYTES / 1024,
+            record.text.len() / 1024
+        )
+    })
+}
+
 /// Adult silent reading speed for non-fiction, words per minute.
 pub const READING_WORDS_PER_MINUTE: usize = 230;
 
@@ -42,6 +77,26 @@ mod tests {
     use super::*;
     use crate::record::Language;
     use chrono::Utc;
+
+    #[test]
+    fn long_texts_are_read_up_to_a_paragraph_break_before_the_limit() {
+        assert_eq!(analysed_text("short text"), "short text");
+        let para = "word ".repeat(1000);
+        let text = vec![para.trim_end(); 200].join("\n\n");
+        assert!(text.len() > MAX_ANALYSED_BYTES);
+        let head = analysed_text(&text);
+        assert!(head.len() <= MAX_ANALYSED_BYTES && head.len() > MAX_ANALYSED_BYTES - para.len());
+        assert!(head.ends_with("word") && text.starts_with(head));
+        // One paragraph of multi-byte characters: cut on a character.
+        let text = "é".repeat(MAX_ANALYSED_BYTES);
+        let head = analysed_text(&text);
+        assert_eq!(head.len(), MAX_ANALYSED_BYTES);
+        let mut r = Article::new(Utc::now());
+        r.text = text;
+        assert!(analysis_warning(&r).is_some_and(|w| w.contains("512 KiB")));
+        r.text = "short".into();
+        assert_eq!(analysis_warning(&r), None);
+    }
 
     #[test]
     fn english_unless_another_language_is_known() {

@@ -25,7 +25,7 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 use crate::extract::{Doc, StageError};
-use crate::record::{Article, Entity};
+use crate::record::Entity;
 
 /// Entity type.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -141,17 +141,13 @@ pub fn analyze(text: &str) -> Analysis {
     resolve::resolve(text, &tokens, &cands)
 }
 
-/// True unless the language stage found a language other than English.
-pub(crate) fn is_english(record: &Article) -> bool {
-    record.language.as_ref().is_none_or(|l| l.code == "en")
-}
-
 /// The `entities` stage: fills `record.entities` from `record.text`.
 pub fn run(doc: &mut Doc) -> Result<(), StageError> {
-    if !is_english(&doc.record) || doc.record.text.is_empty() {
+    if !super::is_english(&doc.record) || doc.record.text.is_empty() {
         return Ok(());
     }
-    doc.record.entities = analyze_cached(&doc.record.text).records();
+    let text = super::analysed_text(&doc.record.text);
+    doc.record.entities = analyze_cached(text).records();
     Ok(())
 }
 

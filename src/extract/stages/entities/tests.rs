@@ -1,6 +1,7 @@
 //! Tests of the whole entity stage, one pattern each.
 
 use super::*;
+use crate::record::Article;
 
 fn find<'a>(a: &'a Analysis, name: &str) -> &'a Found {
     a.entities
@@ -107,17 +108,6 @@ fn mentions_point_at_their_entity() {
     assert_eq!(a.mentions.len(), 2);
     assert_eq!(&text[a.mentions[1].start..a.mentions[1].end], "Adamu");
     assert_eq!(a.mentions[1].entity, a.mentions[0].entity);
-}
-
-#[test]
-fn other_languages_are_skipped() {
-    let mut record = Article::new(chrono::Utc::now());
-    assert!(is_english(&record));
-    record.language = Some(crate::record::Language {
-        code: "de".into(),
-        confidence: 0.9,
-    });
-    assert!(!is_english(&record));
 }
 
 #[test]

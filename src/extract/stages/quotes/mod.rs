@@ -22,11 +22,12 @@ use crate::record::Quote;
 
 /// The `quotes` stage: fills `record.quotes` from `record.text`.
 pub fn run(doc: &mut Doc) -> Result<(), StageError> {
-    if !entities::is_english(&doc.record) || doc.record.text.is_empty() {
+    if !super::is_english(&doc.record) || doc.record.text.is_empty() {
         return Ok(());
     }
-    let analysis = entities::analyze_cached(&doc.record.text);
-    doc.record.quotes = extract(&doc.record.text, &analysis);
+    let text = super::analysed_text(&doc.record.text);
+    let analysis = entities::analyze_cached(text);
+    doc.record.quotes = extract(text, &analysis);
     Ok(())
 }
 
