@@ -8,7 +8,8 @@ use rustc_hash::FxHashSet as HashSet;
 
 use super::lines::{
     is_badge, is_byline_line, is_card_title, is_count, is_furniture_line, is_identifiers,
-    is_image_address, is_invisible, is_poster_line, is_prompt, reads_as_sentence, undoubled,
+    is_image_address, is_invisible, is_poster_line, is_prompt, is_recommendations_heading,
+    reads_as_sentence, undoubled,
 };
 use super::render::{Block, BlockKind};
 use crate::extract::Doc;
@@ -17,6 +18,15 @@ use crate::extract::text::normalize_space;
 /// A sentence with more of its text in links than this is a link list
 /// after all (a run of linked names with a full stop).
 const SENTENCE_MAX_LINK_DENSITY: f64 = 0.9;
+
+/// Words a line under a recommendations heading may have and still be one
+/// of its cards (a product name, a price, a seller's rating): the first
+/// longer line is the page's own text again.
+const RECOMMENDED_CARD_MAX_WORDS: usize = 20;
+
+/// Words of a heading element that ends a recommendations widget (a
+/// section's name); longer ones are its cards' product names.
+const SECTION_HEADING_MAX_WORDS: usize = 4;
 
 /// Item titles (a link alone between non-link blocks) a page needs before
 /// they are read as the cards of a listing rather than stray links.
@@ -120,6 +130,8 @@ pub(super) fn assemble(
     let cards = allow_cards && cards >= CARD_MIN;
     // Where the current block starts in the text.
     let mut at: usize = blocks[..skip].iter().map(|b| b.text.len()).sum();
+    // Under a recommendations heading: its cards are skipped.
+    let mut recommending = false;
     for (i, b) in blocks.iter().enumerate().take(end).skip(skip) {
         let start = at;
         at += b.text.len();
@@ -154,7 +166,21 @@ pub(super) fn assemble(
         if page == Some(Page::Discussion) && (is_count(&key) || is_poster_line(&key)) {
             continue;
         }
-        if chars >= 10 && !seen.insert(key) {
+        if chars >= 10 && !seen.insert(key.clone()) {
+            continue;
+        }
+        if recommending {
+            let words = text.split_whitespace().count();
+            // A card's name can be a heading element; a short heading
+            // ("Technical details") opens the page's next section.
+            let section = b.kind == BlockKind::Heading && words <= SECTION_HEADING_MAX_WORDS;
+            if !section && words <= RECOMMENDED_CARD_MAX_WORDS {
+                continue;
+            }
+            recommending = false;
+        }
+        if (b.kind == BlockKind::Heading || chars <= 60) && is_recommendations_heading(&key) {
+            recommending = true;
             continue;
         }
         parts.push(text);

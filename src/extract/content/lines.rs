@@ -169,6 +169,37 @@ pub(super) fn is_prompt(key: &str) -> bool {
                     .is_some_and(|rest| !rest.starts_with("your "))))
 }
 
+/// The heading of a shop's recommendations widget ("You may also like",
+/// "Similar items", "Customers also bought", "Recently viewed"): the short
+/// lines after it are other products' cards, wherever on the page it sits
+/// (a product's details often follow it, so it does not end the text).
+pub(super) fn is_recommendations_heading(key: &str) -> bool {
+    const HEADINGS: &[&str] = &[
+        "you may also like",
+        "you might also like",
+        "related products",
+        "frequently bought together",
+        "customers also bought",
+        "customers also viewed",
+        "customers who bought this item also bought",
+        "customers who viewed this item also viewed",
+        "people also bought",
+        "people also viewed",
+        "recently viewed",
+        "your recently viewed items",
+        "more from this seller",
+        "more from this brand",
+        "similar products",
+        "similar items",
+        "shop similar",
+        "explore related items",
+        "sponsored products",
+        "products related to this item",
+        "complete the look",
+    ];
+    key.split(' ').nth(8).is_none() && HEADINGS.iter().any(|h| key.starts_with(h))
+}
+
 /// A line of a poster's panel beside a forum post: a labelled statistic
 /// ("Posts: 1,204", "Join Date: Mar 2019", "Views 1.9k", "Last edited:
 /// Jul 3, 2024") or a badge ("Offline", "OP", "Thread starter"). Asked on
@@ -336,6 +367,19 @@ pub(super) fn is_image_address(text: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn recommendations_headings() {
+        assert!(is_recommendations_heading("you may also like"));
+        assert!(is_recommendations_heading("similar items to consider"));
+        assert!(is_recommendations_heading(
+            "customers who bought this item also bought"
+        ));
+        assert!(!is_recommendations_heading("similar"));
+        assert!(!is_recommendations_heading(
+            "you may also like the way the lid closes, which keeps the coffee hot for hours"
+        ));
+    }
 
     #[test]
     fn furniture_lines_are_not_text() {

@@ -222,6 +222,44 @@ fn tail_after_the_article_is_left_out() {
     }
 }
 
+/// A shop's recommendations widget in the middle of a product page: its
+/// cards go, the product's details after it stay (a short heading ends
+/// the widget, a long one is a card's name).
+#[test]
+fn recommendation_cards_go_the_details_after_them_stay() {
+    let card = |i: usize| {
+        format!(
+            "<div><h4>Stainless Travel Mug With Handle, Model {i}</h4><div>${i}4.99</div>\
+             <div>Seller 99.{i}% positive</div></div>"
+        )
+    };
+    let cards: String = (1..6).map(card).collect();
+    let page = format!(
+        "<html><head><script type=\"application/ld+json\">{{\"@type\":\"Product\"}}</script></head>\
+         <body><main><h1>Harbour Flask</h1>\
+         <p>A double-walled flask that keeps coffee hot for twelve hours, with a lid that locks, \
+         a handle that folds away, and a finish that will not scratch in a bag.</p>\
+         <h2>Similar items</h2>{cards}\
+         <h2>Technical details</h2><div>Capacity: 500 ml</div><div>Weight: 320 g</div>\
+         <p>Made of recycled steel in a factory that runs on solar power, and tested to \
+         survive a fall of two metres onto stone without a dent in the lid.</p></main></body></html>"
+    );
+    let text = extract(&page);
+    assert!(
+        !text.contains("Travel Mug") && !text.contains("positive"),
+        "{text}"
+    );
+    assert!(!text.contains("Similar items"), "{text}");
+    assert!(
+        text.contains("Technical details") && text.contains("Capacity: 500 ml"),
+        "{text}"
+    );
+    assert!(
+        text.contains("double-walled") && text.contains("recycled steel"),
+        "{text}"
+    );
+}
+
 /// A paragraph of 45 words opening with `s`: a handful make an article
 /// (250 words of prose or more).
 fn long_para(s: &str) -> String {
