@@ -85,6 +85,28 @@ fn author_boxes_credits_and_disclaimers_go() {
     );
 }
 
+/// A shop's recommendation rails, by their class names, go; the product's
+/// own description stays.
+#[test]
+fn recommendation_rails_go() {
+    let (d, _) = dropped_texts(
+        r#"<body><main><h1>Harbour Flask</h1><p>A double-walled flask that keeps coffee hot for twelve hours, with a lid that locks.</p>
+        <div class="product-upsell-grid">Travel Mug $14.99</div>
+        <section class="recently-viewed-products">Camp Stove $89.00</section>
+        <div class="pdp-cross-sell">Flask Sleeve $9.99</div>
+        <div id="frequently-bought-together">Cup Set $19.99</div></main></body>"#,
+    );
+    assert_eq!(
+        d,
+        vec![
+            "Camp Stove $89.00",
+            "Cup Set $19.99",
+            "Flask Sleeve $9.99",
+            "Travel Mug $14.99"
+        ]
+    );
+}
+
 /// XenForo's poster panel and a Q&A answerer's card are furniture on a
 /// thread page; the posts stay.
 #[test]
