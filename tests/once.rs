@@ -3,7 +3,7 @@
 mod support;
 
 use serde_json::Value;
-use support::{Site, article, config, once, rss, status};
+use support::{Site, article, config, newswire, once, rss, status};
 
 #[test]
 fn once_writes_new_articles_and_never_the_same_twice() {
@@ -157,15 +157,7 @@ fn full_disk_fails_the_run_and_loses_nothing() {
         .write(true)
         .open("/dev/full")
         .expect("/dev/full exists on Linux");
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_newswire"))
-        .env_remove("NEWSWIRE_CONFIG")
-        .env_remove("RUST_LOG")
-        .arg("-c")
-        .arg(&cfg)
-        .arg("once")
-        .stdout(full)
-        .output()
-        .unwrap();
+    let out = newswire(&cfg).arg("once").stdout(full).output().unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_ne!(out.status.code(), Some(0), "{stderr}");
     assert!(stderr.contains("No space left on device"), "{stderr}");

@@ -9,10 +9,10 @@ use std::collections::{HashMap, VecDeque};
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
+use std::process::Command;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use assert_cmd::Command;
 use serde_json::Value;
 
 /// How the server misbehaves while sending a response.
@@ -377,17 +377,20 @@ pub fn config_with(dir: &Path, site: &Site, fetch: &[(&str, &str)], feeds: &[&st
     path
 }
 
+/// `newswire -c config`, without the developer's `NEWSWIRE_CONFIG` and
+/// `RUST_LOG`: add the subcommand (and, for stdout, what to write to).
+pub fn newswire(config: &Path) -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_newswire"));
+    cmd.env_remove("NEWSWIRE_CONFIG")
+        .env_remove("RUST_LOG")
+        .arg("-c")
+        .arg(config);
+    cmd
+}
+
 /// Runs `newswire once`, asserts exit 0, returns the records and stderr.
 pub fn once(config: &Path) -> (Vec<Value>, String) {
-    let out = Command::cargo_bin("newswire")
-        .unwrap()
-        .env_remove("NEWSWIRE_CONFIG")
-        .env_remove("RUST_LOG")
-        .args(["-c"])
-        .arg(config)
-        .arg("once")
-        .output()
-        .unwrap();
+    let out = newswire(config).arg("once").output().unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr).to_string();
     assert_eq!(out.status.code(), Some(0), "{stderr}");
     let records = String::from_utf8(out.stdout)
@@ -410,14 +413,7 @@ pub fn free_port() -> u16 {
 
 /// Runs `newswire status` and returns its stdout.
 pub fn status(config: &Path) -> String {
-    let out = Command::cargo_bin("newswire")
-        .unwrap()
-        .env_remove("NEWSWIRE_CONFIG")
-        .arg("-c")
-        .arg(config)
-        .arg("status")
-        .output()
-        .unwrap();
+    let out = newswire(config).arg("status").output().unwrap();
     assert_eq!(out.status.code(), Some(0));
     String::from_utf8_lossy(&out.stdout).to_string()
 }
