@@ -27,13 +27,7 @@ pub const MAX_DEPTH: usize = 512;
 /// `text` with the tags nested deeper than [`MAX_DEPTH`] cut (their content
 /// kept); borrowed unchanged when it never nests that deep.
 pub fn flatten(text: &str) -> Cow<'_, str> {
-    let scan = scan(text);
-    if scan.cuts.copied == 0 {
-        return Cow::Borrowed(text);
-    }
-    let mut out = scan.cuts.out;
-    out.push_str(&text[scan.cuts.copied..]);
-    Cow::Owned(out)
+    scan(text).cuts.finish()
 }
 
 /// The deepest nesting of `text` by the scan's count, limit included: how
@@ -48,12 +42,7 @@ fn scan(text: &str) -> Scan<'_> {
         stack: Vec::new(),
         dropped: Vec::new(),
         deepest: 0,
-        cuts: Cuts {
-            text,
-            out: String::new(),
-            copied: 0,
-            attrs: Vec::new(),
-        },
+        cuts: Cuts::new(text),
     };
     scan.run();
     scan
@@ -337,6 +326,16 @@ mod tests {
         crate::extract::text::normalize_space(&doc.root_element().text().collect::<String>())
     }
 
+    /// The depth of the deepest node once `html` is parsed.
+    fn tree_depth(html: &str) -> usize {
+        let doc = scraper::Html::parse_document(html);
+        doc.root_element()
+            .descendants()
+            .map(|n| n.ancestors().count())
+            .max()
+            .unwrap_or(0)
+    }
+
     fn nested(tag: &str, depth: usize, inner: &str) -> String {
         format!(
             "<body>{}{inner}{}<p>after</p></body>",
@@ -364,13 +363,7 @@ mod tests {
         assert_eq!(flat.matches("</div>").count(), MAX_DEPTH);
         assert_eq!(text_of(&flat), text_of(&html));
         // The parsed tree is no deeper than the limit (plus html, body, p).
-        let doc = scraper::Html::parse_document(&flat);
-        let depth = doc
-            .root_element()
-            .descendants()
-            .map(|n| n.ancestors().count())
-            .max()
-            .unwrap_or(0);
+        let depth = tree_depth(&flat);
         assert!(depth <= MAX_DEPTH + 5, "{depth}");
     }
 
@@ -412,14 +405,7 @@ mod tests {
         ] {
             let html = format!("<body>{open}{}</body>", step.repeat(3 * MAX_DEPTH));
             assert!(deepest(&html) >= MAX_DEPTH, "{step}");
-            let flat = flatten(&html);
-            let doc = scraper::Html::parse_document(&flat);
-            let depth = doc
-                .root_element()
-                .descendants()
-                .map(|n| n.ancestors().count())
-                .max()
-                .unwrap_or(0);
+            let depth = tree_depth(&flatten(&html));
             assert!(depth <= 2 * MAX_DEPTH + 8, "{step}: {depth}");
         }
         // What the parser does pop, the model pops too.

@@ -38,12 +38,7 @@ pub mod depth;
 /// private `kept` list names); borrowed unchanged when there is nothing to
 /// cut.
 pub fn strip(text: &str) -> Cow<'_, str> {
-    let mut cuts = Cuts {
-        text,
-        out: String::new(),
-        copied: 0,
-        attrs: Vec::new(),
-    };
+    let mut cuts = Cuts::new(text);
     let b = text.as_bytes();
     let mut pos = 0;
     while let Some(off) = memchr(b'<', &b[pos..]) {
@@ -56,11 +51,7 @@ pub fn strip(text: &str) -> Cow<'_, str> {
             None => break,
         }
     }
-    if cuts.copied == 0 {
-        return Cow::Borrowed(text);
-    }
-    cuts.out.push_str(&text[cuts.copied..]);
-    Cow::Owned(cuts.out)
+    cuts.finish()
 }
 
 /// The output being built: `out` + `text[copied..]` from the scan position on.
@@ -72,7 +63,26 @@ struct Cuts<'a> {
     attrs: Vec<Attr>,
 }
 
-impl Cuts<'_> {
+impl<'a> Cuts<'a> {
+    /// Nothing cut yet.
+    fn new(text: &'a str) -> Cuts<'a> {
+        Cuts {
+            text,
+            out: String::new(),
+            copied: 0,
+            attrs: Vec::new(),
+        }
+    }
+
+    /// The text with the cuts made: borrowed when there were none.
+    fn finish(mut self) -> Cow<'a, str> {
+        if self.copied == 0 {
+            return Cow::Borrowed(self.text);
+        }
+        self.out.push_str(&self.text[self.copied..]);
+        Cow::Owned(self.out)
+    }
+
     /// Drops `text[from..to]`. Cuts come in increasing order and at ASCII
     /// bytes, so every slice is on a char boundary.
     fn cut(&mut self, from: usize, to: usize) {
