@@ -166,7 +166,9 @@ pub(super) fn assemble(
         if page == Some(Page::Discussion) && (is_count(&key) || is_poster_line(&key)) {
             continue;
         }
-        if chars >= 10 && !seen.insert(key.clone()) {
+        let opens_rail =
+            (b.kind == BlockKind::Heading || chars <= 60) && is_recommendations_heading(&key);
+        if chars >= 10 && !seen.insert(key) {
             continue;
         }
         if recommending {
@@ -179,7 +181,7 @@ pub(super) fn assemble(
             }
             recommending = false;
         }
-        if (b.kind == BlockKind::Heading || chars <= 60) && is_recommendations_heading(&key) {
+        if opens_rail {
             recommending = true;
             continue;
         }
