@@ -47,20 +47,13 @@ pub fn find(
         .as_ref()
         .and_then(|u| u.host_str())
         .and_then(site_label);
-    let h1s: Vec<String> = doc
-        .headlines()
-        .h1
-        .iter()
-        .filter(|h| usable(h))
-        .cloned()
-        .collect();
-    let h1s = &h1s;
+    let h1s: Vec<&String> = doc.headlines().h1.iter().filter(|h| usable(h)).collect();
     // An `<h1>` can carry the site's name too (`Catering Tips | Cookshack`):
     // only a part that names the site goes, never a guessed brand.
     let heading = |h: &String| {
         Some(strip_site(h, site_name, host.as_deref(), false).unwrap_or_else(|| h.clone()))
     };
-    for h in h1s {
+    for &h in &h1s {
         let hl = h.to_lowercase();
         if declared.iter().enumerate().any(|(i, d)| {
             let dl = d.to_lowercase();
@@ -107,7 +100,7 @@ pub fn find(
         }
         return Some(stripped);
     }
-    h1s.first().cloned()
+    h1s.first().map(|h| (*h).clone())
 }
 
 /// Declared titles this long may have been cut at a length limit.
