@@ -191,6 +191,12 @@ impl NatsSink {
     /// Publishes one record; its acknowledgement is awaited by `flush`.
     pub async fn write(&mut self, record: &Article) -> Result<(), NatsSinkError> {
         let payload = serde_json::to_vec(record).map_err(|e| self.publish_err(e.to_string()))?;
+        self.publish(&record.id, payload).await
+    }
+
+    /// Publishes a record already serialized (`payload`, the JSON of the
+    /// record whose id is `id`); its acknowledgement is awaited by `flush`.
+    pub async fn publish(&mut self, id: &str, payload: Vec<u8>) -> Result<(), NatsSinkError> {
         if payload.len() > self.max_record_bytes {
             return Err(NatsSinkError::TooLarge {
                 url: self.url.clone(),
@@ -200,7 +206,7 @@ impl NatsSink {
             });
         }
         let mut headers = async_nats::HeaderMap::new();
-        headers.insert("Nats-Msg-Id", record.id.as_str());
+        headers.insert("Nats-Msg-Id", id);
         let ack = self
             .context
             .publish_with_headers(self.subject.clone(), headers, payload.into())

@@ -133,21 +133,30 @@ impl Output {
     /// Buffers one record in every sink; one that some sink cannot take
     /// goes to none ([`OutputError::TooLarge`]).
     pub async fn write(&mut self, record: &Article) -> Result<(), OutputError> {
-        if let Some((limit, sink)) = &self.limit {
-            let bytes = json_size(record);
-            if bytes > *limit {
-                return Err(OutputError::TooLarge {
-                    bytes,
-                    limit: *limit,
-                    sink: sink.clone(),
-                });
-            }
+        // The NATS sinks' JSON (there is a limit only with them), serialized
+        // once and checked before any sink writes. Should it not serialize,
+        // each sink's own `write` reports why.
+        let json = self
+            .limit
+            .as_ref()
+            .and_then(|_| serde_json::to_vec(record).ok());
+        if let (Some((limit, sink)), Some(json)) = (&self.limit, &json)
+            && json.len() > *limit
+        {
+            return Err(OutputError::TooLarge {
+                bytes: json.len(),
+                limit: *limit,
+                sink: sink.clone(),
+            });
         }
         for sink in &mut self.sinks {
             match sink {
                 Sink::Stdout(w) => w.write(record)?,
                 Sink::File(f) => f.write(record)?,
-                Sink::Nats(n) => n.write(record).await?,
+                Sink::Nats(n) => match &json {
+                    Some(json) => n.publish(&record.id, json.clone()).await?,
+                    None => n.write(record).await?,
+                },
             }
         }
         Ok(())
@@ -199,22 +208,4 @@ impl Output {
         }
         Ok(())
     }
-}
-
-/// The size of `record` as JSON, without building the text.
-fn json_size(record: &Article) -> usize {
-    struct Count(usize);
-    impl Write for Count {
-        fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-            self.0 += buf.len();
-            Ok(buf.len())
-        }
-        fn flush(&mut self) -> io::Result<()> {
-            Ok(())
-        }
-    }
-    let mut count = Count(0);
-    // Serializing an `Article` cannot fail (string keys, no I/O errors here).
-    let _ = serde_json::to_writer(&mut count, record);
-    count.0
 }
