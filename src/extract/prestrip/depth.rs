@@ -90,22 +90,14 @@ impl Scan<'_> {
                 let name = &b[lt + 1..name_end];
                 let h = hash(name);
                 let end = tag_end(b, name_end, None)?.end;
-                // The hash finds the candidate, the name confirms it: a
-                // crafted name that shares a hash must not skip the count.
-                let is = |list: &[&str], hashes: &[u64]| {
-                    hashes
-                        .iter()
-                        .position(|&x| x == h)
-                        .filter(|&i| name.eq_ignore_ascii_case(list[i].as_bytes()))
-                };
-                if let Some(i) = is(RAW_TEXT, &RAW_TEXT_HASHES) {
+                if let Some(i) = listed(name, h, RAW_TEXT, &RAW_TEXT_HASHES) {
                     // Its content is text up to its end tag, whatever it looks like.
                     return end_tag(b, end, RAW_TEXT[i]);
                 }
                 if name.eq_ignore_ascii_case(b"plaintext") {
                     return None;
                 }
-                if is(UNCOUNTED, &UNCOUNTED_HASHES).is_none() {
+                if listed(name, h, UNCOUNTED, &UNCOUNTED_HASHES).is_none() {
                     self.start_tag(Open::new(name, h), lt, end);
                 }
                 Some(end)
@@ -192,12 +184,7 @@ enum Kind {
 
 impl Open {
     fn new(name: &[u8], hash: u64) -> Open {
-        let named = |list: &[&str], hashes: &[u64]| {
-            hashes
-                .iter()
-                .position(|&x| x == hash)
-                .is_some_and(|i| name.eq_ignore_ascii_case(list[i].as_bytes()))
-        };
+        let named = |list: &[&str], hashes: &[u64]| listed(name, hash, list, hashes).is_some();
         let kind = if named(BOUNDARY, &BOUNDARY_HASHES) {
             Kind::Boundary
         } else if named(SPECIAL, &SPECIAL_HASHES) {
@@ -292,6 +279,16 @@ const UNCOUNTED_HASHES: [u64; UNCOUNTED.len()] = hashes(UNCOUNTED);
 const BOUNDARY_HASHES: [u64; BOUNDARY.len()] = hashes(BOUNDARY);
 const SPECIAL_HASHES: [u64; SPECIAL.len()] = hashes(SPECIAL);
 const FORMATTING_HASHES: [u64; FORMATTING.len()] = hashes(FORMATTING);
+
+/// Where `name` (whose hash is `hash`) stands in `list`: the hash finds the
+/// candidate, the name confirms it, so a crafted name that shares a hash
+/// is not taken for a listed one.
+fn listed(name: &[u8], hash: u64, list: &[&str], hashes: &[u64]) -> Option<usize> {
+    hashes
+        .iter()
+        .position(|&x| x == hash)
+        .filter(|&i| name.eq_ignore_ascii_case(list[i].as_bytes()))
+}
 
 const fn hashes<const N: usize>(names: &[&str]) -> [u64; N] {
     let mut out = [0; N];
