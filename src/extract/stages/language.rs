@@ -12,6 +12,7 @@ use whatlang::Lang;
 
 use super::super::StageError;
 use super::super::doc::Doc;
+use super::prefix;
 use crate::extract::metadata::declared_language;
 use crate::extract::metadata::sources::MetaTags;
 use crate::record::Language;
@@ -58,18 +59,6 @@ pub fn detect(text: &str) -> Option<(Language, bool)> {
         confidence: (info.confidence() * 1000.0).round() / 1000.0,
     };
     Some((language, info.is_reliable()))
-}
-
-/// At most `max` bytes from the start of `s`, cut on a character boundary.
-fn prefix(s: &str, max: usize) -> &str {
-    if s.len() <= max {
-        return s;
-    }
-    let mut end = max;
-    while !s.is_char_boundary(end) {
-        end -= 1;
-    }
-    &s[..end]
 }
 
 /// ISO 639-1 code of a whatlang language (whatlang speaks ISO 639-3).

@@ -43,12 +43,20 @@ pub fn analysed_text(text: &str) -> &str {
     if text.len() <= MAX_ANALYSED_BYTES {
         return text;
     }
-    let mut end = MAX_ANALYSED_BYTES;
-    while !text.is_char_boundary(end) {
+    let head = prefix(text, MAX_ANALYSED_BYTES);
+    head.rfind("\n\n").map_or(head, |end| &head[..end])
+}
+
+/// At most `max` bytes from the start of `s`, cut on a character boundary.
+fn prefix(s: &str, max: usize) -> &str {
+    if s.len() <= max {
+        return s;
+    }
+    let mut end = max;
+    while !s.is_char_boundary(end) {
         end -= 1;
     }
-    let end = text[..end].rfind("\n\n").unwrap_or(end);
-    &text[..end]
+    &s[..end]
 }
 
 /// The warning a record gets when [`analysed_text`] cut its text for the
