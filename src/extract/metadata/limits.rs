@@ -8,7 +8,9 @@
 //! on the 1,358 development pages, are dropped with a warning; a long
 //! description is cut at a word instead, since its start is still a summary.
 
-/// Longest title kept, in characters (longest on the development pages: 257).
+/// Longest title candidate that `title::find` considers, in characters
+/// (longest title on the development pages: 257); longer ones give way to
+/// the next candidate.
 pub const MAX_TITLE_CHARS: usize = 1_000;
 /// Longest site name or section kept (longest seen: 116 and 363).
 pub const MAX_NAME_CHARS: usize = 1_000;
