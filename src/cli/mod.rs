@@ -2,6 +2,7 @@
 
 mod check_config;
 mod extract;
+mod feeds;
 mod once;
 mod run;
 mod status;
@@ -51,6 +52,8 @@ enum Command {
     Run,
     /// Show what the state store knows: feeds, last results, next due times, counts.
     Status,
+    /// Bring feed lists in: import OPML, discover a site's feeds.
+    Feeds(feeds::FeedsArgs),
 }
 
 /// Parses arguments, runs the subcommand, maps errors to exit codes.
@@ -79,6 +82,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Once(args) => once::run(&config, args),
         Command::Run => run::run(&config),
         Command::Status => status::run(&config),
+        Command::Feeds(args) => feeds::run(&config, args),
     }
 }
 

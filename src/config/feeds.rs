@@ -34,19 +34,28 @@ impl FeedConfig {
         }
     }
 
-    /// Adds every problem with this feed to `problems`; `index` locates it.
+    /// Adds every problem with this feed to `problems`; `index` locates it
+    /// (`feeds[3].url`).
     pub(crate) fn validate(&self, index: usize, problems: &mut Vec<String>) {
-        match Url::parse(&self.url) {
-            Ok(u) if matches!(u.scheme(), "http" | "https") => {}
-            Ok(u) => problems.push(format!(
-                "feeds[{index}].url `{}`: scheme `{}` is not http or https",
-                self.url,
-                u.scheme()
-            )),
-            Err(e) => problems.push(format!("feeds[{index}].url `{}`: {e}", self.url)),
+        if let Some(problem) = self.url_problem() {
+            problems.push(format!("feeds[{index}].url {problem}"));
         }
         if self.interval.is_some_and(|d| d.is_zero()) {
             problems.push(format!("feeds[{index}].interval must be greater than 0"));
+        }
+    }
+
+    /// What is wrong with the URL, naming it, if anything: public so that
+    /// `feeds import` refuses what `check-config` would.
+    pub fn url_problem(&self) -> Option<String> {
+        match Url::parse(&self.url) {
+            Ok(u) if matches!(u.scheme(), "http" | "https") => None,
+            Ok(u) => Some(format!(
+                "`{}`: scheme `{}` is not http or https",
+                self.url,
+                u.scheme()
+            )),
+            Err(e) => Some(format!("`{}`: {e}", self.url)),
         }
     }
 }

@@ -4,7 +4,9 @@
 //!   with the repairs real feeds need before feed-rs accepts them.
 //! - [`opml`]: feed lists from OPML files.
 //! - [`list`]: the configured feeds plus the OPML ones, de-duplicated.
+//! - [`discover`]: a site's feeds from one of its pages (`feeds discover`).
 
+pub mod discover;
 pub mod list;
 pub mod opml;
 pub mod parse;

@@ -7,11 +7,13 @@
 //!   across feeds, Atom and JSON Feed, feed-level failures and Retry-After.
 //! - [`http`]: redirects, statuses, retries and connection resets.
 //! - [`bodies`]: slow, huge, compressed and non-UTF-8 bodies.
+//! - [`discover`]: `feeds discover` and `feeds import`.
 
 #[path = "../support/mod.rs"]
 mod support;
 
 mod bodies;
+mod discover;
 mod feeds;
 mod http;
 
