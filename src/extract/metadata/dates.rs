@@ -313,8 +313,24 @@ fn midnight(d: NaiveDate) -> String {
     format!("{}T00:00:00Z", d.format("%Y-%m-%d"))
 }
 
-/// Parses one date string into RFC 3339, or `None` (unparseable, or in the future).
+/// The earliest year a structured date may carry, as for text and URL
+/// dates (`19xx`, `20xx`): before it, a date is a placeholder
+/// (`0001-01-01T00:00:00`, what .NET sites print for "no date") or a typo,
+/// and chrono's negative years (`-0024-01-14`) are not RFC 3339 at all.
+const MIN_YEAR: i32 = 1900;
+
+/// Parses one date string into RFC 3339, or `None` (unparseable, before
+/// [`MIN_YEAR`], or in the future).
 pub fn parse_date(raw: &str, now: DateTime<Utc>) -> Option<String> {
+    parse_any(raw, now).filter(|v| {
+        v.get(..4)
+            .and_then(|y| y.parse::<i32>().ok())
+            .is_some_and(|y| y >= MIN_YEAR)
+    })
+}
+
+/// [`parse_date`] without the lower bound.
+fn parse_any(raw: &str, now: DateTime<Utc>) -> Option<String> {
     let s = raw.trim();
     if s.is_empty() || s.len() > 100 {
         return None;
@@ -394,6 +410,19 @@ mod tests {
         );
         assert_eq!(parse_date("5 Mar 2024", n).unwrap(), "2024-03-05T00:00:00Z");
         assert_eq!(parse_date("yesterday", n), None);
+    }
+
+    #[test]
+    fn placeholder_and_negative_years_are_no_dates() {
+        let n = now();
+        assert_eq!(parse_date("0001-01-01T00:00:00", n), None);
+        assert_eq!(parse_date("1899-12-31", n), None);
+        // Found by the `date` fuzz target: chrono reads a sign into the year.
+        assert_eq!(parse_date("-024-01-1472T_\u{0}0--01-147\u{13}0", n), None);
+        assert_eq!(
+            parse_date("1900-01-01", n).as_deref(),
+            Some("1900-01-01T00:00:00Z")
+        );
     }
 
     #[test]
