@@ -2,6 +2,7 @@
 //!
 //! - [`parse`]: feed bytes (RSS 0.9x/1.0/2.0, Atom, JSON Feed) → entries,
 //!   with the repairs real feeds need before feed-rs accepts them.
+//! - [`repair`]: what feed-rs needs done to real feeds before it reads them.
 //! - [`opml`]: feed lists from OPML files.
 //! - [`list`]: the configured feeds plus the OPML ones, de-duplicated.
 //! - [`discover`]: a site's feeds from one of its pages (`feeds discover`).
@@ -10,5 +11,6 @@ pub mod discover;
 pub mod list;
 pub mod opml;
 pub mod parse;
+pub mod repair;
 
 pub use parse::{FeedEntry, FeedError, ParsedFeed, parse_feed};

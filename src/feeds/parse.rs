@@ -1,7 +1,8 @@
 //! Feed bytes → entries with absolute links.
 //!
 //! feed-rs does the parsing; this module feeds it what it can take (UTF-8,
-//! a `version` on `<rss>`, a final `>`), isolates it (a panic becomes an
+//! then the [`repair`](super::repair)s, the lenient ones only after a
+//! failure), isolates it (a panic becomes an
 //! error for this feed only), and turns its model into the few facts the
 //! poller needs: an absolute link per entry, GUID, title, date, categories,
 //! and the feed's own refresh hints (`ttl`, `sy:updatePeriod`).
@@ -14,6 +15,7 @@ use chrono::{DateTime, Utc};
 use regex::Regex;
 use url::Url;
 
+use super::repair;
 use crate::extract::metadata::dates::parse_date;
 use crate::fetch::charset::decode_xml;
 
@@ -78,35 +80,23 @@ pub fn parse_feed(
     base: &Url,
 ) -> Result<ParsedFeed, FeedError> {
     let header_charset = content_type.and_then(crate::fetch::charset::charset_from_content_type);
-    let text = repair(&decode_xml(body, header_charset).text);
-    let parser = feed_rs::parser::Builder::new()
-        .base_uri(Some(base.as_str()))
-        .timestamp_parser(|s| {
-            parse_date(s, Utc::now())
-                .and_then(|v| DateTime::parse_from_rfc3339(&v).ok())
-                .map(|d| d.with_timezone(&Utc))
-        })
-        .build();
-    let parsed = catch_unwind(AssertUnwindSafe(|| parser.parse(text.as_bytes())));
-    let feed = match parsed {
-        Ok(Ok(feed)) => feed,
-        Ok(Err(e)) => {
-            return Err(FeedError::Parse {
-                url: base.to_string(),
-                message: e.to_string(),
-            });
-        }
-        Err(_) => {
-            return Err(FeedError::Panic {
-                url: base.to_string(),
-            });
-        }
+    let text = repair::dialects(&decode_xml(body, header_charset).text);
+    let first = read(&text, base);
+    let (feed, text) = match first {
+        Ok(feed) => (feed, text),
+        // Not XML as written: try again with the lenient repairs, and keep
+        // the first error when they do not help.
+        Err(err) => match repair::lenient(&text) {
+            Some(fixed) => match read(&fixed, base) {
+                Ok(feed) => {
+                    tracing::debug!(feed = %base, error = %err, "feed read after repairs");
+                    (feed, fixed)
+                }
+                Err(_) => return Err(err),
+            },
+            None => return Err(err),
+        },
     };
-    if feed.entries.is_empty() && has_items(&text) {
-        return Err(FeedError::Unreadable {
-            url: base.to_string(),
-        });
-    }
     let mut out = ParsedFeed {
         title: feed.title.as_ref().map(|t| clean_text(&t.content)),
         refresh_hint: feed
@@ -136,6 +126,37 @@ pub fn parse_feed(
     Ok(out)
 }
 
+/// One parse of `text`, isolated: a panic in feed-rs is this feed's error,
+/// and a body with items of which none could be read is an error too.
+///
+/// Each parse gets a parser of its own: feed-rs keeps per-entry state
+/// (Media RSS scopes) in the parser, and a parse that failed mid-entry
+/// leaves it behind, so a reused parser panics on the next body.
+fn read(text: &str, base: &Url) -> Result<feed_rs::model::Feed, FeedError> {
+    let parser = feed_rs::parser::Builder::new()
+        .base_uri(Some(base.as_str()))
+        .timestamp_parser(|s| {
+            parse_date(s, Utc::now())
+                .and_then(|v| DateTime::parse_from_rfc3339(&v).ok())
+                .map(|d| d.with_timezone(&Utc))
+        })
+        .build();
+    let parsed = catch_unwind(AssertUnwindSafe(|| parser.parse(text.as_bytes())));
+    match parsed {
+        Ok(Ok(feed)) if feed.entries.is_empty() && has_items(text) => Err(FeedError::Unreadable {
+            url: base.to_string(),
+        }),
+        Ok(Ok(feed)) => Ok(feed),
+        Ok(Err(e)) => Err(FeedError::Parse {
+            url: base.to_string(),
+            message: e.to_string(),
+        }),
+        Err(_) => Err(FeedError::Panic {
+            url: base.to_string(),
+        }),
+    }
+}
+
 /// The entry's article link: an `alternate` (or unlabelled) link, else any
 /// link, else a GUID that is itself a URL (RSS `isPermaLink`).
 fn entry_link(entry: &feed_rs::model::Entry, base: &Url) -> Option<Url> {
@@ -151,31 +172,6 @@ fn entry_link(entry: &feed_rs::model::Entry, base: &Url) -> Option<Url> {
     })?;
     let url = base.join(candidate.trim()).ok()?;
     matches!(url.scheme(), "http" | "https").then_some(url)
-}
-
-/// Cheap repairs that let feed-rs read feeds it would reject whole.
-fn repair(text: &str) -> String {
-    static DECL_ENCODING: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r#"^(\s*<\?xml[^>]*?encoding\s*=\s*)["'][^"']*["']"#).expect("static regex")
-    });
-    static RSS_NO_VERSION: LazyLock<Regex> =
-        LazyLock::new(|| Regex::new(r"<rss(\s[^>]*)?>").expect("static regex"));
-    let text = text.trim_start_matches('\u{feff}');
-    // The text is UTF-8 now, whatever the declaration said.
-    let mut out = DECL_ENCODING.replace(text, r#"${1}"utf-8""#).into_owned();
-    if let Some(m) = RSS_NO_VERSION.find(&out)
-        && !m.as_str().contains("version")
-    {
-        let at = m.start() + "<rss".len();
-        out.insert_str(at, r#" version="2.0""#);
-    }
-    // A download cut one byte short of its final `>`.
-    let trimmed = out.trim_end();
-    if trimmed.ends_with("</rss") || trimmed.ends_with("</feed") || trimmed.ends_with("</rdf:RDF") {
-        out.truncate(trimmed.len());
-        out.push('>');
-    }
-    out
 }
 
 /// True when an XML body has item or entry elements.
@@ -303,5 +299,104 @@ mod tests {
 <item><link>https://x.example/a</link></item></channel></rss>"#;
         let f = parse_feed(rss.as_bytes(), None, &base()).unwrap();
         assert_eq!(f.refresh_hint, Some(Duration::from_secs(5400)));
+    }
+
+    /// The dialects and defects DESIGN.md lists from ~8,000 public feeds,
+    /// each read through `parse_feed` with its entries.
+    #[test]
+    fn real_world_defects_are_read() {
+        let cases: &[(&str, &str, &[&str])] = &[
+            (
+                "RSS 2.0 under a default namespace",
+                r#"<?xml version="1.0"?><rss version="2.0" xmlns="http://backend.userland.com/rss2"><channel><title>T</title><item><title>A</title><link>https://x.example/a</link></item></channel></rss>"#,
+                &["A"],
+            ),
+            (
+                "RSS 0.90",
+                r#"<?xml version="1.0"?><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns="http://my.netscape.com/rdf/simple/0.9/"><channel><title>T</title><link>https://x.example/</link></channel><item><title>A</title><link>https://x.example/a</link></item></rdf:RDF>"#,
+                &["A"],
+            ),
+            (
+                "Atom 0.3",
+                r#"<?xml version="1.0"?><feed version="0.3" xmlns="http://purl.org/atom/ns#"><title mode="escaped">T</title><entry><title mode="escaped">A &amp;amp; B</title><link rel="alternate" type="text/html" href="https://x.example/a"/><id>1</id><issued>2024-01-02T03:04:05Z</issued></entry></feed>"#,
+                &["A & B"],
+            ),
+            (
+                "Atom text/plain",
+                r#"<?xml version="1.0"?><feed xmlns="http://www.w3.org/2005/Atom"><title type="text/plain">T</title><id>x</id><updated>2024-01-02T03:04:05Z</updated><entry><title type="text/plain">A</title><id>1</id><link href="https://x.example/a"/><updated>2024-01-02T03:04:05Z</updated></entry></feed>"#,
+                &["A"],
+            ),
+            (
+                "raw HTML in a description",
+                r#"<?xml version="1.0"?><rss version="2.0"><channel><title>T</title><item><title>A</title><link>https://x.example/a</link><description><p>Hello <b>world</p></description></item><item><title>B</title><link>https://x.example/b</link></item></channel></rss>"#,
+                &["A", "B"],
+            ),
+            (
+                "raw HTML in Atom content",
+                r#"<?xml version="1.0"?><feed xmlns="http://www.w3.org/2005/Atom"><title>T</title><id>x</id><updated>2024-01-02T03:04:05Z</updated><entry><title>A</title><id>1</id><link href="https://x.example/a"/><updated>2024-01-02T03:04:05Z</updated><content type="html"><p>Hi <br></p></content></entry></feed>"#,
+                &["A"],
+            ),
+            (
+                "bare ampersands",
+                r#"<?xml version="1.0"?><rss version="2.0"><channel><title>T & x</title><item><title>Q & A</title><link>https://x.example/a?x=1&y=2</link></item></channel></rss>"#,
+                &["Q & A"],
+            ),
+            (
+                "a PHP warning before the document",
+                "<br />\n<b>Warning</b>: x in <b>/var/www/x.php</b> on line <b>3</b><br />\n<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>T</title><item><title>A</title><link>https://x.example/a</link></item></channel></rss>",
+                &["A"],
+            ),
+            (
+                "a download cut mid-item",
+                r#"<?xml version="1.0"?><rss version="2.0"><channel><title>T</title><item><title>A</title><link>https://x.example/a</link></item><item><title>B</title><link>https://x.exa"#,
+                &["A"],
+            ),
+        ];
+        for (name, body, titles) in cases {
+            let f = parse_feed(body.as_bytes(), None, &base())
+                .unwrap_or_else(|e| panic!("{name}: {e}"));
+            let got: Vec<&str> = f
+                .entries
+                .iter()
+                .filter_map(|e| e.title.as_deref())
+                .collect();
+            assert_eq!(&got, titles, "{name}");
+        }
+    }
+
+    #[test]
+    fn repaired_links_and_dates_are_right() {
+        let f = parse_feed(
+            br#"<rss version="2.0"><channel><title>T</title><item><title>A</title><link>https://x.example/a?x=1&y=2</link><pubdate>Tue, 10 Jun 2003 04:00:00 GMT</pubdate></item></channel></rss>"#,
+            None,
+            &base(),
+        )
+        .unwrap();
+        assert_eq!(f.entries[0].link.as_str(), "https://x.example/a?x=1&y=2");
+        assert_eq!(
+            f.entries[0].published.map(|d| d.to_rfc3339()).as_deref(),
+            Some("2003-06-10T04:00:00+00:00")
+        );
+        let f = parse_feed(
+            br#"<feed version="0.3" xmlns="http://purl.org/atom/ns#"><title>T</title><entry><title>A</title><link rel="alternate" type="text/html" href="https://x.example/a"/><id>1</id><issued>2024-01-02T03:04:05Z</issued></entry></feed>"#,
+            None,
+            &base(),
+        )
+        .unwrap();
+        assert_eq!(
+            f.entries[0].published.map(|d| d.to_rfc3339()).as_deref(),
+            Some("2024-01-02T03:04:05+00:00")
+        );
+    }
+
+    #[test]
+    fn what_repairs_cannot_mend_keeps_the_first_error() {
+        let err = parse_feed(
+            b"<rss version=\"2.0\"><channel><title>T</title>",
+            None,
+            &base(),
+        )
+        .unwrap_err();
+        assert!(matches!(err, FeedError::Parse { .. }), "{err}");
     }
 }

@@ -228,6 +228,49 @@ fn atom_and_json_feeds_are_read() {
 }
 
 #[test]
+fn feeds_broken_the_common_ways_are_read() {
+    let site = Site::start();
+    let dir = tempfile::tempdir().unwrap();
+    site.set(
+        "/news/a",
+        200,
+        &[],
+        &article("Q and A on the harbour", "Alpha."),
+    );
+    site.set("/news/b", 200, &[], &article("Old dialect story", "Bravo."));
+    // A PHP warning before the document, raw HTML in a description, bare
+    // ampersands in a title and a link: not XML, yet what publishers serve.
+    let broken = format!(
+        "<br />\n<b>Warning</b>: Undefined variable $x in <b>/srv/feed.php</b> on line <b>9</b><br />\n\
+         <?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>Q & A desk</title>\
+         <item><title>Q & A on the harbour</title><link>{base}/news/a?from=rss&amp;x=1&y=2</link>\
+         <description><p>Read <b>more</p></description></item></channel></rss>",
+        base = site.base
+    );
+    site.set("/broken.xml", 200, &[], broken.as_bytes());
+    // Atom 0.3, which feed-rs reads as an empty feed.
+    let atom03 = format!(
+        r#"<?xml version="1.0"?><feed version="0.3" xmlns="http://purl.org/atom/ns#">
+<title mode="escaped">Old dialect</title><entry><title mode="escaped">Old dialect story</title>
+<link rel="alternate" type="text/html" href="{base}/news/b"/><id>tag:b</id>
+<issued>2026-11-28T10:00:00Z</issued></entry></feed>"#,
+        base = site.base
+    );
+    site.set("/atom03.xml", 200, &[], atom03.as_bytes());
+    let cfg = config_with(dir.path(), &site, &[], &["/broken.xml", "/atom03.xml"]);
+    let (recs, stderr) = once(&cfg);
+    assert_eq!(recs.len(), 2, "{stderr}");
+    let a = record(&recs, "/news/a?from=rss&x=1&y=2");
+    assert_eq!(a["feed"]["title"], "Q & A desk");
+    assert_eq!(a["feed"]["entry_title"], "Q & A on the harbour");
+    let b = record(&recs, "/news/b");
+    assert_eq!(b["feed"]["title"], "Old dialect");
+    assert_eq!(b["feed"]["entry_published"], "2026-11-28T10:00:00Z");
+    let text = status(&cfg);
+    assert_eq!(text.matches("last: Ok").count(), 2, "{text}");
+}
+
+#[test]
 fn malformed_atom_and_json_feeds_fail_with_reasons() {
     let site = Site::start();
     let dir = tempfile::tempdir().unwrap();
