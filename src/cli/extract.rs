@@ -107,10 +107,7 @@ fn read_input(path: &PathBuf) -> io::Result<Vec<u8>> {
 
 /// Fetches `url` and extracts it; a fetch failure becomes an error record.
 fn fetch_and_extract(config: &Config, pipeline: &Pipeline, url: Url) -> anyhow::Result<Article> {
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .context("cannot start the async runtime")?;
+    let runtime = super::small_runtime()?;
     let fetcher = Fetcher::new(&config.fetch)?;
     let fetched = runtime.block_on(fetcher.get(&url));
     Ok(match fetched {

@@ -113,10 +113,7 @@ fn configured_urls(config: &Config) -> HashSet<String> {
 
 /// `feeds discover`: a page → its feeds.
 fn discover_feeds(config: &Config, url: &Url, json: bool) -> anyhow::Result<ExitCode> {
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .context("cannot start the async runtime")?;
+    let runtime = super::small_runtime()?;
     let fetcher = Fetcher::new(&config.fetch)?;
     let robots = config
         .fetch

@@ -101,6 +101,16 @@ fn load_config(global: &GlobalArgs) -> Result<Config, ConfigError> {
     Ok(config)
 }
 
+/// A single-threaded runtime for the subcommands that make a few requests
+/// (`extract --url`, `feeds discover`); the worker builds its own.
+fn small_runtime() -> anyhow::Result<tokio::runtime::Runtime> {
+    use anyhow::Context;
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")
+}
+
 /// The error and its causes on one line, skipping causes whose text the
 /// message already includes (our error types quote their sources).
 fn one_line(err: &anyhow::Error) -> String {

@@ -3,6 +3,7 @@
 //! and the printed config is config `check-config` accepts.
 
 use std::io::Write;
+use std::path::PathBuf;
 use std::process::{Output, Stdio};
 
 use serde_json::Value;
@@ -14,6 +15,25 @@ const ATOM: &str = r#"<?xml version="1.0" encoding="utf-8"?>
 <updated>2026-11-01T10:00:00Z</updated>
 <entry><title>One</title><id>urn:1</id><link href="/one"/><updated>2026-11-01T10:00:00Z</updated></entry>
 </feed>"#;
+
+/// A loopback site and a config for it (in the returned directory).
+fn setup() -> (tempfile::TempDir, Site, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let site = Site::start();
+    let cfg = config(dir.path(), &site);
+    (dir, site, cfg)
+}
+
+/// Asserts exit 0 and returns stdout.
+fn success(out: &Output) -> String {
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
 
 fn page(head: &str, body: &str) -> Vec<u8> {
     format!("<!DOCTYPE html><html><head><title>Home</title>{head}</head><body>{body}</body></html>")
@@ -53,9 +73,7 @@ fn feed_urls(text: &str) -> Vec<String> {
 
 #[test]
 fn declared_feeds_are_checked_each_and_stale_ones_left_out() {
-    let dir = tempfile::tempdir().unwrap();
-    let site = Site::start();
-    let cfg = config(dir.path(), &site);
+    let (_dir, site, cfg) = setup();
     html(
         &site,
         "/news/",
@@ -73,14 +91,7 @@ fn declared_feeds_are_checked_each_and_stale_ones_left_out() {
     );
     site.set("/rss", 200, &[], &rss(&site.base, &["/c"]));
 
-    let out = discover(&cfg, &site.url("/news/"), &[]);
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let stdout = success(&discover(&cfg, &site.url("/news/"), &[]));
     assert_eq!(
         feed_urls(&stdout),
         [site.url("/feed.xml"), site.url("/news/atom")]
@@ -101,9 +112,7 @@ fn declared_feeds_are_checked_each_and_stale_ones_left_out() {
 
 #[test]
 fn feed_like_links_come_before_common_paths() {
-    let dir = tempfile::tempdir().unwrap();
-    let site = Site::start();
-    let cfg = config(dir.path(), &site);
+    let (_dir, site, cfg) = setup();
     html(
         &site,
         "/",
@@ -113,15 +122,7 @@ fn feed_like_links_come_before_common_paths() {
     site.set("/blog/rss/", 200, &[], &rss(&site.base, &["/a"]));
     site.set("/feed", 200, &[], &rss(&site.base, &["/b"]));
 
-    let out = discover(&cfg, &site.url("/"), &["--json"]);
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let lines: Vec<Value> = String::from_utf8(out.stdout)
-        .unwrap()
+    let lines: Vec<Value> = success(&discover(&cfg, &site.url("/"), &["--json"]))
         .lines()
         .map(|l| serde_json::from_str(l).unwrap())
         .collect();
@@ -136,9 +137,7 @@ fn feed_like_links_come_before_common_paths() {
 
 #[test]
 fn common_paths_are_tried_in_order_within_robots_txt_and_one_is_kept() {
-    let dir = tempfile::tempdir().unwrap();
-    let site = Site::start();
-    let cfg = config(dir.path(), &site);
+    let (_dir, site, cfg) = setup();
     html(&site, "/", "", "<p>No feed named here.</p>");
     // A prefix rule: /feed, /feed.xml and /feed.json are all out of bounds.
     site.set("/robots.txt", 200, &[], b"User-agent: *\nDisallow: /feed\n");
@@ -149,14 +148,7 @@ fn common_paths_are_tried_in_order_within_robots_txt_and_one_is_kept() {
     site.set("/rss.xml", 200, &[], &rss(&site.base, &["/a", "/b", "/c"]));
     site.set("/atom.xml", 200, &[], &rss(&site.base, &["/a"]));
 
-    let out = discover(&cfg, &site.url("/"), &[]);
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let stdout = success(&discover(&cfg, &site.url("/"), &[]));
     assert_eq!(feed_urls(&stdout), [site.url("/rss.xml")]);
     assert!(
         stdout.contains("3 entries, a common path on the site"),
@@ -177,23 +169,14 @@ fn common_paths_are_tried_in_order_within_robots_txt_and_one_is_kept() {
 
 #[test]
 fn a_feed_address_is_its_own_answer() {
-    let dir = tempfile::tempdir().unwrap();
-    let site = Site::start();
-    let cfg = config(dir.path(), &site);
+    let (_dir, site, cfg) = setup();
     site.set(
         "/atom",
         200,
         &[("Content-Type", "application/atom+xml")],
         ATOM.as_bytes(),
     );
-    let out = discover(&cfg, &site.url("/atom"), &[]);
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let stdout = success(&discover(&cfg, &site.url("/atom"), &[]));
     assert_eq!(feed_urls(&stdout), [site.url("/atom")]);
     assert!(stdout.contains("the address given"), "{stdout}");
     assert_eq!(site.hits("/atom"), 1);
@@ -201,9 +184,7 @@ fn a_feed_address_is_its_own_answer() {
 
 #[test]
 fn no_feed_anywhere_is_one_clear_error() {
-    let dir = tempfile::tempdir().unwrap();
-    let site = Site::start();
-    let cfg = config(dir.path(), &site);
+    let (_dir, site, cfg) = setup();
     html(
         &site,
         "/",
@@ -260,9 +241,7 @@ const OPML: &str = r#"<?xml version="1.0"?>
 
 #[test]
 fn import_prints_new_feeds_with_folders_as_tags_and_the_config_takes_them() {
-    let dir = tempfile::tempdir().unwrap();
-    let site = Site::start();
-    let cfg = config(dir.path(), &site);
+    let (dir, site, cfg) = setup();
     let opml = dir.path().join("export.opml");
     std::fs::write(&opml, OPML.replace("CONFIGURED", &site.url("/feed.xml"))).unwrap();
 
@@ -326,9 +305,7 @@ fn import_prints_new_feeds_with_folders_as_tags_and_the_config_takes_them() {
 
 #[test]
 fn import_reads_stdin_and_names_a_file_that_is_not_opml() {
-    let dir = tempfile::tempdir().unwrap();
-    let site = Site::start();
-    let cfg = config(dir.path(), &site);
+    let (dir, site, cfg) = setup();
     let mut child = newswire(&cfg)
         .args(["feeds", "import", "-", "--all"])
         .stdin(Stdio::piped())
