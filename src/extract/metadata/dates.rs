@@ -2,7 +2,8 @@
 //!
 //! Sources in order of trust: JSON-LD, `<meta>`, `<time datetime>`, elements
 //! whose class names a date, the URL (`/2024/05/17/`). Formats: RFC 3339 and
-//! ISO 8601 variants, RFC 2822, `2024/05/17`, and English month names
+//! ISO 8601 variants, RFC 2822, date-times with zone names or offsets
+//! ([`timestamps`](super::timestamps)), `2024/05/17`, and English month names
 //! (`May 17, 2024`, `17 May 2024`). A time zone given by the page is kept in
 //! `value`; a date with no time is midnight UTC. Dates in the future (beyond
 //! a day of clock skew) are rejected: they are event dates or typos.
@@ -354,6 +355,9 @@ fn parse_any(raw: &str, now: DateTime<Utc>) -> Option<String> {
         if let Ok(dt) = DateTime::parse_from_str(s, f) {
             return fixed(dt);
         }
+    }
+    if let Some(dt) = super::timestamps::parse(s) {
+        return fixed(dt);
     }
     for f in [
         "%Y-%m-%dT%H:%M:%S%.f",

@@ -9,6 +9,8 @@
 //! - [`title`], [`authors`], [`dates`]: the fields that need real work,
 //!   with [`names`] (cleaning author names), [`bylines`] and [`datelines`]
 //!   (bylines and publication dates found by their visible label).
+//! - [`timestamps`]: date-times with zone names and offsets (`CEST`,
+//!   `GMT+9`), for [`dates`] and the feed parser.
 //! - [`limits`]: size limits on what a page declares.
 
 pub mod authors;
@@ -18,6 +20,7 @@ pub mod dates;
 pub mod limits;
 pub mod names;
 pub mod sources;
+pub mod timestamps;
 pub mod title;
 
 use self::sources::{MetaTags, json_ld_article, json_ld_str};

@@ -1,0 +1,244 @@
+//! Date-times written for people, with their time and zone: what
+//! [`dates::parse_date`](super::dates::parse_date) tries after the strict
+//! formats (RFC 3339, RFC 2822, ISO variants) and before it settles for the
+//! bare day.
+//!
+//! Feeds and pages write `Tue, 10 Jun 2003 04:00:00 CEST`, `GMT+9`,
+//! `June 10, 2003 4:00 PM EDT`, `2003-06-10 04:00:00 UTC` or JavaScript's
+//! `Tue Jun 10 2003 04:00:00 GMT+0200 (Central European Summer Time)`.
+//! chrono's RFC 2822 parser knows only the North American zone names, and
+//! none of the rest; the day alone would lose the hour and the zone, which
+//! the record promises to keep. A leading weekday in any language goes, a
+//! parenthesised zone name goes, an offset (`+0200`, `GMT+9`, `UTC-05:30`)
+//! or a zone abbreviation from [`ZONES`] is read; an unknown or ambiguous
+//! abbreviation (`IST` is India, Ireland and Israel) makes the time
+//! unreadable rather than wrong.
+
+use std::sync::LazyLock;
+
+use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime, NaiveTime, TimeZone};
+use regex::Regex;
+
+/// Zone abbreviations with one meaning in news use, and their UTC offsets
+/// in minutes.
+const ZONES: &[(&str, i32)] = &[
+    ("UTC", 0),
+    ("GMT", 0),
+    ("UT", 0),
+    ("Z", 0),
+    ("WET", 0),
+    ("WEST", 60),
+    ("BST", 60),
+    ("CET", 60),
+    ("CEST", 120),
+    ("MEZ", 60),
+    ("MESZ", 120),
+    ("EET", 120),
+    ("EEST", 180),
+    ("MSK", 180),
+    ("GST", 240),
+    ("PKT", 300),
+    ("ICT", 420),
+    ("WIB", 420),
+    ("HKT", 480),
+    ("SGT", 480),
+    ("AWST", 480),
+    ("PHT", 480),
+    ("JST", 540),
+    ("KST", 540),
+    ("ACST", 570),
+    ("ACDT", 630),
+    ("AEST", 600),
+    ("AEDT", 660),
+    ("NZST", 720),
+    ("NZDT", 780),
+    ("NST", -210),
+    ("NDT", -150),
+    ("AST", -240),
+    ("ADT", -180),
+    ("EST", -300),
+    ("EDT", -240),
+    ("CST", -360),
+    ("CDT", -300),
+    ("MST", -420),
+    ("MDT", -360),
+    ("PST", -480),
+    ("PDT", -420),
+    ("AKST", -540),
+    ("AKDT", -480),
+    ("HST", -600),
+];
+
+/// Date-and-time layouts, after the weekday and the zone are taken off and
+/// spaces collapsed. `%B` reads full and abbreviated month names.
+const LAYOUTS: &[&str] = &[
+    "%d %B %Y %H:%M:%S",
+    "%d %B %Y %H:%M",
+    "%d %B %y %H:%M:%S",
+    "%B %d %Y %H:%M:%S",
+    "%B %d, %Y %H:%M:%S",
+    "%B %d, %Y %H:%M",
+    "%B %d, %Y %I:%M %p",
+    "%B %d, %Y %I:%M:%S %p",
+    "%B %d %Y %I:%M %p",
+    "%d %B %Y %I:%M %p",
+    "%Y-%m-%d %H:%M:%S%.f",
+    "%Y-%m-%d %H:%M",
+    "%Y-%m-%dT%H:%M:%S%.f",
+    "%Y-%m-%dT%H:%M",
+    "%Y/%m/%d %H:%M:%S",
+    "%Y/%m/%d %H:%M",
+];
+
+/// Reads a date-time with its zone; `None` when the text has no readable
+/// time, or a zone that cannot be told.
+pub fn parse(raw: &str) -> Option<DateTime<FixedOffset>> {
+    static WEEKDAY: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"^\p{L}{2,12}\.?,?\s+").expect("static regex"));
+    static COMMENT: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"\s*\([^()]*\)\s*$").expect("static regex"));
+    // `… 2003 at 4:00`, `… 2003, 4:00`, `… 2003 - 4:00`: the date, then the time.
+    static AT: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?i)(\d{4})(?:\s+(?:at|um|à|-)|,)\s+(\d)").expect("static regex")
+    });
+    // `Jun.` → `Jun`, `p.m.` → `PM`.
+    static DOTS: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?i)\b([ap])\.\s?m\.|\b([a-z]{3,4})\.(\s)").expect("static regex")
+    });
+    let text = COMMENT.replace(raw.trim(), "");
+    let text = DOTS.replace_all(&text, |c: &regex::Captures| match c.get(1) {
+        Some(ap) => format!("{}M", ap.as_str().to_ascii_uppercase()),
+        None => format!("{}{}", &c[2], &c[3]),
+    });
+    let (rest, offset) = split_zone(&text)?;
+    let rest = AT.replace(rest, "$1 $2");
+    let rest = rest.split_whitespace().collect::<Vec<_>>().join(" ");
+    // The weekday only when a month or year follows: `Tue, 10 Jun …`, not
+    // the month itself in `June 10, 2003`.
+    let rest = match WEEKDAY.find(&rest) {
+        Some(m) if !starts_with_month(&rest) => &rest[m.end()..],
+        _ => rest.as_str(),
+    };
+    let local = LAYOUTS
+        .iter()
+        .find_map(|layout| NaiveDateTime::parse_from_str(rest, layout).ok())
+        .or_else(|| js_date(rest))?;
+    offset.from_local_datetime(&local).single()
+}
+
+/// JavaScript's `Date.toString()` after the weekday: `Jun 10 2003 04:00:00`.
+fn js_date(text: &str) -> Option<NaiveDateTime> {
+    let mut parts = text.split(' ');
+    let (month, day, year, time) = (parts.next()?, parts.next()?, parts.next()?, parts.next()?);
+    if parts.next().is_some() {
+        return None;
+    }
+    let date = NaiveDate::parse_from_str(&format!("{day} {month} {year}"), "%d %B %Y").ok()?;
+    let time = NaiveTime::parse_from_str(time, "%H:%M:%S").ok()?;
+    Some(date.and_time(time))
+}
+
+fn starts_with_month(text: &str) -> bool {
+    const MONTHS: &[&str] = &[
+        "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
+    ];
+    let lower = text.get(..3).map(str::to_ascii_lowercase);
+    lower.is_some_and(|l| MONTHS.contains(&l.as_str()))
+}
+
+/// Splits a trailing zone off `text`: a numeric offset, with or without a
+/// `GMT`/`UTC` before it, or a known abbreviation. `None` when the text ends
+/// in a letters-only token that is no known zone (it might be one, so no
+/// time can be trusted), or in no zone at all (other parsers handle naive
+/// times).
+fn split_zone(text: &str) -> Option<(&str, FixedOffset)> {
+    static OFFSET: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"\s*(?:(?:GMT|UTC|UT)\s*)?([+-])(\d{1,2})(?::?(\d{2}))?$")
+            .expect("static regex")
+    });
+    static NAME: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"\s+([A-Za-z]{1,5})$").expect("static regex"));
+    if let Some(c) = OFFSET.captures(text) {
+        let hours: i32 = c[2].parse().ok()?;
+        let minutes: i32 = c.get(3).map_or(Some(0), |m| m.as_str().parse().ok())?;
+        if hours > 14 || minutes > 59 {
+            return None;
+        }
+        let sign = if &c[1] == "-" { -1 } else { 1 };
+        let offset = FixedOffset::east_opt(sign * (hours * 3600 + minutes * 60))?;
+        let start = c.get(0).map_or(text.len(), |m| m.start());
+        // `2003-06-10` ends in `-10`: that is a day, not a zone.
+        if !text[..start].contains(':') {
+            return None;
+        }
+        return Some((&text[..start], offset));
+    }
+    let c = NAME.captures(text)?;
+    let name = c[1].to_ascii_uppercase();
+    // `… 4:00 PM` ends in a meridiem, not a zone: no zone given.
+    if name == "AM" || name == "PM" {
+        return None;
+    }
+    let minutes = ZONES.iter().find(|(z, _)| *z == name)?.1;
+    let start = c.get(0).map_or(text.len(), |m| m.start());
+    Some((&text[..start], FixedOffset::east_opt(minutes * 60)?))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn read(s: &str) -> Option<String> {
+        parse(s).map(|d| d.to_rfc3339())
+    }
+
+    #[test]
+    fn zone_names_and_offsets_keep_the_time() {
+        let cases = [
+            (
+                "Tue, 10 Jun 2003 04:00:00 GMT+9",
+                "2003-06-10T04:00:00+09:00",
+            ),
+            (
+                "Tue, 10 Jun 2003 04:00:00 CEST",
+                "2003-06-10T04:00:00+02:00",
+            ),
+            ("Di, 10 Jun 2003 04:00:00 MESZ", "2003-06-10T04:00:00+02:00"),
+            ("2003-06-10 04:00:00 CET", "2003-06-10T04:00:00+01:00"),
+            ("10 Jun 2003 04:00:00 UTC", "2003-06-10T04:00:00+00:00"),
+            ("2003-06-10 04:00:00 UTC", "2003-06-10T04:00:00+00:00"),
+            (
+                "Tuesday, June 10, 2003 4:00 PM EDT",
+                "2003-06-10T16:00:00-04:00",
+            ),
+            ("June 10, 2003 at 4:05 pm AEST", "2003-06-10T16:05:00+10:00"),
+            (
+                "Tue Jun 10 2003 04:00:00 GMT+0200 (Central European Summer Time)",
+                "2003-06-10T04:00:00+02:00",
+            ),
+            (
+                "Tue, 10 June 2003 04:00 UTC-05:30",
+                "2003-06-10T04:00:00-05:30",
+            ),
+            ("10 Jun 2003 04:00 +0545", "2003-06-10T04:00:00+05:45"),
+            ("Jun. 10, 2003, 4:00 p.m. EDT", "2003-06-10T16:00:00-04:00"),
+            ("10 June 2003 - 09:30 BST", "2003-06-10T09:30:00+01:00"),
+        ];
+        for (raw, want) in cases {
+            assert_eq!(read(raw).as_deref(), Some(want), "{raw}");
+        }
+    }
+
+    #[test]
+    fn unknown_zones_and_bare_dates_are_left_to_others() {
+        // Ambiguous: India, Ireland, Israel.
+        assert_eq!(read("10 Jun 2003 04:00:00 IST"), None);
+        // No zone at all: the naive parsers decide.
+        assert_eq!(read("June 10, 2003 4:00 PM"), None);
+        assert_eq!(read("2003-06-10"), None);
+        assert_eq!(read("2003-06-10 04:00"), None);
+        assert_eq!(read("Tue, 10 Jun 2003 04:00:00 GMT+99"), None);
+        assert_eq!(read(""), None);
+        assert_eq!(read("GMT"), None);
+    }
+}
