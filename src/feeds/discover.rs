@@ -96,6 +96,9 @@ pub struct DiscoveredFeed {
 /// Why no feed could be offered.
 #[derive(Debug, thiserror::Error)]
 pub enum DiscoverError {
+    /// The address is not one the fetcher speaks (`ftp:`, `file:`).
+    #[error("cannot discover feeds at {0}: only http and https addresses can be fetched")]
+    Scheme(Url),
     /// The page itself could not be fetched.
     #[error("cannot discover feeds: {0}")]
     Fetch(#[from] FetchError),
@@ -117,6 +120,9 @@ pub async fn discover(
     robots: Option<&RobotsCache>,
     url: &Url,
 ) -> Result<Vec<DiscoveredFeed>, DiscoverError> {
+    if !matches!(url.scheme(), "http" | "https") {
+        return Err(DiscoverError::Scheme(url.clone()));
+    }
     let page = fetcher.get(url).await?;
     if looks_like_feed(page.content_type.as_deref(), &page.body)
         && let Ok(feed) = parse_feed(&page.body, page.content_type.as_deref(), &page.final_url)

@@ -213,7 +213,7 @@ fn no_feed_anywhere_is_one_clear_error() {
 }
 
 #[test]
-fn private_addresses_are_refused_unless_allowed() {
+fn private_addresses_and_other_schemes_are_refused() {
     let dir = tempfile::tempdir().unwrap();
     let site = Site::start();
     let path = dir.path().join("plain.toml");
@@ -223,6 +223,11 @@ fn private_addresses_are_refused_unless_allowed() {
     assert_eq!(out.status.code(), Some(1));
     assert!(stderr.contains("refused"), "{stderr}");
     assert_eq!(site.hits("/"), 0);
+
+    let out = discover(&path, "ftp://files.example/pub/", &[]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr.contains("only http and https"), "{stderr}");
 }
 
 const OPML: &str = r#"<?xml version="1.0"?>
