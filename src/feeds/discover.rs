@@ -260,7 +260,7 @@ fn explain(failures: &[String]) -> String {
 /// type, or a body that opens like XML or JSON rather than HTML.
 fn looks_like_feed(content_type: Option<&str>, body: &[u8]) -> bool {
     let media = content_type.unwrap_or_default().to_ascii_lowercase();
-    if media.contains("xml") && !media.contains("xhtml") || media.contains("json") {
+    if (media.contains("xml") && !media.contains("xhtml")) || media.contains("json") {
         return true;
     }
     let start = String::from_utf8_lossy(&body[..body.len().min(512)]).to_ascii_lowercase();
