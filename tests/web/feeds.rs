@@ -213,9 +213,7 @@ fn atom_and_json_feeds_are_read() {
         &[("Content-Type", "application/feed+json")],
         json.as_bytes(),
     );
-    let cfg = config_with(dir.path(), &site, &[], &["/atom.xml", "/feed.json"]);
-    let (recs, stderr) = once(&cfg);
-    assert_eq!(recs.len(), 2, "{stderr}");
+    let recs = each_feed_gives_one_record(dir.path(), &site, &["/atom.xml", "/feed.json"]);
     let a = record(&recs, "/news/a");
     assert_eq!(a["feed"]["title"], "Atom news");
     assert_eq!(a["feed"]["entry_id"], "urn:a");
@@ -223,8 +221,21 @@ fn atom_and_json_feeds_are_read() {
     assert_eq!(b["feed"]["title"], "JSON news");
     assert_eq!(b["feed"]["entry_title"], "Bridge closes");
     assert_eq!(b["feed"]["entry_published"], "2026-11-29T08:00:00Z");
+}
+
+/// Runs `once` over `feeds` (paths on `site`), asserts that each was read
+/// (`status` says Ok) and gave one record, and returns the records.
+fn each_feed_gives_one_record(
+    dir: &std::path::Path,
+    site: &Site,
+    feeds: &[&str],
+) -> Vec<serde_json::Value> {
+    let cfg = config_with(dir, site, &[], feeds);
+    let (recs, stderr) = once(&cfg);
+    assert_eq!(recs.len(), feeds.len(), "{stderr}");
     let text = status(&cfg);
-    assert_eq!(text.matches("last: Ok").count(), 2, "{text}");
+    assert_eq!(text.matches("last: Ok").count(), feeds.len(), "{text}");
+    recs
 }
 
 #[test]
@@ -257,17 +268,13 @@ fn feeds_broken_the_common_ways_are_read() {
         base = site.base
     );
     site.set("/atom03.xml", 200, &[], atom03.as_bytes());
-    let cfg = config_with(dir.path(), &site, &[], &["/broken.xml", "/atom03.xml"]);
-    let (recs, stderr) = once(&cfg);
-    assert_eq!(recs.len(), 2, "{stderr}");
+    let recs = each_feed_gives_one_record(dir.path(), &site, &["/broken.xml", "/atom03.xml"]);
     let a = record(&recs, "/news/a?from=rss&x=1&y=2");
     assert_eq!(a["feed"]["title"], "Q & A desk");
     assert_eq!(a["feed"]["entry_title"], "Q & A on the harbour");
     let b = record(&recs, "/news/b");
     assert_eq!(b["feed"]["title"], "Old dialect");
     assert_eq!(b["feed"]["entry_published"], "2026-11-28T10:00:00Z");
-    let text = status(&cfg);
-    assert_eq!(text.matches("last: Ok").count(), 2, "{text}");
 }
 
 #[test]
