@@ -1,7 +1,7 @@
 //! Feed bytes → entries with absolute links.
 //!
 //! feed-rs does the parsing; this module feeds it what it can take (UTF-8,
-//! then the [`repair`](super::repair)s, the lenient ones only after a
+//! then the [`repair`]s, the lenient ones only after a
 //! failure), isolates it (a panic becomes an
 //! error for this feed only), and turns its model into the few facts the
 //! poller needs: an absolute link per entry, GUID, title, date, categories,

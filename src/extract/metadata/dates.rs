@@ -321,7 +321,7 @@ fn midnight(d: NaiveDate) -> String {
 const MIN_YEAR: i32 = 1900;
 
 /// Parses one date string into RFC 3339, or `None` (unparseable, before
-/// [`MIN_YEAR`], or in the future).
+/// `MIN_YEAR`, or in the future).
 pub fn parse_date(raw: &str, now: DateTime<Utc>) -> Option<String> {
     parse_any(raw, now).filter(|v| {
         v.get(..4)
@@ -336,6 +336,7 @@ fn parse_any(raw: &str, now: DateTime<Utc>) -> Option<String> {
     if s.is_empty() || s.len() > 100 {
         return None;
     }
+    let s = &*super::timestamps::english_months(s);
     let latest = now + chrono::Duration::days(1);
     let fixed =
         |dt: DateTime<FixedOffset>| (dt.with_timezone(&Utc) <= latest).then(|| dt.to_rfc3339());
@@ -414,6 +415,23 @@ mod tests {
         );
         assert_eq!(parse_date("5 Mar 2024", n).unwrap(), "2024-03-05T00:00:00Z");
         assert_eq!(parse_date("yesterday", n), None);
+    }
+
+    #[test]
+    fn month_names_of_other_languages() {
+        let n = now();
+        assert_eq!(
+            parse_date("Dienstag, 10. Juni 2003 04:00 MESZ", n).as_deref(),
+            Some("2003-06-10T04:00:00+02:00")
+        );
+        assert_eq!(
+            parse_date("10 de junio de 2003", n).as_deref(),
+            Some("2003-06-10T00:00:00Z")
+        );
+        assert_eq!(
+            parse_date("mardi 10 juin 2003", n).as_deref(),
+            Some("2003-06-10T00:00:00Z")
+        );
     }
 
     #[test]

@@ -10,7 +10,7 @@
 //! none of the rest; the day alone would lose the hour and the zone, which
 //! the record promises to keep. A leading weekday in any language goes, a
 //! parenthesised zone name goes, an offset (`+0200`, `GMT+9`, `UTC-05:30`)
-//! or a zone abbreviation from [`ZONES`] is read; an unknown or ambiguous
+//! or a zone abbreviation from `ZONES` is read; an unknown or ambiguous
 //! abbreviation (`IST` is India, Ireland and Israel) makes the time
 //! unreadable rather than wrong.
 
@@ -89,6 +89,122 @@ const LAYOUTS: &[&str] = &[
     "%Y/%m/%d %H:%M:%S",
     "%Y/%m/%d %H:%M",
 ];
+
+/// Month names of the languages newswire meets most after English (German,
+/// French, Spanish, Italian, Portuguese, Dutch), lower-case, and the
+/// English abbreviation chrono reads. Three-letter forms that are English
+/// words (`ago`, `set`, `gen`, `mag`) are left out: a date string is short,
+/// but not always only a date.
+const MONTH_NAMES: &[(&str, &str)] = &[
+    ("januar", "Jan"),
+    ("janvier", "Jan"),
+    ("janv", "Jan"),
+    ("enero", "Jan"),
+    ("gennaio", "Jan"),
+    ("janeiro", "Jan"),
+    ("januari", "Jan"),
+    ("jänner", "Jan"),
+    ("februar", "Feb"),
+    ("février", "Feb"),
+    ("fevrier", "Feb"),
+    ("févr", "Feb"),
+    ("febrero", "Feb"),
+    ("febbraio", "Feb"),
+    ("fevereiro", "Feb"),
+    ("februari", "Feb"),
+    ("märz", "Mar"),
+    ("maerz", "Mar"),
+    ("mär", "Mar"),
+    ("mars", "Mar"),
+    ("marzo", "Mar"),
+    ("março", "Mar"),
+    ("maart", "Mar"),
+    ("mrt", "Mar"),
+    ("avril", "Apr"),
+    ("avr", "Apr"),
+    ("abril", "Apr"),
+    ("aprile", "Apr"),
+    ("mai", "May"),
+    ("mayo", "May"),
+    ("maggio", "May"),
+    ("maio", "May"),
+    ("mei", "May"),
+    ("juni", "Jun"),
+    ("juin", "Jun"),
+    ("junio", "Jun"),
+    ("giugno", "Jun"),
+    ("junho", "Jun"),
+    ("juli", "Jul"),
+    ("juillet", "Jul"),
+    ("juil", "Jul"),
+    ("julio", "Jul"),
+    ("luglio", "Jul"),
+    ("julho", "Jul"),
+    ("août", "Aug"),
+    ("aout", "Aug"),
+    ("agosto", "Aug"),
+    ("augustus", "Aug"),
+    ("septembre", "Sep"),
+    ("septiembre", "Sep"),
+    ("setiembre", "Sep"),
+    ("settembre", "Sep"),
+    ("setembro", "Sep"),
+    ("oktober", "Oct"),
+    ("okt", "Oct"),
+    ("octobre", "Oct"),
+    ("octubre", "Oct"),
+    ("ottobre", "Oct"),
+    ("outubro", "Oct"),
+    ("dezember", "Dec"),
+    ("dez", "Dec"),
+    ("décembre", "Dec"),
+    ("decembre", "Dec"),
+    ("déc", "Dec"),
+    ("diciembre", "Dec"),
+    ("dicembre", "Dec"),
+    ("dezembro", "Dec"),
+    ("noviembre", "Nov"),
+    ("novembre", "Nov"),
+    ("novembro", "Nov"),
+];
+
+/// `10. Juni 2003`, `10 juin 2003`, `10 de junio de 2003` → `10 Jun 2003`:
+/// month names of `MONTH_NAMES` become English abbreviations, the
+/// German day's dot and the Spanish and Portuguese `de` go, so that every
+/// parser after this reads them. Text with no such word comes back as is.
+pub fn english_months(text: &str) -> std::borrow::Cow<'_, str> {
+    static WORD: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"\p{L}+\.?").expect("static regex"));
+    static DAY_DOT: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"\b(\d{1,2})\.\s+(\p{L})").expect("static regex"));
+    static DE: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"(?i)\s+de\s+").expect("static regex"));
+    if text.is_ascii()
+        && !text
+            .bytes()
+            .any(|b| b.is_ascii_alphabetic() && b.is_ascii_lowercase())
+    {
+        // Only upper-case letters or none: `2024-05-17T10:00:00Z`, `GMT`.
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut found = false;
+    let out = WORD.replace_all(text, |c: &regex::Captures| {
+        let word = &c[0];
+        let bare = word.trim_end_matches('.').to_lowercase();
+        match MONTH_NAMES.iter().find(|(name, _)| *name == bare) {
+            Some((_, english)) => {
+                found = true;
+                (*english).to_owned()
+            }
+            None => word.to_owned(),
+        }
+    });
+    if !found {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let out = DAY_DOT.replace_all(&out, "$1 $2");
+    std::borrow::Cow::Owned(DE.replace_all(&out, " ").into_owned())
+}
 
 /// Reads a date-time with its zone; `None` when the text has no readable
 /// time, or a zone that cannot be told.
@@ -226,6 +342,36 @@ mod tests {
         ];
         for (raw, want) in cases {
             assert_eq!(read(raw).as_deref(), Some(want), "{raw}");
+        }
+    }
+
+    #[test]
+    fn month_names_of_other_languages_become_english() {
+        let cases = [
+            ("10. Juni 2003", "10 Jun 2003"),
+            ("10 juin 2003 04:00", "10 Jun 2003 04:00"),
+            ("10 de junio de 2003", "10 Jun 2003"),
+            ("10 de março de 2025", "10 Mar 2025"),
+            ("1 déc. 2024", "1 Dec 2024"),
+            ("3 maart 2024", "3 Mar 2024"),
+            (
+                "Mittwoch, 17. Mai 2024, 10:00 MESZ",
+                "Mittwoch, 17 May 2024, 10:00 MESZ",
+            ),
+        ];
+        for (raw, want) in cases {
+            assert_eq!(english_months(raw), want, "{raw}");
+        }
+        for same in [
+            "June 10, 2003",
+            "2024-05-17T10:00:00Z",
+            "3 days ago",
+            "set 10",
+        ] {
+            assert!(
+                matches!(english_months(same), std::borrow::Cow::Borrowed(_)),
+                "{same}"
+            );
         }
     }
 
