@@ -158,7 +158,7 @@ pub async fn discover(
         .iter()
         .filter_map(|p| page.final_url.join(p).ok())
         .collect();
-    let mut feeds = try_all(
+    let feeds = try_all(
         fetcher,
         robots,
         Found::Guessed,
@@ -167,9 +167,6 @@ pub async fn discover(
         &mut failures,
     )
     .await;
-    // Sites answer several common paths with the same feed (`/feed` and
-    // `/rss` both): one is enough.
-    feeds.truncate(1);
     if feeds.is_empty() {
         return Err(DiscoverError::NoFeed {
             url: url.clone(),
@@ -203,6 +200,9 @@ async fn try_all(
         }
         match read_feed(fetcher, &url).await {
             Ok((title, entries)) => {
+                // Sites answer several common paths with the same feed
+                // (`/feed` and `/rss` both): the first guess that is a feed
+                // is enough, and the rest are not asked.
                 let stop = found == Found::Guessed;
                 feeds.push(DiscoveredFeed {
                     url,

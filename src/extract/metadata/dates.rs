@@ -302,7 +302,8 @@ pub fn find_in_text(text: &str, now: DateTime<Utc>) -> Option<(String, String)> 
     None
 }
 
-fn month_num(s: &str) -> Option<u32> {
+/// The month a text opens with (`Jun`, `june`, `Sept.`), 1-based.
+pub(super) fn month_num(s: &str) -> Option<u32> {
     let l = s.to_lowercase();
     MONTHS
         .iter()

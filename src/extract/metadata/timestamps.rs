@@ -232,7 +232,7 @@ pub fn parse(raw: &str) -> Option<DateTime<FixedOffset>> {
     // The weekday only when a month or year follows: `Tue, 10 Jun …`, not
     // the month itself in `June 10, 2003`.
     let rest = match WEEKDAY.find(&rest) {
-        Some(m) if !starts_with_month(&rest) => &rest[m.end()..],
+        Some(m) if super::dates::month_num(&rest).is_none() => &rest[m.end()..],
         _ => rest.as_str(),
     };
     let local = LAYOUTS
@@ -252,14 +252,6 @@ fn js_date(text: &str) -> Option<NaiveDateTime> {
     let date = NaiveDate::parse_from_str(&format!("{day} {month} {year}"), "%d %B %Y").ok()?;
     let time = NaiveTime::parse_from_str(time, "%H:%M:%S").ok()?;
     Some(date.and_time(time))
-}
-
-fn starts_with_month(text: &str) -> bool {
-    const MONTHS: &[&str] = &[
-        "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
-    ];
-    let lower = text.get(..3).map(str::to_ascii_lowercase);
-    lower.is_some_and(|l| MONTHS.contains(&l.as_str()))
 }
 
 /// Splits a trailing zone off `text`: a numeric offset, with or without a
