@@ -136,12 +136,13 @@ fn discover_feeds(config: &Config, url: &Url, json: bool) -> anyhow::Result<Exit
 
 /// One comment line about a found feed: title, size, how it was found.
 fn describe(feed: &DiscoveredFeed) -> String {
+    // `parse_feed` has collapsed the title's white space: one line, as a
+    // TOML comment must be.
     let title = feed
         .title
         .as_deref()
-        .map(|t| t.split_whitespace().collect::<Vec<_>>().join(" "))
         .filter(|t| !t.is_empty())
-        .unwrap_or_else(|| "(untitled)".to_owned());
+        .unwrap_or("(untitled)");
     format!(
         "{title}: {} entries, {}",
         feed.entries,
