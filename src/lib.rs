@@ -19,12 +19,14 @@
 //! - [`canonical`]: canonical URLs and stable record ids.
 //! - [`config`]: the TOML configuration with `NEWSWIRE_*` overrides.
 //! - [`ops`]: logging, Prometheus metrics and the health endpoints.
+//! - [`cluster`]: several workers sharing the feeds through NATS JetStream.
 //!
 //! The `newswire` binary is a thin command line over this library.
 
 #![warn(missing_docs)]
 
 pub mod canonical;
+pub mod cluster;
 pub mod config;
 pub mod extract;
 pub mod feeds;

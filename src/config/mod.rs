@@ -11,8 +11,9 @@
 //! - [`ConfigError`]: why loading failed, naming the key and, where known, the line.
 //! - sections: [`LogConfig`], [`ExtractConfig`], [`FetchConfig`],
 //!   [`FeedConfig`], [`ScheduleConfig`], [`StateConfig`], [`SinkConfig`],
-//!   [`DeadLetterConfig`], [`WorkerConfig`], [`OpsConfig`].
+//!   [`DeadLetterConfig`], [`WorkerConfig`], [`OpsConfig`], [`ClusterConfig`].
 
+mod cluster;
 mod error;
 mod extract;
 mod feeds;
@@ -30,6 +31,9 @@ use figment::Figment;
 use figment::providers::{Env, Format, Serialized, Toml};
 use serde::{Deserialize, Serialize};
 
+pub use cluster::ClusterConfig;
+#[cfg(test)]
+pub(crate) use cluster::is_kv_key;
 pub use error::ConfigError;
 pub use extract::{ExtractConfig, StageName};
 pub use feeds::FeedConfig;
@@ -75,6 +79,9 @@ pub struct Config {
     pub feeds: Vec<FeedConfig>,
     /// Record outputs; every record goes to each.
     pub sinks: Vec<SinkConfig>,
+    /// Sharing the feeds with other workers; absent, this worker polls all.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cluster: Option<ClusterConfig>,
 }
 
 impl Default for Config {
@@ -97,6 +104,7 @@ impl Default for Config {
                 max_age: std::time::Duration::from_secs(3600),
                 compression: Compression::None,
             })],
+            cluster: None,
         }
     }
 }
@@ -149,6 +157,9 @@ impl Config {
         self.state.validate(&mut problems);
         self.worker.validate(&mut problems);
         self.ops.validate(&mut problems);
+        if let Some(cluster) = &self.cluster {
+            cluster.validate(&mut problems);
+        }
         for (i, feed) in self.feeds.iter().enumerate() {
             feed.validate(i, &mut problems);
         }

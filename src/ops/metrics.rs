@@ -37,6 +37,10 @@ pub const STAGE_SECONDS: &str = "newswire_extract_stage_seconds";
 pub const FEEDS: &str = "newswire_feeds";
 /// Articles claimed but not yet written or dead-lettered.
 pub const ARTICLES_IN_FLIGHT: &str = "newswire_articles_in_flight";
+/// Live workers of the cluster, as this worker last read them.
+pub const CLUSTER_MEMBERS: &str = "newswire_cluster_members";
+/// Due feeds this worker left to another member of the cluster.
+pub const FEEDS_LEFT_TO_OTHERS: &str = "newswire_feeds_left_to_others_total";
 
 /// Histogram buckets, in seconds: 100 µs (an extraction stage) to 2 min (a
 /// slow fetch with retries).
@@ -92,6 +96,14 @@ fn describe() {
     );
     describe_gauge!(FEEDS, "Feeds the scheduler knows.");
     describe_gauge!(ARTICLES_IN_FLIGHT, "Articles claimed and not yet done.");
+    describe_gauge!(
+        CLUSTER_MEMBERS,
+        "Live workers of the cluster, as last read."
+    );
+    describe_counter!(
+        FEEDS_LEFT_TO_OTHERS,
+        "Due feeds left to another worker of the cluster."
+    );
 }
 
 /// Records how long one worker step took.

@@ -7,7 +7,7 @@
 //! crash carries the same `Nats-Msg-Id` and the server drops it within the
 //! stream's duplicate window: consumers see each article once.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use async_nats::jetstream::{self, context::PublishAckFuture, stream};
@@ -18,25 +18,14 @@ use crate::record::Article;
 /// Why the NATS sink failed; every variant names the server and subject.
 #[derive(Debug, thiserror::Error)]
 pub enum NatsSinkError {
-    /// The credentials file could not be read.
-    #[error("nats sink {url}: cannot read credentials {path}: {source}")]
-    Credentials {
-        /// The server.
-        url: String,
-        /// The credentials file.
-        path: PathBuf,
-        /// The I/O error.
-        #[source]
-        source: std::io::Error,
-    },
-    /// The server could not be reached.
-    #[error("nats sink {url}: cannot connect: {source}")]
+    /// The server could not be reached, or the credentials not read.
+    #[error("nats sink {url}: {source}")]
     Connect {
         /// The server.
         url: String,
-        /// The client's error.
+        /// What failed.
         #[source]
-        source: async_nats::ConnectError,
+        source: ClientError,
     },
     /// The stream is missing (and not to be created) or cannot be created.
     #[error("nats sink {url}: stream {stream}: {message}")]
@@ -112,26 +101,12 @@ impl NatsSink {
     /// or stream is a startup error rather than a failed first flush.
     pub async fn connect(cfg: &NatsSinkConfig) -> Result<NatsSink, NatsSinkError> {
         let url = cfg.url.clone();
-        let mut options = async_nats::ConnectOptions::new()
-            .name(concat!("newswire/", env!("CARGO_PKG_VERSION")))
-            .connection_timeout(cfg.connect_timeout);
-        if let Some(path) = &cfg.credentials {
-            options = options.credentials_file(path).await.map_err(|source| {
-                NatsSinkError::Credentials {
-                    url: url.clone(),
-                    path: path.clone(),
-                    source,
-                }
+        let client = connect_client(&url, cfg.credentials.as_deref(), cfg.connect_timeout)
+            .await
+            .map_err(|source| NatsSinkError::Connect {
+                url: url.clone(),
+                source,
             })?;
-        }
-        let client =
-            options
-                .connect(url.as_str())
-                .await
-                .map_err(|source| NatsSinkError::Connect {
-                    url: url.clone(),
-                    source,
-                })?;
         let max_payload = client.server_info().max_payload;
         let mut context = jetstream::new(client);
         context.set_timeout(cfg.ack_timeout);
@@ -238,6 +213,47 @@ impl NatsSink {
             message,
         }
     }
+}
+
+/// Why a connection to a NATS server could not be made.
+#[derive(Debug, thiserror::Error)]
+pub enum ClientError {
+    /// The credentials file could not be read.
+    #[error("cannot read credentials {path}: {source}")]
+    Credentials {
+        /// The credentials file.
+        path: PathBuf,
+        /// The I/O error.
+        #[source]
+        source: std::io::Error,
+    },
+    /// The server could not be reached or refused the client.
+    #[error("cannot connect: {0}")]
+    Connect(#[from] async_nats::ConnectError),
+}
+
+/// Connects to `url` (several servers: comma-separated) as newswire, with
+/// the `.creds` file when given: the one way the sink and the cluster
+/// membership each open their connection.
+pub async fn connect_client(
+    url: &str,
+    credentials: Option<&Path>,
+    timeout: Duration,
+) -> Result<async_nats::Client, ClientError> {
+    let mut options = async_nats::ConnectOptions::new()
+        .name(concat!("newswire/", env!("CARGO_PKG_VERSION")))
+        .connection_timeout(timeout);
+    if let Some(path) = credentials {
+        options =
+            options
+                .credentials_file(path)
+                .await
+                .map_err(|source| ClientError::Credentials {
+                    path: path.to_path_buf(),
+                    source,
+                })?;
+    }
+    Ok(options.connect(url).await?)
 }
 
 /// Room left for the headers (`Nats-Msg-Id` and the protocol's own) within

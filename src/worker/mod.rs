@@ -56,6 +56,9 @@ pub enum WorkerError {
     /// The ops endpoint could not start.
     #[error(transparent)]
     Ops(#[from] crate::ops::server::ServerError),
+    /// The cluster could not be joined.
+    #[error(transparent)]
+    Cluster(#[from] crate::cluster::ClusterError),
     /// A blocking task could not be joined (a bug or shutdown).
     #[error("internal task failed: {0}")]
     Join(#[from] tokio::task::JoinError),
@@ -79,6 +82,9 @@ pub struct Shared {
     /// Bounds extractions running at once to `worker.extract_threads`, so
     /// that many fetched pages queue as bytes rather than as parsed trees.
     pub extract_permits: Arc<tokio::sync::Semaphore>,
+    /// This worker's share of the feeds and the shared delivered ids, when
+    /// `[cluster]` is set; joined by [`run::run_mode`].
+    pub cluster: Option<Arc<crate::cluster::Cluster>>,
 }
 
 impl Shared {
@@ -106,6 +112,7 @@ impl Shared {
             robots,
             pipeline: Pipeline::new(&config.extract),
             extract_permits: Arc::new(tokio::sync::Semaphore::new(config.worker.extract_threads())),
+            cluster: None,
         })
     }
 

@@ -39,6 +39,7 @@ use super::queue::JobQueue;
 use super::tasks::{self, FeedTally, Poller};
 use super::writer::{self, Summary, Writer};
 use super::{Shared, WorkerError};
+use crate::cluster::Cluster;
 use crate::config::Config;
 use crate::feeds::list::feed_list;
 use crate::ops::metrics;
@@ -76,7 +77,23 @@ pub async fn run_mode(
     progress: Arc<dyn Progress>,
 ) -> Result<Summary, WorkerError> {
     let feeds = Arc::new(feed_list(config)?);
-    let shared = Shared::new(config)?;
+    let mut shared = Shared::new(config)?;
+    // Joined before anything is scheduled, so that the first polls already
+    // leave the other workers' feeds alone.
+    if let Some(cluster) = &config.cluster {
+        if !config
+            .sinks
+            .iter()
+            .any(|s| matches!(s, crate::config::SinkConfig::Nats(_)))
+        {
+            tracing::warn!(
+                "[cluster] without a nats sink: while workers join or leave, an article may be written twice (a JetStream stream drops such copies by their id)"
+            );
+        }
+        shared.cluster = Some(Arc::new(
+            Cluster::join(cluster, config.state.horizon).await?,
+        ));
+    }
     let health = Arc::new(Health::new(Arc::clone(&shared.store)));
     // The ops endpoint outlives the drain, so /readyz reports it.
     let stop_ops = CancellationToken::new();
@@ -122,6 +139,9 @@ pub async fn run_mode(
     let (out_tx, out_rx) = mpsc::channel(cap);
 
     let mut tasks = JoinSet::new();
+    if let Some(cluster) = &shared.cluster {
+        tasks.spawn(Arc::clone(cluster).keep_alive(shutdown.clone()));
+    }
     tasks.spawn(tasks::scheduler(
         schedule,
         due_tx,
@@ -190,6 +210,9 @@ pub async fn run_mode(
         {
             tracing::error!("a worker task panicked: {e}");
         }
+    }
+    if let Some(cluster) = &shared.cluster {
+        cluster.leave().await;
     }
     let mut summary = result?;
     summary.feeds_ok = tally.ok.load(Ordering::Relaxed);

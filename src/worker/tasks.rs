@@ -204,6 +204,22 @@ pub async fn poller(p: Poller) {
             i = next => match i { Some(i) => i, None => return },
         };
         let Some(feed) = p.feeds.get(i) else { continue };
+        if let Some(cluster) = &p.shared.cluster
+            && !cluster.owns(&feed.url)
+        {
+            // Another worker polls it; ask again later, in case that one dies.
+            metrics::count(metrics::FEEDS_LEFT_TO_OTHERS);
+            p.progress.feed_done();
+            let again = Utc::now()
+                + chrono::Duration::from_std(cluster.recheck())
+                    .unwrap_or(chrono::Duration::seconds(30));
+            if let Some(back) = &p.back
+                && back.send((i, again)).await.is_err()
+            {
+                return;
+            }
+            continue;
+        }
         let polled = tokio::select! {
             biased;
             () = p.shutdown.cancelled() => return,

@@ -156,9 +156,17 @@ impl Writer {
         self.summary.articles_written += written;
         metrics::counter_add(metrics::ARTICLES_WRITTEN, written);
         let batch = std::mem::take(&mut self.done);
+        let ids: Vec<String> = match &self.shared.cluster {
+            Some(_) => batch.iter().map(|(id, _)| id.clone()).collect(),
+            None => Vec::new(),
+        };
         self.shared
             .blocking(move |s| s.finish(&batch, Utc::now()))
-            .await
+            .await?;
+        if let Some(cluster) = &self.shared.cluster {
+            cluster.mark_done(&ids).await;
+        }
+        Ok(())
     }
 
     /// Commits, completes every sink and saves the near-duplicate index.
