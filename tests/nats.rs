@@ -265,6 +265,7 @@ allow_private_addresses = true
 per_host_interval = "1ms"
 per_host_concurrency = 4
 retries = 0
+retry_later_delay = "200ms"
 user_agent = "worker-{id}"
 [schedule]
 min_interval = "1s"
@@ -483,4 +484,60 @@ fn a_worker_id_held_by_a_live_worker_is_a_clear_startup_error() {
         "{stderr}"
     );
     assert!(stderr.contains("cluster.worker_id"), "{stderr}");
+}
+
+/// Articles a worker left pending when it stopped, and that another worker
+/// delivered since, are not fetched again when it comes back.
+#[test]
+fn pending_articles_another_worker_delivered_are_not_fetched_on_return() {
+    let nats = start_nats();
+    let site = Site::start();
+    let (dir_a, dir_b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let logs = [dir_a.path(), dir_b.path()];
+    let feeds = ["/g.xml".to_owned()];
+    site.set("/g.xml", 200, &[], &rss(&site.base, &["/g-0"]));
+    site.set("/g-0", 503, &[], b"try later");
+    let cfg_a = cluster_config(dir_a.path(), &site, nats.port, "a", &feeds);
+    let cfg_b = cluster_config(dir_b.path(), &site, nats.port, "b", &feeds);
+
+    // b alone: the article fails for now and stays pending in b's store.
+    let mut b = spawn_run(&cfg_b, dir_b.path());
+    wait_until("b to try the article", &logs, || site.hits("/g-0") == 1);
+    b.kill().unwrap();
+    b.wait().unwrap();
+
+    // a, alone once b's lease lapsed, delivers it.
+    site.set(
+        "/g-0",
+        200,
+        &[],
+        &article("Harbour plan approved", "Alpha."),
+    );
+    let mut a = spawn_run(&cfg_a, dir_a.path());
+    wait_until("a to deliver", &logs, || {
+        kv_keys(nats.port, "newswire_seen").len() == 1
+    });
+    let pid = a.id().to_string();
+    assert!(
+        Command::new("kill")
+            .args(["-TERM", &pid])
+            .status()
+            .unwrap()
+            .success()
+    );
+    assert!(a.wait().unwrap().success());
+
+    // b comes back: its pending article is done, not fetched again.
+    let out = once(&cfg_b);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert_eq!(
+        fetched_by(&site, "/g-0"),
+        ["worker-b", "worker-a"],
+        "{stderr}"
+    );
+    assert_eq!(stream_messages(nats.port).len(), 1);
+    let out = once(&cfg_b);
+    assert!(out.status.success());
+    assert_eq!(site.hits("/g-0"), 2, "and not on a later pass either");
 }

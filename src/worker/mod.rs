@@ -126,6 +126,37 @@ impl Shared {
     }
 }
 
+/// Drops the jobs another worker of the cluster already delivered (this
+/// worker took their feed over, or left them pending when it stopped) and
+/// marks them done here too, so that later polls skip them without asking
+/// again. Without `[cluster]`, returns `jobs` as they are.
+pub async fn skip_delivered_elsewhere(
+    shared: &Shared,
+    jobs: Vec<crate::state::ArticleJob>,
+) -> Result<Vec<crate::state::ArticleJob>, WorkerError> {
+    let Some(cluster) = &shared.cluster else {
+        return Ok(jobs);
+    };
+    if jobs.is_empty() {
+        return Ok(jobs);
+    }
+    let (fresh, delivered) = cluster.split_delivered(jobs).await;
+    if !delivered.is_empty() {
+        tracing::debug!(
+            count = delivered.len(),
+            "articles already delivered by another worker"
+        );
+        let done: Vec<_> = delivered
+            .into_iter()
+            .map(|id| (id, crate::state::Outcome::Delivered))
+            .collect();
+        shared
+            .blocking(move |s| s.finish(&done, chrono::Utc::now()))
+            .await?;
+    }
+    Ok(fresh)
+}
+
 /// GETs `url` under the host limits, retrying transient failures.
 pub async fn polite_get(
     shared: &Shared,

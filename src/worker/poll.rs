@@ -6,7 +6,7 @@ use chrono::Utc;
 use sha2::{Digest, Sha256};
 use url::Url;
 
-use super::{Shared, WorkerError, polite_get};
+use super::{Shared, WorkerError, polite_get, skip_delivered_elsewhere};
 use crate::canonical;
 use crate::config::{FeedConfig, ScheduleConfig};
 use crate::feeds::parse_feed;
@@ -77,10 +77,7 @@ pub async fn poll_feed(shared: &Shared, feed: &FeedConfig) -> Result<PollResult,
                                 server_wait = server_wait.max(parsed.refresh_hint);
                                 let jobs = jobs_of(feed, parsed.title.as_deref(), parsed.entries);
                                 new_jobs = shared.blocking(move |s| s.claim_new(jobs, now)).await?;
-                                if let Some(cluster) = &shared.cluster {
-                                    new_jobs =
-                                        skip_delivered_elsewhere(shared, cluster, new_jobs).await?;
-                                }
+                                new_jobs = skip_delivered_elsewhere(shared, new_jobs).await?;
                                 Ok(FeedStatus::Ok)
                             }
                         }
@@ -138,34 +135,6 @@ pub async fn poll_feed(shared: &Shared, feed: &FeedConfig) -> Result<PollResult,
         new_jobs,
         next_due,
     })
-}
-
-/// Drops the jobs another worker of the cluster already delivered (this
-/// worker took their feed over) and marks them done here too, so that
-/// later polls skip them without asking again.
-async fn skip_delivered_elsewhere(
-    shared: &Shared,
-    cluster: &crate::cluster::Cluster,
-    jobs: Vec<ArticleJob>,
-) -> Result<Vec<ArticleJob>, WorkerError> {
-    if jobs.is_empty() {
-        return Ok(jobs);
-    }
-    let (fresh, delivered) = cluster.split_delivered(jobs).await;
-    if !delivered.is_empty() {
-        tracing::debug!(
-            count = delivered.len(),
-            "articles already delivered by another worker"
-        );
-        let done: Vec<_> = delivered
-            .into_iter()
-            .map(|id| (id, crate::state::Outcome::Delivered))
-            .collect();
-        shared
-            .blocking(move |s| s.finish(&done, Utc::now()))
-            .await?;
-    }
-    Ok(fresh)
 }
 
 /// Turns feed entries into jobs keyed by the canonical link's id.

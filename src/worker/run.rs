@@ -113,8 +113,9 @@ pub async fn run_mode(
     writer::restore_dedup(&shared).await?;
     writer::expire_old_ids(&shared).await?;
     let now = chrono::Utc::now();
-    let (pending, waiting): (Vec<_>, Vec<_>) = shared
-        .blocking(|s| s.pending())
+    let pending = shared.blocking(|s| s.pending()).await?;
+    // In a cluster, another worker may have delivered them meanwhile.
+    let (pending, waiting): (Vec<_>, Vec<_>) = super::skip_delivered_elsewhere(&shared, pending)
         .await?
         .into_iter()
         .partition(|job| job.not_before.is_none_or(|t| t <= now));
