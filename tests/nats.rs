@@ -541,3 +541,55 @@ fn pending_articles_another_worker_delivered_are_not_fetched_on_return() {
     assert!(out.status.success());
     assert_eq!(site.hits("/g-0"), 2, "and not on a later pass either");
 }
+
+/// Creates key-value bucket `bucket` with `max_age` (zero: none), as an
+/// operator or an older worker might have.
+fn make_bucket(port: u16, bucket: &str, max_age: Duration) {
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    rt.block_on(async {
+        let client = async_nats::connect(format!("nats://127.0.0.1:{port}"))
+            .await
+            .unwrap();
+        let js = async_nats::jetstream::new(client);
+        js.create_key_value(async_nats::jetstream::kv::Config {
+            bucket: bucket.to_owned(),
+            max_age,
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    });
+}
+
+/// The leases bucket sets how long a lease lasts for every worker: one
+/// that never expires keys is refused, one with another `max_age` than
+/// `cluster.lease` is followed, with a warning.
+#[test]
+fn the_leases_bucket_decides_the_lease() {
+    let site = Site::start();
+    site.set("/f.xml", 200, &[], &rss(&site.base, &[]));
+    let dir = tempfile::tempdir().unwrap();
+    let feeds = ["/f.xml".to_owned()];
+
+    let nats = start_nats();
+    make_bucket(nats.port, "newswire_workers", Duration::ZERO);
+    let cfg = cluster_config(dir.path(), &site, nats.port, "a", &feeds);
+    let out = once(&cfg);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("key-value bucket newswire_workers: has no max_age"),
+        "{stderr}"
+    );
+
+    let nats = start_nats();
+    make_bucket(nats.port, "newswire_workers", Duration::from_secs(3));
+    let cfg = cluster_config(dir.path(), &site, nats.port, "a", &feeds);
+    let out = once(&cfg);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(stderr.contains("keeps leases for 3s"), "{stderr}");
+}

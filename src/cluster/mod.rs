@@ -137,6 +137,7 @@ impl Cluster {
             },
         )
         .await?;
+        let lease = bucket_lease(&workers, cfg, &url).await?;
         let seen = open_bucket(
             &js,
             &url,
@@ -158,7 +159,7 @@ impl Cluster {
         let cluster = Cluster {
             id,
             url,
-            lease: cfg.lease,
+            lease,
             workers,
             seen,
             view: RwLock::new(View::default()),
@@ -364,6 +365,40 @@ async fn open_bucket(
                 message: e.to_string(),
             }),
     }
+}
+
+/// How long a lease lasts: the leases bucket's `max_age`, which all workers
+/// share, even when it differs from this worker's `cluster.lease` (the
+/// bucket was made by a worker with another setting). Renewing by a longer
+/// configured lease would let the key lapse between renewals.
+async fn bucket_lease(
+    workers: &kv::Store,
+    cfg: &ClusterConfig,
+    url: &str,
+) -> Result<Duration, ClusterError> {
+    let bucket_err = |message: String| ClusterError::Bucket {
+        url: url.to_owned(),
+        bucket: cfg.workers_bucket.clone(),
+        message,
+    };
+    let max_age = workers
+        .status()
+        .await
+        .map_err(|e| bucket_err(e.to_string()))?
+        .max_age();
+    if max_age.is_zero() {
+        return Err(bucket_err(
+            "has no max_age, so a dead worker's lease would never lapse; delete the bucket (newswire creates it) or give it a max_age".to_owned(),
+        ));
+    }
+    if max_age != cfg.lease {
+        tracing::warn!(
+            bucket = %cfg.workers_bucket,
+            "the bucket keeps leases for {max_age:?} (set when it was created), not cluster.lease = {:?}: using {max_age:?}",
+            cfg.lease
+        );
+    }
+    Ok(max_age)
 }
 
 /// The host name and the process id, as a key-value key: unique among
