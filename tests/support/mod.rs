@@ -5,6 +5,8 @@
 //! received, and builders for articles, feeds and configs.
 #![allow(dead_code)]
 
+pub mod nats;
+
 use std::collections::{HashMap, VecDeque};
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
