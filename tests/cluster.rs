@@ -72,6 +72,14 @@ fn spawn_run(config: &Path, dir: &Path) -> Child {
         .unwrap()
 }
 
+/// Stops a worker with SIGTERM and checks that it exits cleanly.
+fn stop(mut worker: Child) {
+    let pid = worker.id().to_string();
+    let sent = Command::new("kill").args(["-TERM", &pid]).status().unwrap();
+    assert!(sent.success());
+    assert!(worker.wait().unwrap().success());
+}
+
 /// Waits (bounded, so a bug fails instead of hanging) until `done` holds;
 /// the workers' logs go with the failure.
 fn wait_until(what: &str, logs: &[&Path], mut done: impl FnMut() -> bool) {
@@ -137,7 +145,7 @@ fn cluster_workers_split_the_feeds_and_take_over_a_dead_ones() {
     let cfg_b = cluster_config(dir_b.path(), &site, nats.port, "b", &feeds);
 
     // Alone, a polls every feed.
-    let mut a = spawn_run(&cfg_a, dir_a.path());
+    let a = spawn_run(&cfg_a, dir_a.path());
     wait_until("a to deliver round 0", &logs, || {
         kv_keys(nats.port, "newswire_seen").len() == 8
     });
@@ -182,15 +190,7 @@ fn cluster_workers_split_the_feeds_and_take_over_a_dead_ones() {
     assert_eq!(ids.len(), 24, "no article is published twice");
 
     // A clean stop gives the lease up at once.
-    let pid = a.id().to_string();
-    assert!(
-        Command::new("kill")
-            .args(["-TERM", &pid])
-            .status()
-            .unwrap()
-            .success()
-    );
-    assert!(a.wait().unwrap().success());
+    stop(a);
     assert!(kv_keys(nats.port, "newswire_workers").is_empty());
 }
 
@@ -248,19 +248,11 @@ fn pending_articles_another_worker_delivered_are_not_fetched_on_return() {
         &[],
         &article("Harbour plan approved", "Alpha."),
     );
-    let mut a = spawn_run(&cfg_a, dir_a.path());
+    let a = spawn_run(&cfg_a, dir_a.path());
     wait_until("a to deliver", &logs, || {
         kv_keys(nats.port, "newswire_seen").len() == 1
     });
-    let pid = a.id().to_string();
-    assert!(
-        Command::new("kill")
-            .args(["-TERM", &pid])
-            .status()
-            .unwrap()
-            .success()
-    );
-    assert!(a.wait().unwrap().success());
+    stop(a);
 
     // b comes back: its pending article is done, not fetched again.
     let out = once(&cfg_b);

@@ -74,8 +74,12 @@ pub fn start_nats_with(server_config: &str) -> NatsServer {
     }
 }
 
-/// Every message of stream `NEWS`: (Nats-Msg-Id header, record).
-pub fn stream_messages(port: u16) -> Vec<(String, Value)> {
+/// Runs `f` with a JetStream context on the server at `port`, on a runtime
+/// of its own (the tests are synchronous).
+fn with_jetstream<T, F>(port: u16, f: impl FnOnce(async_nats::jetstream::Context) -> F) -> T
+where
+    F: std::future::Future<Output = T>,
+{
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -84,7 +88,13 @@ pub fn stream_messages(port: u16) -> Vec<(String, Value)> {
         let client = async_nats::connect(format!("nats://127.0.0.1:{port}"))
             .await
             .unwrap();
-        let js = async_nats::jetstream::new(client);
+        f(async_nats::jetstream::new(client)).await
+    })
+}
+
+/// Every message of stream `NEWS`: (Nats-Msg-Id header, record).
+pub fn stream_messages(port: u16) -> Vec<(String, Value)> {
+    with_jetstream(port, |js| async move {
         let mut stream = js.get_stream("NEWS").await.unwrap();
         let count = stream.info().await.unwrap().state.messages;
         let mut out = Vec::new();
@@ -104,15 +114,7 @@ pub fn stream_messages(port: u16) -> Vec<(String, Value)> {
 /// The keys of key-value bucket `bucket`, sorted.
 pub fn kv_keys(port: u16, bucket: &str) -> Vec<String> {
     use futures_util::StreamExt;
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap();
-    rt.block_on(async {
-        let client = async_nats::connect(format!("nats://127.0.0.1:{port}"))
-            .await
-            .unwrap();
-        let js = async_nats::jetstream::new(client);
+    with_jetstream(port, |js| async move {
         let Ok(kv) = js.get_key_value(bucket).await else {
             return Vec::new();
         };
@@ -131,15 +133,7 @@ pub fn kv_keys(port: u16, bucket: &str) -> Vec<String> {
 /// Creates key-value bucket `bucket` with `max_age` (zero: none), as an
 /// operator or an older worker might have.
 pub fn make_bucket(port: u16, bucket: &str, max_age: Duration) {
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap();
-    rt.block_on(async {
-        let client = async_nats::connect(format!("nats://127.0.0.1:{port}"))
-            .await
-            .unwrap();
-        let js = async_nats::jetstream::new(client);
+    with_jetstream(port, |js| async move {
         js.create_key_value(async_nats::jetstream::kv::Config {
             bucket: bucket.to_owned(),
             max_age,
