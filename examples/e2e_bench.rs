@@ -10,6 +10,15 @@
 //! store's size. The simulated web runs in this process on 127.0.x.y
 //! addresses (one per host), so its CPU is reported separately; it competes
 //! with the worker for the same cores, as a real network stack would not.
+//!
+//! With `--cluster nats://HOST:PORT` the workers join a `[cluster]` on that
+//! (already running) NATS server, and `--workers N` runs N of them at once,
+//! each with its own state, sharing the feeds:
+//!
+//! ```console
+//! $ nats-server -js -p 4333 -sd /tmp/js &
+//! $ cargo run --release --example e2e_bench -- --feeds 2000 --cluster nats://127.0.0.1:4333 --workers 2
+//! ```
 
 use std::io::{BufRead, BufReader, Read};
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
@@ -29,6 +38,8 @@ struct Args {
     hosts: usize,
     sink: String,
     binary: Option<PathBuf>,
+    cluster: Option<String>,
+    workers: usize,
 }
 
 fn parse_args() -> Args {
@@ -38,6 +49,8 @@ fn parse_args() -> Args {
         hosts: 250,
         sink: "stdout".to_owned(),
         binary: None,
+        cluster: None,
+        workers: 1,
     };
     let mut it = std::env::args().skip(1);
     while let Some(a) = it.next() {
@@ -51,10 +64,15 @@ fn parse_args() -> Args {
             "--hosts" => args.hosts = value().parse().unwrap_or_else(|_| die("--hosts N")),
             "--sink" => args.sink = value(),
             "--binary" => args.binary = Some(PathBuf::from(value())),
+            "--cluster" => args.cluster = Some(value()),
+            "--workers" => args.workers = value().parse().unwrap_or_else(|_| die("--workers N")),
             _ => die(&format!(
-                "unknown argument {a}; usage: e2e_bench [--feeds N] [--entries N] [--hosts N] [--sink stdout|file] [--binary PATH]"
+                "unknown argument {a}; usage: e2e_bench [--feeds N] [--entries N] [--hosts N] [--sink stdout|file] [--binary PATH] [--cluster NATS_URL] [--workers N]"
             )),
         }
+    }
+    if args.workers == 0 || (args.workers > 1 && args.cluster.is_none()) {
+        die("--workers N needs N >= 1, and --cluster when N > 1");
     }
     args
 }
@@ -260,7 +278,7 @@ async fn serve_web(args: &Args) -> u16 {
     port
 }
 
-fn write_config(dir: &Path, args: &Args, port: u16) -> PathBuf {
+fn write_config(dir: &Path, args: &Args, port: u16, worker: usize) -> PathBuf {
     let mut text = format!(
         r#"[state]
 dir = "{state}"
@@ -281,6 +299,11 @@ level = "warn"
         ));
     } else {
         text.push_str("[[sinks]]\ntype = \"stdout\"\n");
+    }
+    if let Some(url) = &args.cluster {
+        text.push_str(&format!(
+            "[cluster]\nurl = \"{url}\"\nworker_id = \"bench-{worker}\"\nlease = \"3s\"\n"
+        ));
     }
     for n in 0..args.feeds {
         let ip = host_ip(n % args.hosts);
@@ -324,20 +347,122 @@ fn main() {
         .unwrap_or_else(|e| die(&e.to_string()));
     let port = runtime.block_on(serve_web(&args));
     let dir = tempfile::tempdir().unwrap_or_else(|e| die(&e.to_string()));
-    let config = write_config(dir.path(), &args, port);
+    let configs: Vec<PathBuf> = (0..args.workers)
+        .map(|w| {
+            let d = dir.path().join(format!("worker-{w}"));
+            std::fs::create_dir_all(&d).unwrap_or_else(|e| die(&e.to_string()));
+            write_config(&d, &args, port, w)
+        })
+        .collect();
     eprintln!(
-        "e2e_bench: {} feeds x {} entries on {} hosts, sink {}, binary {}",
+        "e2e_bench: {} feeds x {} entries on {} hosts, sink {}, {} worker(s){}, binary {}",
         args.feeds,
         args.entries,
         args.hosts,
         args.sink,
+        args.workers,
+        args.cluster
+            .as_deref()
+            .map(|u| format!(" in a cluster on {u}"))
+            .unwrap_or_default(),
         binary.display()
     );
     let self_before = rusage(libc::RUSAGE_SELF);
     let started = Instant::now();
-    let mut child = Command::new(&binary)
+    let runs: Vec<_> = configs.iter().map(|c| spawn_worker(&binary, c)).collect();
+    let mut status = None;
+    let (mut written, mut lines, mut bytes) = (0.0, 0, 0);
+    let mut summaries = Vec::new();
+    let mut stderrs = String::new();
+    for (mut child, counter, stderr_reader) in runs {
+        let s = child.wait().unwrap_or_else(|e| die(&e.to_string()));
+        if !s.success() || status.is_none() {
+            status = Some(s);
+        }
+        let (l, b) = counter.join().unwrap_or((0, 0));
+        let stderr = stderr_reader.join().unwrap_or_default();
+        let summary = stderr
+            .lines()
+            .rev()
+            .find(|l| l.starts_with("feeds:"))
+            .unwrap_or("")
+            .to_owned();
+        written += summary
+            .split("articles: ")
+            .nth(1)
+            .and_then(|s| s.split_whitespace().next())
+            .and_then(|n| n.parse::<f64>().ok())
+            .unwrap_or(l as f64);
+        lines += l;
+        bytes += b;
+        summaries.push(summary);
+        stderrs.push_str(&stderr);
+    }
+    let status = status.unwrap_or_else(|| die("no worker ran"));
+
+    let wall = started.elapsed();
+    let (user, sys, max_rss_kb) = rusage(libc::RUSAGE_CHILDREN);
+    let self_after = rusage(libc::RUSAGE_SELF);
+    let state_bytes: u64 = (0..args.workers)
+        .map(|w| {
+            let d = dir.path().join(format!("worker-{w}"));
+            std::fs::metadata(d.join("state").join("newswire.redb"))
+                .map(|m| m.len())
+                .unwrap_or(0)
+        })
+        .sum();
+    let out_bytes: u64 = (0..args.workers)
+        .map(|w| dir_size(&dir.path().join(format!("worker-{w}")).join("out")))
+        .sum();
+    let secs = wall.as_secs_f64();
+    println!("exit status        {status}");
+    for summary in &summaries {
+        println!("summary            {summary}");
+    }
+    println!("wall time          {secs:.1} s");
+    println!("articles/s         {:.0}", written / secs);
+    println!(
+        "worker CPU         {:.1} s user + {:.1} s sys = {:.0}% of one core",
+        user,
+        sys,
+        (user + sys) / secs * 100.0
+    );
+    println!(
+        "worker peak RSS    {:.1} MB (the largest worker)",
+        max_rss_kb as f64 / 1024.0
+    );
+    println!(
+        "simulated web CPU  {:.1} s",
+        (self_after.0 - self_before.0) + (self_after.1 - self_before.1)
+    );
+    println!("state store        {:.1} MB", state_bytes as f64 / 1e6);
+    if args.sink == "file" {
+        println!("output (zstd)      {:.1} MB", out_bytes as f64 / 1e6);
+    } else {
+        println!(
+            "output (stdout)    {lines} records, {:.1} MB",
+            bytes as f64 / 1e6
+        );
+    }
+    if !status.success() {
+        eprintln!("{stderrs}");
+        std::process::exit(1);
+    }
+}
+
+/// Starts one `newswire once`; returns it with threads that count its
+/// stdout records (and bytes) and collect its stderr.
+fn spawn_worker(
+    binary: &Path,
+    config: &Path,
+) -> (
+    std::process::Child,
+    std::thread::JoinHandle<(u64, u64)>,
+    std::thread::JoinHandle<String>,
+) {
+    let mut child = Command::new(binary)
         .arg("-c")
-        .arg(&config)
+        .arg(config)
         .args(["once", "--no-progress"])
         .env_remove("NEWSWIRE_CONFIG")
         .env_remove("RUST_LOG")
@@ -361,59 +486,15 @@ fn main() {
         }
         (lines, bytes)
     });
-    let mut stderr = String::new();
-    if let Some(mut e) = child.stderr.take() {
-        let _ = e.read_to_string(&mut stderr);
-    }
-    let status = child.wait().unwrap_or_else(|e| die(&e.to_string()));
-    let wall = started.elapsed();
-    let (lines, bytes) = counter.join().unwrap_or((0, 0));
-    let (user, sys, max_rss_kb) = rusage(libc::RUSAGE_CHILDREN);
-    let self_after = rusage(libc::RUSAGE_SELF);
-    let state_bytes = std::fs::metadata(dir.path().join("state").join("newswire.redb"))
-        .map(|m| m.len())
-        .unwrap_or(0);
-    let out_bytes = dir_size(&dir.path().join("out"));
-    let summary = stderr
-        .lines()
-        .rev()
-        .find(|l| l.starts_with("feeds:"))
-        .unwrap_or("");
-    let written: f64 = summary
-        .split("articles: ")
-        .nth(1)
-        .and_then(|s| s.split_whitespace().next())
-        .and_then(|n| n.parse().ok())
-        .unwrap_or(lines as f64);
-    let secs = wall.as_secs_f64();
-    println!("exit status        {status}");
-    println!("summary            {summary}");
-    println!("wall time          {secs:.1} s");
-    println!("articles/s         {:.0}", written / secs);
-    println!(
-        "worker CPU         {:.1} s user + {:.1} s sys = {:.0}% of one core",
-        user,
-        sys,
-        (user + sys) / secs * 100.0
-    );
-    println!("worker peak RSS    {:.1} MB", max_rss_kb as f64 / 1024.0);
-    println!(
-        "simulated web CPU  {:.1} s",
-        (self_after.0 - self_before.0) + (self_after.1 - self_before.1)
-    );
-    println!("state store        {:.1} MB", state_bytes as f64 / 1e6);
-    if args.sink == "file" {
-        println!("output (zstd)      {:.1} MB", out_bytes as f64 / 1e6);
-    } else {
-        println!(
-            "output (stdout)    {lines} records, {:.1} MB",
-            bytes as f64 / 1e6
-        );
-    }
-    if !status.success() {
-        eprintln!("{stderr}");
-        std::process::exit(1);
-    }
+    let stderr = child.stderr.take();
+    let collector = std::thread::spawn(move || {
+        let mut text = String::new();
+        if let Some(mut e) = stderr {
+            let _ = e.read_to_string(&mut text);
+        }
+        text
+    });
+    (child, counter, collector)
 }
 
 fn dir_size(dir: &Path) -> u64 {

@@ -8,7 +8,9 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use support::nats::{kv_keys, make_bucket, once_output as once, start_nats, stream_messages};
+use support::nats::{
+    kv_keys, kv_put, make_bucket, once_output as once, start_nats, stream_messages,
+};
 use support::{Site, article, newswire, rss};
 
 /// The config of one worker of a cluster: its own state, user agent (so the
@@ -297,4 +299,42 @@ fn the_leases_bucket_decides_the_lease() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(out.status.success(), "{stderr}");
     assert!(stderr.contains("keeps leases for 3s"), "{stderr}");
+}
+
+/// A feed another worker claimed for a poll (two workers briefly both
+/// taking themselves for its owner) is left alone until the claim lapses.
+#[test]
+fn a_feed_claimed_by_another_worker_is_not_polled_until_the_claim_lapses() {
+    use sha2::{Digest, Sha256};
+    let nats = start_nats();
+    let site = Site::start();
+    let dir = tempfile::tempdir().unwrap();
+    let feeds = ["/f0.xml".to_owned(), "/f1.xml".to_owned()];
+    for f in &feeds {
+        site.set(f, 200, &[], &rss(&site.base, &[]));
+    }
+    let cfg = cluster_config(dir.path(), &site, nats.port, "a", &feeds);
+    make_bucket(nats.port, "newswire_polls", Duration::from_secs(2));
+    let key: String = Sha256::digest(site.url("/f1.xml").as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    kv_put(nats.port, "newswire_polls", &key, "elsewhere");
+
+    let out = once(&cfg);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!((site.hits("/f0.xml"), site.hits("/f1.xml")), (1, 0));
+
+    std::thread::sleep(Duration::from_millis(2500));
+    let out = once(&cfg);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(site.hits("/f1.xml"), 1, "polled once the claim lapsed");
 }

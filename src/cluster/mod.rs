@@ -2,7 +2,7 @@
 //! (`[cluster]`), so that each feed is polled by one worker and a dead
 //! worker's feeds are taken over.
 //!
-//! Two key-value buckets, nothing home-made beside them:
+//! Three key-value buckets, nothing home-made beside them:
 //!
 //! - **Leases** (`workers_bucket`): each worker keeps a key named after it,
 //!   renewed every third of `lease`; the bucket's `max_age` is the lease, so
@@ -11,16 +11,21 @@
 //!   feed to one of them; every worker computes the same split from the same
 //!   list. A worker that cannot renew its lease for a whole lease polls
 //!   nothing, since the others have taken its feeds by then.
+//! - **Poll claims** (`polls_bucket`): before polling a feed, its owner
+//!   claims it there for a lease. While the members change, two workers may
+//!   briefly both take themselves for a feed's owner; only one gets the
+//!   claim, and by the time it lapses both have renewed their view.
 //! - **Delivered ids** (`seen_bucket`): the id of every article a worker
 //!   delivered or dead-lettered, kept for `state.horizon`. A worker that
 //!   takes a feed over has no local memory of its entries; it asks this
 //!   bucket before fetching one, so a takeover does not deliver the feed's
 //!   old articles again.
 //!
-//! While the members change, two workers may briefly (until their next
-//! renewal) both poll a feed. An article fetched by both then carries the
-//! same id, and the JetStream sink's `Nats-Msg-Id` lets the stream drop the
-//! second copy within its duplicate window.
+//! What is left to chance: a worker that takes a feed over fetches the
+//! entries the previous owner claimed but has not delivered yet (still in
+//! its queue, or lost with it when it died). Such an article carries the
+//! same id both times, and the JetStream sink's `Nats-Msg-Id` lets the
+//! stream drop the second copy within its duplicate window.
 
 pub mod assign;
 
@@ -29,6 +34,7 @@ use std::time::Duration;
 
 use async_nats::jetstream::{self, kv};
 use futures_util::{StreamExt, future::join_all};
+use sha2::{Digest, Sha256};
 use tokio::time::Instant;
 use tokio_util::bytes::Bytes;
 use tokio_util::sync::CancellationToken;
@@ -91,6 +97,7 @@ pub struct Cluster {
     url: String,
     lease: Duration,
     workers: kv::Store,
+    polls: kv::Store,
     seen: kv::Store,
     view: RwLock<View>,
 }
@@ -138,6 +145,19 @@ impl Cluster {
         )
         .await?;
         let lease = bucket_lease(&workers, cfg, &url).await?;
+        let polls = open_bucket(
+            &js,
+            &url,
+            kv::Config {
+                bucket: cfg.polls_bucket.clone(),
+                description: "newswire feed poll claims".to_owned(),
+                history: 1,
+                max_age: lease,
+                storage: jetstream::stream::StorageType::Memory,
+                ..Default::default()
+            },
+        )
+        .await?;
         let seen = open_bucket(
             &js,
             &url,
@@ -161,6 +181,7 @@ impl Cluster {
             url,
             lease,
             workers,
+            polls,
             seen,
             view: RwLock::new(View::default()),
         };
@@ -190,6 +211,37 @@ impl Cluster {
         let view = self.read_view();
         let current = view.renewed.is_some_and(|t| t.elapsed() < self.lease);
         current && assign::owner(feed, &view.members) == Some(self.id.as_str())
+    }
+
+    /// Claims `feed` for one poll; false when another worker polled it
+    /// within the last lease (or the claim cannot be asked for). The claim
+    /// lapses with the bucket's `max_age`; an owner that polls its feed
+    /// again sooner renews its own claim.
+    pub async fn claim_poll(&self, feed: &str) -> bool {
+        let key = crate::canonical::hex(&Sha256::digest(feed.as_bytes()));
+        let mine = Bytes::from(self.id.clone());
+        let refused = |e: &dyn std::fmt::Display| {
+            tracing::warn!(%feed, "cluster {}: cannot claim the feed for a poll, leaving it for now: {e}", self.url);
+            false
+        };
+        match self.polls.create(&key, mine.clone()).await {
+            Ok(_) => true,
+            Err(e) if e.kind() == kv::CreateErrorKind::AlreadyExists => {
+                match self.polls.entry(key.as_str()).await {
+                    Ok(Some(entry)) if entry.value == mine => self
+                        .polls
+                        .update(&key, mine, entry.revision)
+                        .await
+                        .map(|_| true)
+                        .unwrap_or_else(|e| refused(&e)),
+                    Ok(Some(_)) => false,
+                    // It lapsed in between.
+                    Ok(None) => self.polls.create(&key, mine).await.is_ok(),
+                    Err(e) => refused(&e),
+                }
+            }
+            Err(e) => refused(&e),
+        }
     }
 
     /// How long a feed this worker does not own waits before it asks again:

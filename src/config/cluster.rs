@@ -25,6 +25,11 @@ pub struct ClusterConfig {
     /// that a worker taking a feed over skips what another one delivered.
     #[serde(default = "default_seen_bucket")]
     pub seen_bucket: String,
+    /// Key-value bucket of feed polls (created when missing): a worker
+    /// claims a feed here before polling it, so that two workers that
+    /// briefly disagree on who owns it do not both poll it.
+    #[serde(default = "default_polls_bucket")]
+    pub polls_bucket: String,
     /// A worker that has not renewed its lease for this long is taken for
     /// dead and its feeds go to the others. It renews every third of it.
     #[serde(default = "default_lease", with = "humantime_serde")]
@@ -43,6 +48,10 @@ fn default_workers_bucket() -> String {
 
 fn default_seen_bucket() -> String {
     "newswire_seen".to_owned()
+}
+
+fn default_polls_bucket() -> String {
+    "newswire_polls".to_owned()
 }
 
 fn default_lease() -> Duration {
@@ -68,6 +77,7 @@ impl ClusterConfig {
         for (key, bucket) in [
             ("workers_bucket", &self.workers_bucket),
             ("seen_bucket", &self.seen_bucket),
+            ("polls_bucket", &self.polls_bucket),
         ] {
             if bucket.is_empty()
                 || !bucket
@@ -79,8 +89,12 @@ impl ClusterConfig {
                 ));
             }
         }
-        if self.workers_bucket == self.seen_bucket {
-            problems.push("cluster.workers_bucket and cluster.seen_bucket must differ".to_owned());
+        let mut buckets = [&self.workers_bucket, &self.seen_bucket, &self.polls_bucket];
+        buckets.sort();
+        if buckets.windows(2).any(|w| w[0] == w[1]) {
+            problems.push(
+                "cluster.workers_bucket, seen_bucket and polls_bucket must differ".to_owned(),
+            );
         }
         if self.lease < Duration::from_secs(1) {
             problems.push("cluster.lease must be at least 1s".to_owned());
@@ -107,6 +121,7 @@ mod tests {
             worker_id: worker_id.to_owned(),
             workers_bucket: default_workers_bucket(),
             seen_bucket: default_seen_bucket(),
+            polls_bucket: default_polls_bucket(),
             lease: default_lease(),
             credentials: None,
             connect_timeout: default_connect_timeout(),

@@ -205,7 +205,7 @@ pub async fn poller(p: Poller) {
         };
         let Some(feed) = p.feeds.get(i) else { continue };
         if let Some(cluster) = &p.shared.cluster
-            && !cluster.owns(&feed.url)
+            && !(cluster.owns(&feed.url) && cluster.claim_poll(&feed.url).await)
         {
             // Another worker polls it; ask again later, in case that one dies.
             metrics::count(metrics::FEEDS_LEFT_TO_OTHERS);

@@ -151,3 +151,12 @@ pub fn once_output(config: &std::path::Path) -> std::process::Output {
         .output()
         .unwrap()
 }
+
+/// Puts `value` under `key` in bucket `bucket`.
+pub fn kv_put(port: u16, bucket: &str, key: &str, value: &str) {
+    let value = value.to_owned().into_bytes();
+    with_jetstream(port, |js| async move {
+        let kv = js.get_key_value(bucket).await.unwrap();
+        kv.put(key, value.into()).await.unwrap();
+    });
+}
