@@ -20,7 +20,7 @@ pub fn run(config: &Config) -> anyhow::Result<ExitCode> {
             .next_due
             .map_or_else(|| "-".to_owned(), |d| d.to_rfc3339());
         println!(
-            "{url}\n  last: {status:?}{error}  polls: {polls}  failures: {failures}  error streak: {streak}\n  articles: {articles}  skipped entries: {skipped}  next due: {due}",
+            "{url}\n  last: {status:?}{error}  polls: {polls}  failures: {failures}  error streak: {streak}\n  articles: {articles}  skipped entries: {skipped}  filtered: {filtered}  next due: {due}",
             url = f.url,
             status = f.last_status,
             error = f
@@ -33,6 +33,7 @@ pub fn run(config: &Config) -> anyhow::Result<ExitCode> {
             streak = f.error_streak,
             articles = f.articles,
             skipped = f.skipped_entries,
+            filtered = f.filtered_entries,
         );
     }
     let counts = store.article_counts()?;

@@ -22,6 +22,14 @@ pub struct FeedConfig {
     /// Labels copied into every record from this feed (`feed.tags`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub tags: Vec<String>,
+    /// Entries of this feed matching any of these rules are skipped, besides
+    /// `filter.block` (`url:REGEX`, `title:REGEX`, `category:REGEX`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub block: Vec<String>,
+    /// When set, only entries of this feed matching one of these rules are
+    /// kept (and `filter.keep` applies as well).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub keep: Vec<String>,
 }
 
 impl FeedConfig {
@@ -31,6 +39,8 @@ impl FeedConfig {
             url: url.into(),
             interval: None,
             tags: Vec::new(),
+            block: Vec::new(),
+            keep: Vec::new(),
         }
     }
 
@@ -43,6 +53,8 @@ impl FeedConfig {
         if self.interval.is_some_and(|d| d.is_zero()) {
             problems.push(format!("feeds[{index}].interval must be greater than 0"));
         }
+        crate::feeds::filter::check_rules(&format!("feeds[{index}].block"), &self.block, problems);
+        crate::feeds::filter::check_rules(&format!("feeds[{index}].keep"), &self.keep, problems);
     }
 
     /// What is wrong with the URL, naming it, if anything: public so that

@@ -10,7 +10,7 @@
 //! - [`Config`]: the whole resolved configuration.
 //! - [`ConfigError`]: why loading failed, naming the key and, where known, the line.
 //! - sections: [`LogConfig`], [`ExtractConfig`], [`FetchConfig`],
-//!   [`FeedConfig`], [`ScheduleConfig`], [`StateConfig`], [`SinkConfig`],
+//!   [`FeedConfig`], [`FilterConfig`], [`ScheduleConfig`], [`StateConfig`], [`SinkConfig`],
 //!   [`DeadLetterConfig`], [`WorkerConfig`], [`OpsConfig`], [`ClusterConfig`].
 
 mod cluster;
@@ -18,6 +18,7 @@ mod error;
 mod extract;
 mod feeds;
 mod fetch;
+mod filter;
 mod log;
 mod ops;
 mod schedule;
@@ -38,6 +39,7 @@ pub use error::ConfigError;
 pub use extract::{ExtractConfig, StageName};
 pub use feeds::FeedConfig;
 pub use fetch::FetchConfig;
+pub use filter::FilterConfig;
 pub use log::{LogConfig, LogFormat};
 pub use ops::OpsConfig;
 pub use schedule::ScheduleConfig;
@@ -75,6 +77,8 @@ pub struct Config {
     pub ops: OpsConfig,
     /// Where records that cannot be produced go.
     pub dead_letter: DeadLetterConfig,
+    /// Which feed entries become articles.
+    pub filter: FilterConfig,
     /// Feeds to poll.
     pub feeds: Vec<FeedConfig>,
     /// Record outputs; every record goes to each.
@@ -96,6 +100,7 @@ impl Default for Config {
             worker: WorkerConfig::default(),
             ops: OpsConfig::default(),
             dead_letter: DeadLetterConfig::default(),
+            filter: FilterConfig::default(),
             feeds: Vec::new(),
             sinks: vec![SinkConfig::File(FileSinkConfig {
                 dir: PathBuf::from("output"),
@@ -157,6 +162,7 @@ impl Config {
         self.state.validate(&mut problems);
         self.worker.validate(&mut problems);
         self.ops.validate(&mut problems);
+        self.filter.validate(&mut problems);
         if let Some(cluster) = &self.cluster {
             cluster.validate(&mut problems);
         }

@@ -6,8 +6,10 @@
 //! - [`opml`]: feed lists from OPML files.
 //! - [`list`]: the configured feeds plus the OPML ones, de-duplicated.
 //! - [`discover`]: a site's feeds from one of its pages (`feeds discover`).
+//! - [`filter`]: which entries become articles (block and keep rules, age).
 
 pub mod discover;
+pub mod filter;
 pub mod list;
 pub mod opml;
 pub mod parse;

@@ -37,6 +37,8 @@ pub const STAGE_SECONDS: &str = "newswire_extract_stage_seconds";
 pub const FEEDS: &str = "newswire_feeds";
 /// Articles claimed but not yet written or dead-lettered.
 pub const ARTICLES_IN_FLIGHT: &str = "newswire_articles_in_flight";
+/// Feed entries the filter turned away, by reason.
+pub const ENTRIES_FILTERED: &str = "newswire_entries_filtered_total";
 /// Live workers of the cluster, as this worker last read them.
 pub const CLUSTER_MEMBERS: &str = "newswire_cluster_members";
 /// Due feeds this worker left to another member of the cluster.
@@ -104,6 +106,12 @@ fn describe() {
         FEEDS_LEFT_TO_OTHERS,
         "Due feeds left to another worker of the cluster."
     );
+}
+
+/// Counts a feed entry the filter turned away (`reason`: `too_old`,
+/// `blocked`, `not_kept`).
+pub fn entry_filtered(reason: &'static str) {
+    metrics::counter!(ENTRIES_FILTERED, "reason" => reason).increment(1);
 }
 
 /// Records how long one worker step took.

@@ -56,6 +56,10 @@ pub struct FeedState {
     pub articles: u64,
     /// Entries skipped because they had no usable link, in total.
     pub skipped_entries: u64,
+    /// Entry sightings the filter turned away (`[filter]`, the feed's
+    /// `block` and `keep`), in total; an entry left in the feed counts at
+    /// every poll that reads it.
+    pub filtered_entries: u64,
 }
 
 impl FeedState {

@@ -56,6 +56,9 @@ pub enum WorkerError {
     /// The ops endpoint could not start.
     #[error(transparent)]
     Ops(#[from] crate::ops::server::ServerError),
+    /// A filter rule could not be read (config validation reads them first).
+    #[error(transparent)]
+    Filter(#[from] crate::feeds::filter::RuleError),
     /// The cluster could not be joined.
     #[error(transparent)]
     Cluster(#[from] crate::cluster::ClusterError),

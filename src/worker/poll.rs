@@ -9,6 +9,7 @@ use url::Url;
 use super::{Shared, WorkerError, polite_get, skip_delivered_elsewhere};
 use crate::canonical;
 use crate::config::{FeedConfig, ScheduleConfig};
+use crate::feeds::filter::{EntryFilter, Verdict};
 use crate::feeds::parse_feed;
 use crate::fetch::client::ACCEPT_FEED;
 use crate::fetch::{Request, retry};
@@ -28,7 +29,11 @@ pub struct PollResult {
 }
 
 /// Polls one feed and saves its state.
-pub async fn poll_feed(shared: &Shared, feed: &FeedConfig) -> Result<PollResult, WorkerError> {
+pub async fn poll_feed(
+    shared: &Shared,
+    feed: &FeedConfig,
+    filter: &EntryFilter,
+) -> Result<PollResult, WorkerError> {
     let url_str = feed.url.clone();
     let mut state = shared
         .blocking(move |s| s.feed(&url_str))
@@ -75,7 +80,8 @@ pub async fn poll_feed(shared: &Shared, feed: &FeedConfig) -> Result<PollResult,
                                     tracing::info!(feed = %feed.url, skipped = parsed.skipped, "entries without a usable link skipped");
                                 }
                                 server_wait = server_wait.max(parsed.refresh_hint);
-                                let jobs = jobs_of(feed, parsed.title.as_deref(), parsed.entries);
+                                let entries = filtered(filter, parsed.entries, now, &mut state);
+                                let jobs = jobs_of(feed, parsed.title.as_deref(), entries);
                                 new_jobs = shared.blocking(move |s| s.claim_new(jobs, now)).await?;
                                 new_jobs = skip_delivered_elsewhere(shared, new_jobs).await?;
                                 Ok(FeedStatus::Ok)
@@ -135,6 +141,30 @@ pub async fn poll_feed(shared: &Shared, feed: &FeedConfig) -> Result<PollResult,
         new_jobs,
         next_due,
     })
+}
+
+/// The entries that pass the feed's filter; counts the others in the
+/// feed's state and in the metrics.
+fn filtered(
+    filter: &EntryFilter,
+    entries: Vec<crate::feeds::FeedEntry>,
+    now: chrono::DateTime<Utc>,
+    state: &mut FeedState,
+) -> Vec<crate::feeds::FeedEntry> {
+    if filter.is_empty() {
+        return entries;
+    }
+    entries
+        .into_iter()
+        .filter(|e| match filter.verdict(e, now) {
+            Verdict::Keep => true,
+            other => {
+                state.filtered_entries += 1;
+                metrics::entry_filtered(other.label());
+                false
+            }
+        })
+        .collect()
 }
 
 /// Turns feed entries into jobs keyed by the canonical link's id.
@@ -237,9 +267,8 @@ mod tests {
 
     fn feed(interval: Option<Duration>) -> FeedConfig {
         FeedConfig {
-            url: "http://example.com/feed".to_owned(),
             interval,
-            tags: Vec::new(),
+            ..FeedConfig::new("http://example.com/feed")
         }
     }
 

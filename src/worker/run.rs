@@ -41,6 +41,7 @@ use super::writer::{self, Summary, Writer};
 use super::{Shared, WorkerError};
 use crate::cluster::Cluster;
 use crate::config::Config;
+use crate::feeds::filter::EntryFilter;
 use crate::feeds::list::feed_list;
 use crate::ops::metrics;
 use crate::ops::server::{self, Health};
@@ -77,6 +78,20 @@ pub async fn run_mode(
     progress: Arc<dyn Progress>,
 ) -> Result<Summary, WorkerError> {
     let feeds = Arc::new(feed_list(config)?);
+    let filters = Arc::new(
+        feeds
+            .iter()
+            .map(|f| {
+                EntryFilter::new(
+                    config.filter.max_age,
+                    &config.filter.block,
+                    &config.filter.keep,
+                    &f.block,
+                    &f.keep,
+                )
+            })
+            .collect::<Result<Vec<_>, _>>()?,
+    );
     let mut shared = Shared::new(config)?;
     // Joined before anything is scheduled, so that the first polls already
     // leave the other workers' feeds alone.
@@ -163,6 +178,7 @@ pub async fn run_mode(
         tasks.spawn(tasks::poller(Poller {
             shared: shared.clone(),
             feeds: Arc::clone(&feeds),
+            filters: Arc::clone(&filters),
             due: Arc::clone(&due_rx),
             back: (mode == Mode::Daemon).then(|| back_tx.clone()),
             jobs: job_tx.clone(),

@@ -18,6 +18,7 @@ use super::scheduler::Schedule;
 use super::writer::{self, Summary, Writer};
 use super::{Shared, WorkerError};
 use crate::config::FeedConfig;
+use crate::feeds::filter::EntryFilter;
 use crate::ops::metrics;
 use crate::ops::server::Health;
 use crate::state::{ArticleJob, FeedStatus};
@@ -179,6 +180,8 @@ pub struct Poller {
     pub shared: Shared,
     /// The feed list; the channels carry indexes into it.
     pub feeds: Arc<Vec<FeedConfig>>,
+    /// Each feed's entry filter, by the same index.
+    pub filters: Arc<Vec<EntryFilter>>,
     /// Due feeds, shared by every poller.
     pub due: Arc<Mutex<mpsc::Receiver<usize>>>,
     /// Polled feeds and their next due time (daemon only).
@@ -203,7 +206,9 @@ pub async fn poller(p: Poller) {
             () = p.shutdown.cancelled() => return,
             i = next => match i { Some(i) => i, None => return },
         };
-        let Some(feed) = p.feeds.get(i) else { continue };
+        let Some((feed, filter)) = p.feeds.get(i).zip(p.filters.get(i)) else {
+            continue;
+        };
         if let Some(cluster) = &p.shared.cluster
             && !(cluster.owns(&feed.url) && cluster.claim_poll(&feed.url).await)
         {
@@ -223,7 +228,7 @@ pub async fn poller(p: Poller) {
         let polled = tokio::select! {
             biased;
             () = p.shutdown.cancelled() => return,
-            polled = poll_feed(&p.shared, feed) => polled,
+            polled = poll_feed(&p.shared, feed, filter) => polled,
         };
         let next_due = match polled {
             Ok(result) => {

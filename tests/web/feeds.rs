@@ -508,3 +508,82 @@ fn next_due(status: &str, feed: &str) -> DateTime<Utc> {
         .unwrap()
         .with_timezone(&Utc)
 }
+
+/// `[filter]` and a feed's own `block` and `keep` rules decide which
+/// entries become articles; the rest are never fetched, and `status`
+/// counts them.
+#[test]
+fn filter_rules_and_maximum_age_decide_which_entries_are_fetched() {
+    let site = Site::start();
+    let dir = tempfile::tempdir().unwrap();
+    let today = Utc::now().to_rfc2822();
+    let item = |path: &str, title: &str, category: &str, date: &str| {
+        let date = if date.is_empty() {
+            String::new()
+        } else {
+            format!("<pubDate>{date}</pubDate>")
+        };
+        format!(
+            "<item><title>{title}</title><link>{}</link><category>{category}</category>{date}</item>",
+            site.url(path)
+        )
+    };
+    let items = [
+        item("/news/a", "Budget passes", "Politics", &today),
+        item("/video/b", "Watch: the budget debate", "Politics", &today),
+        item("/news/c", "Sponsored: a new phone", "Politics", &today),
+        item(
+            "/news/d",
+            "Budget of 2019",
+            "Politics",
+            "Tue, 10 Jun 2019 04:00:00 GMT",
+        ),
+        item("/news/e", "Football result", "Sport", &today),
+        item("/news/f", "Tax vote tonight", "Politics", ""),
+    ];
+    let feed = format!(
+        "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>News</title>{}</channel></rss>",
+        items.concat()
+    );
+    site.set("/feed.xml", 200, &[], feed.as_bytes());
+    for p in [
+        "/news/a", "/video/b", "/news/c", "/news/d", "/news/e", "/news/f",
+    ] {
+        site.set(p, 200, &[], &article(&format!("Story {p}"), "Words."));
+    }
+    let cfg = config_with(dir.path(), &site, &[], &["/feed.xml"]);
+    let text = std::fs::read_to_string(&cfg).unwrap().replace(
+        "tags = [\"test\"]\n",
+        "tags = [\"test\"]\nblock = [\"title:(?i)^sponsored\"]\nkeep = [\"category:(?i)^politics$\"]\n",
+    ) + "[filter]\nmax_age = \"30days\"\nblock = [\"url:/video/\"]\n";
+    std::fs::write(&cfg, text).unwrap();
+
+    let (records, stderr) = once(&cfg);
+    let mut urls: Vec<&str> = records.iter().filter_map(|r| r["url"].as_str()).collect();
+    urls.sort_unstable();
+    assert_eq!(urls, [site.url("/news/a"), site.url("/news/f")], "{stderr}");
+    for p in ["/video/b", "/news/c", "/news/d", "/news/e"] {
+        assert_eq!(site.hits(p), 0, "{p} was fetched");
+    }
+    assert!(status(&cfg).contains("filtered: 4"), "{}", status(&cfg));
+
+    // A rule that does not name a field is a config error, named.
+    std::fs::write(
+        &cfg,
+        std::fs::read_to_string(&cfg)
+            .unwrap()
+            .replace("url:/video/", "/video/"),
+    )
+    .unwrap();
+    let out = crate::support::newswire(&cfg)
+        .arg("check-config")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr
+            .contains("filter.block[0]: rule `/video/` must start with url:, title: or category:"),
+        "{stderr}"
+    );
+}
