@@ -51,7 +51,7 @@ enum Command {
     /// Run the worker: poll feeds when due until SIGINT/SIGTERM.
     Run,
     /// Show what the state store knows: feeds, last results, next due times, counts.
-    Status,
+    Status(status::StatusArgs),
     /// Bring feed lists in: import OPML, discover a site's feeds.
     Feeds(feeds::FeedsArgs),
 }
@@ -81,7 +81,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::CheckConfig => check_config::run(&config),
         Command::Once(args) => once::run(&config, args),
         Command::Run => run::run(&config),
-        Command::Status => status::run(&config),
+        Command::Status(args) => status::run(&config, &args),
         Command::Feeds(args) => feeds::run(&config, args),
     }
 }

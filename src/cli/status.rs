@@ -5,11 +5,30 @@ use std::process::ExitCode;
 use newswire::Config;
 use newswire::state::Store;
 
+/// Options of `newswire status`.
+#[derive(Debug, clap::Args)]
+pub struct StatusArgs {
+    /// Print one JSON object (`state`, `bytes`, `feeds`: every feed's saved
+    /// state, `articles`: counts by state) instead of text, for scripts.
+    #[arg(long)]
+    json: bool,
+}
+
 /// Prints every feed's health and schedule, then article counts.
-pub fn run(config: &Config) -> anyhow::Result<ExitCode> {
+pub fn run(config: &Config, args: &StatusArgs) -> anyhow::Result<ExitCode> {
     let store = Store::open(&config.state.dir)?;
     let mut feeds = store.feeds()?;
     feeds.sort_by(|a, b| a.url.cmp(&b.url));
+    if args.json {
+        let report = serde_json::json!({
+            "state": store.path(),
+            "bytes": store.file_size(),
+            "feeds": feeds,
+            "articles": store.article_counts()?,
+        });
+        println!("{report}");
+        return Ok(ExitCode::SUCCESS);
+    }
     println!(
         "state: {} ({} bytes)",
         store.path().display(),

@@ -566,6 +566,14 @@ fn filter_rules_and_maximum_age_decide_which_entries_are_fetched() {
         assert_eq!(site.hits(p), 0, "{p} was fetched");
     }
     assert!(status(&cfg).contains("filtered: 4"), "{}", status(&cfg));
+    let out = crate::support::newswire(&cfg)
+        .args(["status", "--json"])
+        .output()
+        .unwrap();
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["feeds"][0]["filtered_entries"], 4, "{report}");
+    assert_eq!(report["feeds"][0]["last_status"], "ok", "{report}");
+    assert_eq!(report["articles"]["delivered"], 2, "{report}");
 
     // A rule that does not name a field is a config error, named.
     std::fs::write(
