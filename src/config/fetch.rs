@@ -49,6 +49,11 @@ pub struct FetchConfig {
     /// How long a host's robots.txt is cached.
     #[serde(with = "humantime_serde")]
     pub robots_ttl: Duration,
+    /// An HTTP(S) proxy every request goes through (`http://proxy:3128`,
+    /// credentials as `http://user:pass@proxy:3128`). Empty: the proxy of
+    /// the environment (`HTTPS_PROXY`, `HTTP_PROXY`, `ALL_PROXY`,
+    /// `NO_PROXY`), if any; `off`: none, whatever the environment says.
+    pub proxy: String,
 }
 
 impl Default for FetchConfig {
@@ -74,6 +79,7 @@ impl Default for FetchConfig {
             retry_later_delay: Duration::from_secs(10 * 60),
             robots: true,
             robots_ttl: Duration::from_secs(24 * 3600),
+            proxy: String::new(),
         }
     }
 }
@@ -89,6 +95,20 @@ impl FetchConfig {
         }
         if self.per_host_concurrency == 0 {
             problems.push("fetch.per_host_concurrency must be greater than 0".to_owned());
+        }
+        if !matches!(self.proxy.as_str(), "" | "off") {
+            match url::Url::parse(&self.proxy) {
+                Ok(u) if matches!(u.scheme(), "http" | "https") && u.host().is_some() => {}
+                Ok(u) => problems.push(format!(
+                    "fetch.proxy `{}`: the scheme must be http or https and a host is needed (not `{}`)",
+                    self.proxy,
+                    u.scheme()
+                )),
+                Err(e) => problems.push(format!(
+                    "fetch.proxy `{}`: {e} (a URL like http://proxy:3128, empty for the environment's, or off)",
+                    self.proxy
+                )),
+            }
         }
         for (key, d) in [
             ("retry_later_delay", self.retry_later_delay),

@@ -153,6 +153,21 @@ pub struct Fetcher {
     guard: bool,
 }
 
+/// The proxies the environment names, as reqwest reads them.
+fn env_proxies() -> impl Iterator<Item = String> {
+    [
+        "HTTPS_PROXY",
+        "https_proxy",
+        "HTTP_PROXY",
+        "http_proxy",
+        "ALL_PROXY",
+        "all_proxy",
+    ]
+    .into_iter()
+    .filter_map(|name| std::env::var(name).ok())
+    .filter(|v| !v.is_empty())
+}
+
 impl Fetcher {
     /// Builds the client from `config`.
     pub fn new(config: &FetchConfig) -> Result<Self, FetchError> {
@@ -178,8 +193,22 @@ impl Fetcher {
             .connect_timeout(config.connect_timeout)
             .read_timeout(config.read_timeout)
             .redirect(redirects);
+        let mut proxies = Vec::new();
+        match config.proxy.as_str() {
+            // reqwest reads the environment's proxy variables itself.
+            "" => proxies.extend(env_proxies()),
+            "off" => builder = builder.no_proxy(),
+            url => {
+                builder = builder.proxy(reqwest::Proxy::all(url).map_err(FetchError::Client)?);
+                proxies.push(url.to_owned());
+            }
+        }
         if guard {
-            builder = builder.dns_resolver(guard::GuardedResolver);
+            let trusted = proxies
+                .iter()
+                .filter_map(|p| Url::parse(p).ok()?.host_str().map(str::to_owned))
+                .collect();
+            builder = builder.dns_resolver(guard::GuardedResolver { trusted });
         }
         let client = builder.build().map_err(FetchError::Client)?;
         Ok(Fetcher {

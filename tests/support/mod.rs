@@ -276,8 +276,8 @@ fn read_request(s: &mut TcpStream) -> Option<(String, Headers)> {
         buf.extend_from_slice(&chunk[..n]);
     }
     let req = String::from_utf8_lossy(&buf).to_string();
-    let path = req.split_whitespace().nth(1)?.to_owned();
-    let headers = req
+    let target = req.split_whitespace().nth(1)?.to_owned();
+    let mut headers: Headers = req
         .lines()
         .skip(1)
         .filter_map(|l| {
@@ -285,6 +285,16 @@ fn read_request(s: &mut TcpStream) -> Option<(String, Headers)> {
             Some((k.trim().to_ascii_lowercase(), v.trim().to_owned()))
         })
         .collect();
+    // A request for `http://host/path` (absolute form) is what a forward
+    // proxy gets: serve the path, and keep the target for the test.
+    let path = match target.strip_prefix("http://") {
+        Some(rest) => {
+            headers.insert("request-target".to_owned(), target.clone());
+            rest.find('/')
+                .map_or("/".to_owned(), |i| rest[i..].to_owned())
+        }
+        None => target,
+    };
     Some((path, headers))
 }
 
@@ -383,12 +393,27 @@ pub fn config_with(dir: &Path, site: &Site, fetch: &[(&str, &str)], feeds: &[&st
 /// `RUST_LOG`: add the subcommand (and, for stdout, what to write to).
 pub fn newswire(config: &Path) -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_newswire"));
-    cmd.env_remove("NEWSWIRE_CONFIG")
-        .env_remove("RUST_LOG")
-        .arg("-c")
-        .arg(config);
+    cmd.env_remove("NEWSWIRE_CONFIG").env_remove("RUST_LOG");
+    // The tests talk to loopback servers directly, whatever proxy the
+    // machine running them has.
+    for var in PROXY_VARS {
+        cmd.env_remove(var);
+    }
+    cmd.arg("-c").arg(config);
     cmd
 }
+
+/// The environment variables that name a proxy (reqwest reads them).
+pub const PROXY_VARS: [&str; 8] = [
+    "HTTP_PROXY",
+    "http_proxy",
+    "HTTPS_PROXY",
+    "https_proxy",
+    "ALL_PROXY",
+    "all_proxy",
+    "NO_PROXY",
+    "no_proxy",
+];
 
 /// Runs `newswire once`, asserts exit 0, returns the records and stderr.
 pub fn once(config: &Path) -> (Vec<Value>, String) {

@@ -8,6 +8,7 @@
 //! - [`http`]: redirects, statuses, retries and connection resets.
 //! - [`bodies`]: slow, huge, compressed and non-UTF-8 bodies.
 //! - [`discover`]: `feeds discover` and `feeds import`.
+//! - [`proxy`]: fetching through a forward proxy, configured or from the environment.
 
 #[path = "../support/mod.rs"]
 mod support;
@@ -16,6 +17,7 @@ mod bodies;
 mod discover;
 mod feeds;
 mod http;
+mod proxy;
 
 use serde_json::Value;
 
