@@ -321,3 +321,71 @@ fn kill_9_at_any_moment_loses_nothing_and_repeats_only_in_flight_records() {
         "{status}"
     );
 }
+
+/// SIGHUP reloads the configuration: a feed added to the file is polled
+/// after the drain, the ops endpoint comes back, and a file that no longer
+/// loads leaves the worker running on the configuration it had.
+#[test]
+fn sighup_reloads_the_configuration_and_keeps_the_old_one_when_the_new_is_bad() {
+    let site = Site::start();
+    let dir = tempfile::tempdir().unwrap();
+    site.set("/a", 200, &[], &article("Harbour plan approved", "Alpha."));
+    site.set("/b", 200, &[], &article("Bridge closes", "Bravo."));
+    site.set("/one.xml", 200, &[], &rss(&site.base, &["/a"]));
+    site.set("/two.xml", 200, &[], &rss(&site.base, &["/b"]));
+    let port = free_port();
+    let one = format!("{}/one.xml", site.base);
+    let two = format!("{}/two.xml", site.base);
+    let cfg = run_config(dir.path(), std::slice::from_ref(&one), Some(port), 100);
+    let mut child = spawn_run(&cfg);
+    wait_until("the first record", || records(dir.path()).len() == 1);
+    let hangup = |child: &Child| {
+        let pid = child.id().to_string();
+        assert!(
+            Command::new("kill")
+                .args(["-HUP", &pid])
+                .status()
+                .unwrap()
+                .success()
+        );
+    };
+
+    run_config(dir.path(), &[one.clone(), two.clone()], Some(port), 100);
+    hangup(&child);
+    wait_until("the added feed's record", || records(dir.path()).len() == 2);
+    wait_until("the ops endpoint back", || {
+        std::net::TcpStream::connect(("127.0.0.1", port)).is_ok()
+    });
+    assert_eq!(http_get(port, "/healthz").0, 200);
+
+    std::fs::write(&cfg, "[fetch]\nuser_agnt = \"typo\"\n").unwrap();
+    hangup(&child);
+    // The old configuration goes on: a new entry of feed two is fetched.
+    site.set("/c", 200, &[], &article("School opens library", "Charlie."));
+    site.set("/two.xml", 200, &[], &rss(&site.base, &["/c", "/b"]));
+    wait_until("a record after the bad reload", || {
+        records(dir.path()).len() == 3
+    });
+
+    terminate(&mut child);
+    let (code, stderr) = wait_exit(child);
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(stderr.contains("configuration reloaded"), "{stderr}");
+    assert!(
+        stderr.contains("configuration not reloaded, going on with the running one"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("fetch.user_agnt"), "{stderr}");
+    let recs = records(dir.path());
+    let mut urls: Vec<&str> = recs.iter().map(|r| r["url"].as_str().unwrap()).collect();
+    urls.sort_unstable();
+    assert_eq!(
+        urls,
+        [
+            format!("{}/a", site.base),
+            format!("{}/b", site.base),
+            format!("{}/c", site.base)
+        ],
+        "each article once, across the reloads"
+    );
+}

@@ -80,7 +80,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Extract(args) => extract::run(&config, args),
         Command::CheckConfig => check_config::run(&config),
         Command::Once(args) => once::run(&config, args),
-        Command::Run => run::run(&config),
+        Command::Run => run::run(config, || load_config(&cli.global)),
         Command::Status(args) => status::run(&config, &args),
         Command::Feeds(args) => feeds::run(&config, args),
     }

@@ -113,9 +113,10 @@ pub async fn run_mode(
     // The ops endpoint outlives the drain, so /readyz reports it.
     let stop_ops = CancellationToken::new();
     let _stop_ops_on_return = stop_ops.clone().drop_guard();
-    if let Some(addr) = listen {
-        server::serve(addr, Arc::clone(&health), stop_ops.clone()).await?;
-    }
+    let ops = match listen {
+        Some(addr) => Some(server::serve(addr, Arc::clone(&health), stop_ops.clone()).await?),
+        None => None,
+    };
     // Articles that failed transiently come back through the retry task
     // (daemon); in `once` they wait, pending, for a later pass.
     let (retry_tx, retry_rx) = mpsc::unbounded_channel();
@@ -230,6 +231,16 @@ pub async fn run_mode(
     }
     if let Some(cluster) = &shared.cluster {
         cluster.leave().await;
+    }
+    // The endpoint holds the state store (through `health`): let it end,
+    // so that a reload (`run` on SIGHUP) can open the store again.
+    stop_ops.cancel();
+    if let Some(ops) = ops
+        && tokio::time::timeout(std::time::Duration::from_secs(5), ops)
+            .await
+            .is_err()
+    {
+        tracing::warn!("the ops endpoint did not stop within 5 s");
     }
     let mut summary = result?;
     summary.feeds_ok = tally.ok.load(Ordering::Relaxed);
