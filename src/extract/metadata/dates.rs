@@ -299,6 +299,33 @@ pub fn find_in_text(text: &str, now: DateTime<Utc>) -> Option<(String, String)> 
             return Some((c[0].to_owned(), midnight(date)));
         }
     }
+    find_foreign_in_text(text, now)
+}
+
+/// `10. Juni 2003`, `10 juin 2003`, `10 de junio de 2003`, `1 déc. 2024`:
+/// the day-month-year order of the languages whose month names
+/// [`timestamps::foreign_month`](super::timestamps) knows.
+fn find_foreign_in_text(text: &str, now: DateTime<Utc>) -> Option<(String, String)> {
+    static RE: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?:^|[^\d])(\d{1,2})(?:\.|º|er)?\s+(?:de\s+)?(\p{L}{3,10}\.?)\s+(?:de\s+)?((?:19|20)\d{2})\b")
+            .expect("valid regex")
+    });
+    if text.is_ascii() && !text.contains(|c: char| c.is_ascii_lowercase()) {
+        return None;
+    }
+    for c in RE.captures_iter(text) {
+        let Some(month) = super::timestamps::foreign_month(&c[2]) else {
+            continue;
+        };
+        if let (Ok(y), Ok(d)) = (c[3].parse(), c[1].parse())
+            && let Some(date) = NaiveDate::from_ymd_opt(y, month, d)
+            && date <= (now + chrono::Duration::days(1)).date_naive()
+        {
+            let start = c.get(1).map_or(0, |m| m.start());
+            let end = c.get(3).map_or(0, |m| m.end());
+            return Some((text[start..end].to_owned(), midnight(date)));
+        }
+    }
     None
 }
 
@@ -484,6 +511,37 @@ mod tests {
             Some("2024-11-29T00:00:00Z")
         );
         assert_eq!(find("version 2024.1.2"), None);
+    }
+
+    #[test]
+    fn dates_in_text_with_other_languages_month_names() {
+        let n = now();
+        let find = |t: &str| find_in_text(t, n);
+        for (text, raw, want) in [
+            (
+                "Von Anna Weber, 10. Juni 2003, 14:00",
+                "10. Juni 2003",
+                "2003-06-10",
+            ),
+            (
+                "Publié le 1er décembre 2023 à 8h",
+                "1er décembre 2023",
+                "2023-12-01",
+            ),
+            (
+                "Madrid, 5 de mayo de 2024.",
+                "5 de mayo de 2024",
+                "2024-05-05",
+            ),
+            ("Pubblicato il 3 maggio 2022", "3 maggio 2022", "2022-05-03"),
+            ("Gepubliceerd op 7 maart 2021", "7 maart 2021", "2021-03-07"),
+            ("1 déc. 2024 — Lyon", "1 déc. 2024", "2024-12-01"),
+        ] {
+            let (r, v) = find(text).unwrap_or_else(|| panic!("{text}"));
+            assert_eq!((r.as_str(), &v[..10]), (raw, want), "{text}");
+        }
+        assert_eq!(find("Tor 10 Mannschaft 2003"), None, "not a month");
+        assert_eq!(find("am 31. Februar 2020"), None, "not a day");
     }
 
     #[test]

@@ -206,6 +206,14 @@ pub fn english_months(text: &str) -> std::borrow::Cow<'_, str> {
     std::borrow::Cow::Owned(DE.replace_all(&out, " ").into_owned())
 }
 
+/// The month named by a German, French, Spanish, Italian, Portuguese or
+/// Dutch month word (`Juni`, `déc.`), 1-based.
+pub(super) fn foreign_month(word: &str) -> Option<u32> {
+    let bare = word.trim_end_matches('.').to_lowercase();
+    let (_, english) = MONTH_NAMES.iter().find(|(name, _)| *name == bare)?;
+    super::dates::month_num(english)
+}
+
 /// Reads a date-time with its zone; `None` when the text has no readable
 /// time, or a zone that cannot be told.
 pub fn parse(raw: &str) -> Option<DateTime<FixedOffset>> {
