@@ -140,3 +140,66 @@ fn record_over_the_servers_payload_limit_is_dead_lettered_not_fatal() {
     assert_eq!(stream_messages(nats.port).len(), 1);
     assert_eq!(dead_letters(dir.path()).len(), 1);
 }
+
+/// A server on TLS with a private CA that verifies clients: the sink
+/// publishes with `tls_ca`, `tls_cert` and `tls_key`, and says which file
+/// or handshake failed otherwise.
+#[test]
+fn tls_with_a_private_ca_and_a_client_certificate() {
+    let tls = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/tls");
+    let file = |name: &str| tls.join(name).display().to_string();
+    let nats = start_nats_with(&format!(
+        "tls {{\n  cert_file: \"{}\"\n  key_file: \"{}\"\n  ca_file: \"{}\"\n  verify: true\n}}\n",
+        file("server.pem"),
+        file("server-key.pem"),
+        file("ca.pem"),
+    ));
+    let site = Site::start();
+    site.set("/a", 200, &[], &article("Harbour plan approved", "Alpha."));
+    site.set("/feed.xml", 200, &[], &rss(&site.base, &["/a"]));
+
+    let dir = tempfile::tempdir().unwrap();
+    let ca = format!("tls_ca = \"{}\"\n", file("ca.pem"));
+    let client = format!(
+        "tls_cert = \"{}\"\ntls_key = \"{}\"\n",
+        file("client.pem"),
+        file("client-key.pem")
+    );
+    let out = once(&config(
+        dir.path(),
+        &site,
+        nats.port,
+        &format!("{ca}{client}"),
+    ));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(stderr.contains("1 written"), "{stderr}");
+
+    // No client certificate: the server ends the handshake.
+    let dir = tempfile::tempdir().unwrap();
+    let out = once(&config(dir.path(), &site, nats.port, &ca));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains(&format!(
+            "nats sink nats://127.0.0.1:{}: cannot connect",
+            nats.port
+        )),
+        "{stderr}"
+    );
+
+    // A CA file that is not there is named.
+    let dir = tempfile::tempdir().unwrap();
+    let out = once(&config(
+        dir.path(),
+        &site,
+        nats.port,
+        "tls_ca = \"/nonexistent/ca.pem\"\n",
+    ));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("cannot read tls_ca /nonexistent/ca.pem"),
+        "{stderr}"
+    );
+}

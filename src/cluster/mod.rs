@@ -124,7 +124,7 @@ impl Cluster {
     /// and reads the members. `horizon` is how long delivered ids are kept.
     pub async fn join(cfg: &ClusterConfig, horizon: Duration) -> Result<Cluster, ClusterError> {
         let url = cfg.url.clone();
-        let client = connect_client(&url, cfg.credentials.as_deref(), cfg.connect_timeout)
+        let client = connect_client(&url, cfg.auth(), cfg.connect_timeout)
             .await
             .map_err(|source| ClusterError::Connect {
                 url: url.clone(),

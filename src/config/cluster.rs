@@ -37,6 +37,17 @@ pub struct ClusterConfig {
     /// A `.creds` file for servers that require authentication.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub credentials: Option<PathBuf>,
+    /// PEM file of the CA that signed the server's certificate, when it is
+    /// not in the system's roots; TLS is then required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tls_ca: Option<PathBuf>,
+    /// PEM client certificate, for servers that verify clients (with
+    /// `tls_key`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tls_cert: Option<PathBuf>,
+    /// PEM private key of `tls_cert`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tls_key: Option<PathBuf>,
     /// How long to wait for the connection at start.
     #[serde(default = "default_connect_timeout", with = "humantime_serde")]
     pub connect_timeout: Duration,
@@ -63,8 +74,19 @@ fn default_connect_timeout() -> Duration {
 }
 
 impl ClusterConfig {
+    /// The credentials and TLS files of the connection.
+    pub fn auth(&self) -> super::sinks::NatsAuth<'_> {
+        super::sinks::NatsAuth {
+            credentials: self.credentials.as_deref(),
+            tls_ca: self.tls_ca.as_deref(),
+            tls_cert: self.tls_cert.as_deref(),
+            tls_key: self.tls_key.as_deref(),
+        }
+    }
+
     /// Adds every problem with these settings to `problems`.
     pub(crate) fn validate(&self, problems: &mut Vec<String>) {
+        self.auth().validate("cluster", problems);
         if self.url.trim().is_empty() {
             problems.push("cluster.url must name a NATS server".to_owned());
         }
@@ -124,6 +146,9 @@ mod tests {
             polls_bucket: default_polls_bucket(),
             lease: default_lease(),
             credentials: None,
+            tls_ca: None,
+            tls_cert: None,
+            tls_key: None,
             connect_timeout: default_connect_timeout(),
         }
     }
@@ -139,6 +164,7 @@ mod tests {
         bad.seen_bucket = bad.workers_bucket.clone();
         bad.lease = Duration::from_millis(10);
         bad.url = " ".to_owned();
+        bad.tls_cert = Some(PathBuf::from("client.pem"));
         bad.validate(&mut problems);
         let all = problems.join("\n");
         for needle in [
@@ -146,6 +172,7 @@ mod tests {
             "cluster.worker_id `a.b`",
             "must differ",
             "cluster.lease",
+            "cluster.tls_cert and cluster.tls_key go together",
         ] {
             assert!(all.contains(needle), "{needle}: {all}");
         }

@@ -43,7 +43,9 @@ pub use filter::FilterConfig;
 pub use log::{LogConfig, LogFormat};
 pub use ops::OpsConfig;
 pub use schedule::ScheduleConfig;
-pub use sinks::{Compression, DeadLetterConfig, FileSinkConfig, NatsSinkConfig, SinkConfig};
+pub use sinks::{
+    Compression, DeadLetterConfig, FileSinkConfig, NatsAuth, NatsSinkConfig, SinkConfig,
+};
 pub use state::StateConfig;
 pub use worker::WorkerConfig;
 

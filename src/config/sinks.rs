@@ -40,12 +40,62 @@ pub struct NatsSinkConfig {
     /// A `.creds` file for servers that require authentication.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub credentials: Option<PathBuf>,
+    /// PEM file of the CA that signed the server's certificate, when it is
+    /// not in the system's roots; TLS is then required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tls_ca: Option<PathBuf>,
+    /// PEM client certificate, for servers that verify clients (with
+    /// `tls_key`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tls_cert: Option<PathBuf>,
+    /// PEM private key of `tls_cert`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tls_key: Option<PathBuf>,
     /// How long to wait for the connection at start.
     #[serde(default = "default_nats_connect_timeout", with = "humantime_serde")]
     pub connect_timeout: Duration,
     /// How long a flush waits for the stream to acknowledge a record.
     #[serde(default = "default_ack_timeout", with = "humantime_serde")]
     pub ack_timeout: Duration,
+}
+
+impl NatsSinkConfig {
+    /// The credentials and TLS files of the connection.
+    pub fn auth(&self) -> NatsAuth<'_> {
+        NatsAuth {
+            credentials: self.credentials.as_deref(),
+            tls_ca: self.tls_ca.as_deref(),
+            tls_cert: self.tls_cert.as_deref(),
+            tls_key: self.tls_key.as_deref(),
+        }
+    }
+}
+
+/// The credentials and TLS files of a NATS connection, as the sink and the
+/// cluster each configure them (`credentials`, `tls_ca`, `tls_cert`,
+/// `tls_key`).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct NatsAuth<'a> {
+    /// A `.creds` file.
+    pub credentials: Option<&'a std::path::Path>,
+    /// The CA of the server's certificate.
+    pub tls_ca: Option<&'a std::path::Path>,
+    /// A client certificate.
+    pub tls_cert: Option<&'a std::path::Path>,
+    /// The client certificate's key.
+    pub tls_key: Option<&'a std::path::Path>,
+}
+
+impl NatsAuth<'_> {
+    /// Adds a problem when only one of `tls_cert` and `tls_key` is set;
+    /// `prefix` names the table (`sinks[0]`, `cluster`).
+    pub(crate) fn validate(&self, prefix: &str, problems: &mut Vec<String>) {
+        if self.tls_cert.is_some() != self.tls_key.is_some() {
+            problems.push(format!(
+                "{prefix}.tls_cert and {prefix}.tls_key go together: set both or neither"
+            ));
+        }
+    }
 }
 
 fn default_subject() -> String {
@@ -134,6 +184,7 @@ impl SinkConfig {
                     "sinks[{index}].stream must be a stream name (no dots, spaces or wildcards)"
                 ));
             }
+            n.auth().validate(&format!("sinks[{index}]"), problems);
             if n.ack_timeout.is_zero() {
                 problems.push(format!("sinks[{index}].ack_timeout must be greater than 0"));
             }

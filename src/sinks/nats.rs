@@ -12,7 +12,7 @@ use std::time::Duration;
 
 use async_nats::jetstream::{self, context::PublishAckFuture, stream};
 
-use crate::config::NatsSinkConfig;
+use crate::config::{NatsAuth, NatsSinkConfig};
 use crate::record::Article;
 
 /// Why the NATS sink failed; every variant names the server and subject.
@@ -101,7 +101,7 @@ impl NatsSink {
     /// or stream is a startup error rather than a failed first flush.
     pub async fn connect(cfg: &NatsSinkConfig) -> Result<NatsSink, NatsSinkError> {
         let url = cfg.url.clone();
-        let client = connect_client(&url, cfg.credentials.as_deref(), cfg.connect_timeout)
+        let client = connect_client(&url, cfg.auth(), cfg.connect_timeout)
             .await
             .map_err(|source| NatsSinkError::Connect {
                 url: url.clone(),
@@ -227,23 +227,36 @@ pub enum ClientError {
         #[source]
         source: std::io::Error,
     },
+    /// A TLS file (`tls_ca`, `tls_cert`, `tls_key`) could not be read.
+    #[error("cannot read {key} {path}: {source}")]
+    TlsFile {
+        /// The setting that names the file.
+        key: &'static str,
+        /// The file.
+        path: PathBuf,
+        /// The I/O error.
+        #[source]
+        source: std::io::Error,
+    },
     /// The server could not be reached or refused the client.
     #[error("cannot connect: {0}")]
     Connect(#[from] async_nats::ConnectError),
 }
 
 /// Connects to `url` (several servers: comma-separated) as newswire, with
-/// the `.creds` file when given: the one way the sink and the cluster
-/// membership each open their connection.
+/// the `.creds` file and TLS files of `auth`: the one way the sink and the
+/// cluster membership each open their connection. A CA or a client
+/// certificate makes TLS required, so a misconfigured server fails the
+/// start instead of carrying records in the clear.
 pub async fn connect_client(
     url: &str,
-    credentials: Option<&Path>,
+    auth: NatsAuth<'_>,
     timeout: Duration,
 ) -> Result<async_nats::Client, ClientError> {
     let mut options = async_nats::ConnectOptions::new()
         .name(concat!("newswire/", env!("CARGO_PKG_VERSION")))
         .connection_timeout(timeout);
-    if let Some(path) = credentials {
+    if let Some(path) = auth.credentials {
         options =
             options
                 .credentials_file(path)
@@ -252,6 +265,30 @@ pub async fn connect_client(
                     path: path.to_path_buf(),
                     source,
                 })?;
+    }
+    // async-nats reads the files at connect time and names no file when one
+    // is missing: check them here.
+    let readable = |key: &'static str, path: &Path| {
+        std::fs::File::open(path)
+            .map(drop)
+            .map_err(|source| ClientError::TlsFile {
+                key,
+                path: path.to_path_buf(),
+                source,
+            })
+    };
+    if let Some(ca) = auth.tls_ca {
+        readable("tls_ca", ca)?;
+        options = options
+            .add_root_certificates(ca.to_path_buf())
+            .require_tls(true);
+    }
+    if let (Some(cert), Some(key)) = (auth.tls_cert, auth.tls_key) {
+        readable("tls_cert", cert)?;
+        readable("tls_key", key)?;
+        options = options
+            .add_client_certificate(cert.to_path_buf(), key.to_path_buf())
+            .require_tls(true);
     }
     Ok(options.connect(url).await?)
 }
