@@ -3,8 +3,11 @@
 //! Exactly one JSON line per input, in input order, even for inputs that
 //! cannot be read: those get `status: "error"` and a warning, and the exit
 //! code is 1 at the end. This makes the output joinable with the input list.
+//! A web archive (WARC, plain or gzip, told by its first bytes) is the
+//! exception: one line per HTML page it holds, in archive order, and one
+//! error line if it breaks part way.
 
-use std::io::{self, BufWriter, Read, Write};
+use std::io::{self, BufRead, BufWriter, Read, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -24,7 +27,8 @@ pub struct ExtractArgs {
     /// Alone (no FILE), the page is fetched from it.
     #[arg(long, value_name = "URL")]
     url: Option<Url>,
-    /// HTML files, plain or gzip-compressed; `-` reads stdin.
+    /// HTML files, plain or gzip-compressed, or web archives (WARC, plain
+    /// or gzip: every `200` HTML response in them); `-` reads stdin.
     #[arg(value_name = "FILE")]
     files: Vec<PathBuf>,
 }
@@ -80,18 +84,41 @@ fn extract_all(
         emit(fetch_and_extract(config, pipeline, url)?)?;
     }
     for path in &args.files {
-        let record = match read_input(path) {
-            Ok(bytes) => pipeline.run(Page::from_bytes(bytes, args.url.clone())),
-            Err(e) => error_record(
+        let name = path.to_string_lossy();
+        let unreadable = |e: io::Error| {
+            error_record(
                 args.url.as_ref(),
-                &path.to_string_lossy(),
+                &name,
                 format!("cannot read {}: {e}", path.display()),
-            ),
+            )
         };
-        emit(record)?;
+        let input = if path.as_os_str() == "-" {
+            read_input(path).map(Input::Bytes)
+        } else {
+            archive::open(path)
+        };
+        match input {
+            Ok(Input::Bytes(bytes)) if archive::is_archive(&bytes) => {
+                let reader = archive::reader(io::Cursor::new(bytes));
+                archive::extract(reader, &name, config, pipeline, &mut emit)?;
+            }
+            Ok(Input::Archive(reader)) => {
+                archive::extract(reader, &name, config, pipeline, &mut emit)?;
+            }
+            Ok(Input::Bytes(bytes)) => {
+                emit(pipeline.run(Page::from_bytes(bytes, args.url.clone())))?
+            }
+            Err(e) => emit(unreadable(e))?,
+        }
     }
     out.flush()?;
     Ok(())
+}
+
+/// One input: a page's bytes, or a web archive to stream.
+enum Input {
+    Bytes(Vec<u8>),
+    Archive(Box<dyn BufRead>),
 }
 
 /// Reads a file, or stdin for `-`.
@@ -129,6 +156,114 @@ fn fetch_and_extract(config: &Config, pipeline: &Pipeline, url: Url) -> anyhow::
         }
         Err(e) => error_record(Some(&url), url.as_str(), e.to_string()),
     })
+}
+
+/// Web archives (WARC) among the inputs: told from pages by their first
+/// bytes, streamed record by record.
+mod archive {
+    use std::fs::File;
+    use std::io::{self, BufRead, BufReader, Read};
+    use std::path::Path;
+
+    use flate2::read::{GzDecoder, MultiGzDecoder};
+    use newswire::fetch::warc::{self, WarcError};
+    use newswire::record::Article;
+    use newswire::sinks::SinkError;
+    use newswire::{Config, Pipeline};
+
+    use super::{Input, error_record};
+
+    /// Opens `path`: a web archive (plain or gzip) is streamed, anything
+    /// else read whole.
+    pub(super) fn open(path: &Path) -> io::Result<Input> {
+        let mut head = Vec::with_capacity(16);
+        File::open(path)?.take(16).read_to_end(&mut head)?;
+        let warc = if head.starts_with(&[0x1f, 0x8b]) {
+            let mut inner = Vec::with_capacity(8);
+            // A gzip stream that is not a WARC inside reads as not one.
+            let _ = GzDecoder::new(File::open(path)?)
+                .take(8)
+                .read_to_end(&mut inner);
+            warc::is_warc(&inner)
+        } else {
+            warc::is_warc(&head)
+        };
+        if warc {
+            Ok(Input::Archive(reader(File::open(path)?)))
+        } else {
+            std::fs::read(path).map(Input::Bytes)
+        }
+    }
+
+    /// Whether `bytes` (plain or gzip) are a web archive.
+    pub(super) fn is_archive(bytes: &[u8]) -> bool {
+        if bytes.starts_with(&[0x1f, 0x8b]) {
+            let mut inner = Vec::with_capacity(8);
+            let _ = GzDecoder::new(bytes).take(8).read_to_end(&mut inner);
+            warc::is_warc(&inner)
+        } else {
+            warc::is_warc(bytes)
+        }
+    }
+
+    /// A reader of the archive's records, through every gzip member when
+    /// compressed (each record is a member of its own).
+    pub(super) fn reader(source: impl Read + 'static) -> Box<dyn BufRead> {
+        let mut buffered = BufReader::with_capacity(1 << 16, source);
+        let gzip = buffered
+            .fill_buf()
+            .is_ok_and(|b| b.starts_with(&[0x1f, 0x8b]));
+        if gzip {
+            Box::new(BufReader::with_capacity(
+                1 << 16,
+                MultiGzDecoder::new(buffered),
+            ))
+        } else {
+            Box::new(buffered)
+        }
+    }
+
+    /// Why reading an archive stopped.
+    enum Stop {
+        Sink(SinkError),
+        Warc(WarcError),
+    }
+
+    impl From<WarcError> for Stop {
+        fn from(e: WarcError) -> Stop {
+            Stop::Warc(e)
+        }
+    }
+
+    /// Extracts every HTML page of the archive `name` and emits its record;
+    /// an archive broken part way emits an error record for the rest.
+    pub(super) fn extract(
+        reader: Box<dyn BufRead>,
+        name: &str,
+        config: &Config,
+        pipeline: &Pipeline,
+        emit: &mut impl FnMut(Article) -> Result<(), SinkError>,
+    ) -> Result<(), SinkError> {
+        let read = warc::read_pages(reader, config.extract.max_html_bytes, |page| {
+            emit(pipeline.run(page)).map_err(Stop::Sink)
+        });
+        match read {
+            Ok(counts) => {
+                tracing::info!(
+                    archive = name,
+                    records = counts.records,
+                    pages = counts.pages,
+                    not_ok = counts.not_ok,
+                    not_html = counts.not_html,
+                    unreadable = counts.unreadable,
+                    "archive read"
+                );
+                Ok(())
+            }
+            Err(Stop::Sink(e)) => Err(e),
+            Err(Stop::Warc(e)) => emit(error_record(None, name, format!("archive {name}: {e}"))),
+        }
+    }
 }
 
 /// The record for an input that could not be read at all. Without a URL

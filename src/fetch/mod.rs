@@ -7,6 +7,7 @@
 //! - [`hosts`]: per-host concurrency, spacing and `Retry-After` pauses.
 //! - [`retry`]: which failures are transient, and the backoff.
 //! - [`robots`]: the robots.txt cache consulted before article fetches.
+//! - [`warc`]: pages fetched earlier, from web archives (WARC).
 
 pub mod charset;
 pub mod client;
@@ -14,6 +15,7 @@ pub mod guard;
 pub mod hosts;
 pub mod retry;
 pub mod robots;
+pub mod warc;
 
 pub use client::{FetchError, FetchedPage, Fetcher, Request};
 

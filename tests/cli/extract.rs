@@ -372,3 +372,91 @@ fn stdout_carries_only_json_lines() {
         assert!(!stderr.contains("\"schema\":"), "{format}: {stderr}");
     }
 }
+
+/// A WARC record of `kind` for `target`, written by the warc crate.
+fn warc_record(kind: warc::RecordType, target: &str, date: &str, body: &[u8]) -> Vec<u8> {
+    use warc::{Record, WarcHeader, WarcWriter};
+    let mut record = Record::<warc::BufferedBody>::with_body(body.to_vec());
+    record.set_warc_type(kind);
+    record.set_header(WarcHeader::TargetURI, target).unwrap();
+    record
+        .set_header(
+            WarcHeader::ContentType,
+            "application/http; msgtype=response",
+        )
+        .unwrap();
+    record.set_header(WarcHeader::Date, date).unwrap();
+    let mut out = Vec::new();
+    WarcWriter::new(&mut out).write(&record).unwrap();
+    out
+}
+
+/// A web archive (gzip, one member per record, as Common Crawl writes
+/// them) gives one record per `200` HTML response, with the archived URL,
+/// fetch time and charset; a break part way gives an error line after the
+/// pages before it.
+#[test]
+fn extract_reads_every_html_page_of_a_web_archive() {
+    use warc::RecordType::{Request, Response};
+    let dir = tempfile::tempdir().unwrap();
+    let storm = std::fs::read(fixture("storm.html")).unwrap();
+    let mut page = b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n\r\n".to_vec();
+    page.extend_from_slice(&storm);
+    let latin1 = b"HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=iso-8859-1\r\n\r\n<html><head><title>Caf\xe9 reopens</title></head><body><article><p>The caf\xe9 on the corner reopened on Monday after a long winter of repairs, its owners said.</p></article></body></html>";
+    let date = "2024-01-16T13:00:00Z";
+    let members = [
+        warc_record(
+            Request,
+            "https://herald.example/storm",
+            date,
+            b"GET /storm HTTP/1.1\r\n\r\n",
+        ),
+        warc_record(Response, "https://herald.example/storm", date, &page),
+        warc_record(
+            Response,
+            "https://herald.example/missing",
+            date,
+            b"HTTP/1.1 404 Not Found\r\n\r\n",
+        ),
+        warc_record(Response, "https://cafe.example/news", date, latin1),
+    ];
+    let archive = dir.path().join("crawl.warc.gz");
+    std::fs::write(
+        &archive,
+        members.iter().flat_map(|m| gzip(m)).collect::<Vec<u8>>(),
+    )
+    .unwrap();
+
+    let out = newswire().arg("extract").arg(&archive).output().unwrap();
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    let recs = records(&out.stdout);
+    assert_eq!(recs.len(), 2, "{recs:#?}");
+    assert_eq!(recs[0]["url"], "https://herald.example/storm");
+    assert_eq!(
+        recs[0]["title"],
+        "Storm closes coastal roads, thousands without power"
+    );
+    assert_eq!(recs[0]["fetched_at"], "2024-01-16T13:00:00Z");
+    assert_eq!(recs[1]["title"], "Café reopens");
+    assert_eq!(recs[1]["http"]["charset"], "windows-1252");
+    for r in &recs {
+        assert!(validator().is_valid(r), "{r}");
+    }
+    assert!(stderr_of(&out).contains("pages=2"), "{}", stderr_of(&out));
+
+    // Cut in the middle of the last record: the first page, then an error line.
+    let plain: Vec<u8> = members.concat();
+    let cut = dir.path().join("cut.warc");
+    std::fs::write(&cut, &plain[..plain.len() - 40]).unwrap();
+    let out = newswire().arg("extract").arg(&cut).output().unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", stderr_of(&out));
+    let recs = records(&out.stdout);
+    assert_eq!(recs.len(), 2, "{recs:#?}");
+    assert_eq!(recs[0]["url"], "https://herald.example/storm");
+    assert_eq!(recs[1]["status"], "error");
+    let warning = recs[1]["warnings"][0].as_str().unwrap();
+    assert!(
+        warning.starts_with(&format!("archive {}: record 4", cut.display())),
+        "{warning}"
+    );
+}
