@@ -88,6 +88,16 @@ fn records(dir: &Path) -> Vec<Value> {
     out
 }
 
+/// The URLs of every record written, sorted.
+fn sorted_urls(dir: &Path) -> Vec<String> {
+    let mut urls: Vec<String> = records(dir)
+        .iter()
+        .filter_map(|r| r["url"].as_str().map(str::to_owned))
+        .collect();
+    urls.sort_unstable();
+    urls
+}
+
 /// Waits (bounded, so a bug fails instead of hanging) until `done` holds.
 fn wait_until(what: &str, mut done: impl FnMut() -> bool) {
     let deadline = Instant::now() + Duration::from_secs(120);
@@ -215,9 +225,7 @@ fn run_polls_again_when_due_serves_ops_and_stops_cleanly_on_sigterm() {
     assert!(stderr.contains("SIGTERM received"), "{stderr}");
     assert!(stderr.contains("worker stopped"), "{stderr}");
 
-    let recs = records(dir.path());
-    let mut urls: Vec<&str> = recs.iter().map(|r| r["url"].as_str().unwrap()).collect();
-    urls.sort_unstable();
+    let urls = sorted_urls(dir.path());
     assert_eq!(
         urls,
         [
@@ -376,9 +384,7 @@ fn sighup_reloads_the_configuration_and_keeps_the_old_one_when_the_new_is_bad() 
         "{stderr}"
     );
     assert!(stderr.contains("fetch.user_agnt"), "{stderr}");
-    let recs = records(dir.path());
-    let mut urls: Vec<&str> = recs.iter().map(|r| r["url"].as_str().unwrap()).collect();
-    urls.sort_unstable();
+    let urls = sorted_urls(dir.path());
     assert_eq!(
         urls,
         [

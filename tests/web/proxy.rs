@@ -21,6 +21,20 @@ fn proxied_targets(site: &Site, path: &str) -> Vec<String> {
         .collect()
 }
 
+/// `newswire once` with `HTTP_PROXY` set to `proxy`: it succeeds and
+/// writes one record.
+fn once_with_env_proxy(cfg: &std::path::Path, proxy: &str) {
+    let out = newswire(cfg)
+        .env("HTTP_PROXY", proxy)
+        .arg("once")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    let lines = String::from_utf8_lossy(&out.stdout).lines().count();
+    assert_eq!(lines, 1, "{stderr}");
+}
+
 #[test]
 fn configured_proxy_carries_feeds_articles_and_robots_even_with_the_guard_on() {
     let site = Site::start();
@@ -52,18 +66,7 @@ fn the_environments_proxy_is_used_unless_the_config_says_off() {
     let dir = tempfile::tempdir().unwrap();
     serve_behind_proxy(&site);
     let cfg = config_with(dir.path(), &site, &[], &[&format!("{HOST}/feed.xml")]);
-    let out = newswire(&cfg)
-        .env("HTTP_PROXY", &site.base)
-        .arg("once")
-        .output()
-        .unwrap();
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(out.status.success(), "{stderr}");
-    assert_eq!(
-        String::from_utf8_lossy(&out.stdout).lines().count(),
-        1,
-        "{stderr}"
-    );
+    once_with_env_proxy(&cfg, &site.base);
     assert_eq!(proxied_targets(&site, "/a"), [format!("{HOST}/a")]);
 
     // `off`: straight to the site, past a proxy that does not answer.
@@ -73,18 +76,7 @@ fn the_environments_proxy_is_used_unless_the_config_says_off() {
     let dir = tempfile::tempdir().unwrap();
     let cfg = config_with(dir.path(), &direct, &[("proxy", "\"off\"")], &["/feed.xml"]);
     let dead_proxy = format!("http://127.0.0.1:{}", free_port());
-    let out = newswire(&cfg)
-        .env("HTTP_PROXY", &dead_proxy)
-        .arg("once")
-        .output()
-        .unwrap();
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(out.status.success(), "{stderr}");
-    assert_eq!(
-        String::from_utf8_lossy(&out.stdout).lines().count(),
-        1,
-        "{stderr}"
-    );
+    once_with_env_proxy(&cfg, &dead_proxy);
     assert_eq!(direct.hits("/b"), 1);
 }
 
