@@ -10,7 +10,7 @@ use aho_corasick::AhoCorasick;
 use chrono::{DateTime, Utc};
 use scraper::{ElementRef, Node};
 
-use super::dates::find_in_text;
+use super::textdates::find_in_text;
 use crate::extract::Doc;
 use crate::extract::text::normalize_space;
 use crate::record::{DateField, DateSource};

@@ -11,6 +11,8 @@
 //!   (bylines and publication dates found by their visible label).
 //! - [`timestamps`]: date-times with zone names and offsets (`CEST`,
 //!   `GMT+9`), for [`dates`] and the feed parser.
+//! - [`textdates`]: dates inside running text (`Posted on 5 March 2024`,
+//!   `10. Juni 2003`).
 //! - [`limits`]: size limits on what a page declares.
 
 pub mod authors;
@@ -20,6 +22,7 @@ pub mod dates;
 pub mod limits;
 pub mod names;
 pub mod sources;
+pub mod textdates;
 pub mod timestamps;
 pub mod title;
 
