@@ -7,20 +7,28 @@
 //! chunked body is put back together. `resource` records hold a document
 //! with no HTTP around it. Only `200` HTML responses become pages; the rest
 //! are counted as skipped. Records are streamed: a record's body is read up
-//! to the page size cap and the rest skipped, so an archive of any size
-//! runs in bounded memory.
+//! to the page size cap and the rest skipped, and a record's WARC head may
+//! not pass 64 KiB, so an archive of any size runs in bounded memory.
+//!
+//! The record framing (a `WARC/1.x` line, `Name: value` lines, a blank
+//! line, `Content-Length` bytes, a blank line) is read here rather than
+//! with the `warc` crate: fuzzing found that crate panicking on a header
+//! value that is not UTF-8 (a Latin-1 byte in a target URI, which real
+//! crawls hold), and it reads header lines without a bound.
 
 use std::io::{BufRead, Read};
 
 use chrono::{DateTime, Utc};
 use url::Url;
-use warc::{RecordType, WarcHeader, WarcReader};
 
 use crate::extract::Page;
 use crate::record::HttpInfo;
 
 /// Bytes of HTTP status line and headers read beyond the page size cap.
 const HEAD_ROOM: usize = 64 * 1024;
+
+/// The largest WARC record head (version line and headers).
+const MAX_WARC_HEAD: u64 = 64 * 1024;
 
 /// Why an archive could not be read on; what was read before stands.
 #[derive(Debug, thiserror::Error)]
@@ -53,62 +61,139 @@ pub fn is_warc(head: &[u8]) -> bool {
     head.starts_with(b"WARC/")
 }
 
+/// One record's head: the WARC headers newswire reads.
+#[derive(Debug, Default)]
+struct Head {
+    kind: String,
+    target: Option<String>,
+    content_type: Option<String>,
+    date: Option<DateTime<Utc>>,
+    length: u64,
+}
+
+/// Reads the next record head; `None` at the end of the archive.
+fn read_head(reader: &mut impl BufRead) -> Result<Option<Head>, String> {
+    let mut limited = reader.take(MAX_WARC_HEAD);
+    let mut line = Vec::new();
+    // Blank lines between records are tolerated.
+    loop {
+        line.clear();
+        if limited
+            .read_until(b'\n', &mut line)
+            .map_err(|e| e.to_string())?
+            == 0
+        {
+            return Ok(None);
+        }
+        if !line.trim_ascii().is_empty() {
+            break;
+        }
+    }
+    if !line.starts_with(b"WARC/") {
+        return Err(format!(
+            "expected a WARC/1.x line, found `{}`",
+            String::from_utf8_lossy(line.trim_ascii())
+                .chars()
+                .take(60)
+                .collect::<String>()
+        ));
+    }
+    let mut head = Head::default();
+    let mut length = None;
+    loop {
+        line.clear();
+        let n = limited
+            .read_until(b'\n', &mut line)
+            .map_err(|e| e.to_string())?;
+        if n == 0 || !line.ends_with(b"\n") {
+            return Err(if limited.limit() == 0 {
+                format!("a record head over {MAX_WARC_HEAD} bytes")
+            } else {
+                "the archive ends within a record head".to_owned()
+            });
+        }
+        let text = String::from_utf8_lossy(line.trim_ascii());
+        if text.is_empty() {
+            break;
+        }
+        let Some((name, value)) = text.split_once(':') else {
+            return Err(format!(
+                "a header line without a colon: `{}`",
+                text.chars().take(60).collect::<String>()
+            ));
+        };
+        let value = value.trim().to_owned();
+        match name.trim().to_ascii_lowercase().as_str() {
+            "warc-type" => head.kind = value.to_ascii_lowercase(),
+            "warc-target-uri" => head.target = Some(value),
+            "content-type" => head.content_type = Some(value),
+            "warc-date" => {
+                head.date = DateTime::parse_from_rfc3339(&value)
+                    .ok()
+                    .map(|d| d.with_timezone(&Utc))
+            }
+            "content-length" => length = value.parse::<u64>().ok(),
+            _ => {}
+        }
+    }
+    head.length = length.ok_or("a record without a valid Content-Length")?;
+    Ok(Some(head))
+}
+
 /// Reads every record of the archive in `reader` (decompressed already)
 /// and hands each HTML page to `each`, in archive order. `max_bytes` caps
 /// what is read of one body. An error of `each` stops the reading and is
 /// returned as is.
 pub fn read_pages<R: BufRead, E: From<WarcError>>(
-    reader: R,
+    mut reader: R,
     max_bytes: usize,
     mut each: impl FnMut(Page) -> Result<(), E>,
 ) -> Result<WarcCounts, E> {
     let mut counts = WarcCounts::default();
-    let mut reader = WarcReader::new(reader);
-    let mut records = reader.stream_records();
-    while let Some(item) = records.next_item() {
-        counts.records += 1;
-        let mut record = item.map_err(|e| WarcError {
-            record: counts.records,
-            message: e.to_string(),
-        })?;
-        let kind = record.warc_type().clone();
-        if !matches!(kind, RecordType::Response | RecordType::Resource) {
-            continue;
-        }
-        let target = record.header(WarcHeader::TargetURI).map(|t| t.into_owned());
-        let declared = record
-            .header(WarcHeader::ContentType)
-            .map(|t| t.into_owned());
-        let fetched_at: DateTime<Utc> = *record.date();
-        let cap = (max_bytes + HEAD_ROOM) as u64;
-        let expected = record.content_length().min(cap);
+    loop {
+        let number = counts.records + 1;
+        let fail = |message: String| WarcError {
+            record: number,
+            message,
+        };
+        let Some(head) = read_head(&mut reader).map_err(fail)? else {
+            return Ok(counts);
+        };
+        counts.records = number;
+        let wanted = matches!(head.kind.as_str(), "response" | "resource");
+        let cap = if wanted {
+            (max_bytes + HEAD_ROOM) as u64
+        } else {
+            0
+        };
+        let mut body = (&mut reader).take(head.length);
         let mut bytes = Vec::new();
-        (&mut record)
+        (&mut body)
             .take(cap)
             .read_to_end(&mut bytes)
-            .map_err(|e| WarcError {
-                record: counts.records,
-                message: format!("cannot read the body: {e}"),
-            })?;
-        if (bytes.len() as u64) < expected {
-            return Err(WarcError {
-                record: counts.records,
-                message: format!(
-                    "the archive ends within the record ({} of {} bytes)",
-                    bytes.len(),
-                    record.content_length() + bytes.len() as u64
-                ),
-            }
+            .map_err(|e| fail(format!("cannot read the body: {e}")))?;
+        let skipped = std::io::copy(&mut body, &mut std::io::sink())
+            .map_err(|e| fail(format!("cannot read the body: {e}")))?;
+        if bytes.len() as u64 + skipped < head.length {
+            return Err(fail(format!(
+                "the archive ends within the record ({} of {} bytes)",
+                bytes.len() as u64 + skipped,
+                head.length
+            ))
             .into());
         }
-        let Some(url) = target
+        if !wanted {
+            continue;
+        }
+        let Some(url) = head
+            .target
             .as_deref()
             .and_then(|t| Url::parse(t.trim_matches(['<', '>'])).ok())
         else {
             counts.unreadable += 1;
             continue;
         };
-        let (status, content_type, body) = if kind == RecordType::Response {
+        let (status, content_type, body) = if head.kind == "response" {
             match split_http(&bytes) {
                 Some(parts) => parts,
                 None => {
@@ -117,7 +202,7 @@ pub fn read_pages<R: BufRead, E: From<WarcError>>(
                 }
             }
         } else {
-            (200, declared, bytes)
+            (200, head.content_type, bytes)
         };
         if status != 200 {
             counts.not_ok += 1;
@@ -139,11 +224,10 @@ pub fn read_pages<R: BufRead, E: From<WarcError>>(
             bytes: body,
             url: Some(url.clone()),
             final_url: Some(url),
-            fetched_at,
+            fetched_at: head.date.unwrap_or_else(Utc::now),
             http: Some(http),
         })?;
     }
-    Ok(counts)
 }
 
 /// An HTTP response → (status, `Content-Type`, body), the body de-chunked
@@ -214,29 +298,35 @@ fn is_html(content_type: Option<&str>, body: &[u8]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use warc::{Record, WarcWriter};
 
-    /// An archive of `(type, target, body)` records, as a WARC writer makes it.
+    /// The WARC record types the tests write.
+    #[derive(Clone, Copy, PartialEq)]
+    enum RecordType {
+        WarcInfo,
+        Request,
+        Response,
+        Resource,
+    }
+
+    /// An archive of `(type, target, body)` records.
     fn archive(records: &[(RecordType, &str, &[u8])]) -> Vec<u8> {
         let mut out = Vec::new();
-        {
-            let mut writer = WarcWriter::new(&mut out);
-            for (kind, target, body) in records {
-                let mut record = Record::<warc::BufferedBody>::with_body(body.to_vec());
-                record.set_warc_type(kind.clone());
-                record.set_header(WarcHeader::TargetURI, *target).unwrap();
-                record
-                    .set_header(
-                        WarcHeader::ContentType,
-                        if *kind == RecordType::Response {
-                            "application/http; msgtype=response"
-                        } else {
-                            "text/html"
-                        },
-                    )
-                    .unwrap();
-                writer.write(&record).unwrap();
-            }
+        for (kind, target, body) in records {
+            let (name, content_type) = match kind {
+                RecordType::WarcInfo => ("warcinfo", "application/warc-fields"),
+                RecordType::Request => ("request", "application/http; msgtype=request"),
+                RecordType::Response => ("response", "application/http; msgtype=response"),
+                RecordType::Resource => ("resource", "text/html"),
+            };
+            out.extend_from_slice(
+                format!(
+                    "WARC/1.0\r\nWARC-Type: {name}\r\nWARC-Date: 2024-01-16T13:00:00Z\r\nWARC-Target-URI: {target}\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\n\r\n",
+                    body.len()
+                )
+                .as_bytes(),
+            );
+            out.extend_from_slice(body);
+            out.extend_from_slice(b"\r\n\r\n");
         }
         out
     }
@@ -347,7 +437,38 @@ mod tests {
         .unwrap_err();
         assert_eq!(seen, 1, "the record before the break is read");
         assert_eq!(err.record, 2, "{err}");
+        assert!(err.message.contains("without a colon"), "{err}");
         assert!(is_warc(&bytes));
         assert!(!is_warc(b"<html>"));
+    }
+
+    #[test]
+    fn hostile_heads_are_errors_not_panics() {
+        let read = |bytes: &[u8]| {
+            read_pages::<_, WarcError>(bytes, 1 << 20, |_| Ok(())).map_err(|e| e.to_string())
+        };
+        // A target URI that is not UTF-8 (a Latin-1 byte) is read, lossily.
+        let mut latin1 = archive(&[(RecordType::Response, "https://n.example/caf\u{e9}", PAGE)]);
+        let at = latin1.windows(2).position(|w| w == "é".as_bytes()).unwrap();
+        latin1.splice(at..at + 2, [0xe9]);
+        assert_eq!(read(&latin1).map(|c| c.pages), Ok(1));
+        let no_length = b"WARC/1.0\r\nWARC-Type: response\r\n\r\nbody";
+        assert!(read(no_length).unwrap_err().contains("Content-Length"));
+        let mut endless = b"WARC/1.0\r\nX-Pad: ".to_vec();
+        endless.extend(std::iter::repeat_n(b'a', 100_000));
+        assert!(read(&endless).unwrap_err().contains("over 65536 bytes"));
+        assert!(
+            read(b"GIF89a")
+                .unwrap_err()
+                .contains("expected a WARC/1.x line")
+        );
+        let (pages, _) = pages(
+            &archive(&[(RecordType::Response, "https://n.example/a", PAGE)]),
+            1 << 20,
+        );
+        assert_eq!(
+            pages[0].fetched_at.to_rfc3339(),
+            "2024-01-16T13:00:00+00:00"
+        );
     }
 }
