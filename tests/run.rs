@@ -219,6 +219,15 @@ fn run_polls_again_when_due_serves_ops_and_stops_cleanly_on_sigterm() {
     );
     wait_until("the fourth record", || records(dir.path()).len() >= 4);
 
+    // The worker holds the store: `status` asks its ops endpoint instead.
+    let live = status(&cfg);
+    assert!(live.contains(&format!("{}/feed.xml", site.base)), "{live}");
+    assert!(live.contains("last: Ok"), "{live}");
+    let (code, json) = http_get(port, "/status");
+    assert_eq!(code, 200, "{json}");
+    let report: Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(report["feeds"][0]["last_status"], "ok", "{report}");
+
     terminate(&mut child);
     let (code, stderr) = wait_exit(child);
     assert_eq!(code, Some(0), "{stderr}");

@@ -2,8 +2,38 @@
 
 use std::process::ExitCode;
 
+use anyhow::Context;
 use newswire::Config;
-use newswire::state::Store;
+use newswire::state::{StateError, StatusReport, Store};
+
+/// The report of the worker that holds the store, from `/status` on its
+/// ops endpoint (an unspecified listen address is asked on loopback).
+fn from_endpoint(addr: std::net::SocketAddr) -> anyhow::Result<StatusReport> {
+    let mut addr = addr;
+    if addr.ip().is_unspecified() {
+        addr.set_ip(std::net::Ipv4Addr::LOCALHOST.into());
+    }
+    let url = format!("http://{addr}/status");
+    let runtime = super::small_runtime()?;
+    runtime.block_on(async {
+        let response = reqwest::Client::builder()
+            .no_proxy()
+            .timeout(std::time::Duration::from_secs(10))
+            .build()?
+            .get(&url)
+            .send()
+            .await
+            .with_context(|| format!("GET {url}"))?
+            .error_for_status()
+            .with_context(|| format!("GET {url}"))?;
+        let body = response
+            .bytes()
+            .await
+            .with_context(|| format!("GET {url}"))?;
+        serde_json::from_slice::<StatusReport>(&body)
+            .with_context(|| format!("GET {url}: not a status report"))
+    })
+}
 
 /// Options of `newswire status`.
 #[derive(Debug, clap::Args)]
@@ -14,26 +44,33 @@ pub struct StatusArgs {
     json: bool,
 }
 
-/// Prints every feed's health and schedule, then article counts.
+/// Prints every feed's health and schedule, then article counts. While a
+/// worker holds the store, asks its ops endpoint instead.
 pub fn run(config: &Config, args: &StatusArgs) -> anyhow::Result<ExitCode> {
-    let store = Store::open(&config.state.dir)?;
-    let mut feeds = store.feeds()?;
-    feeds.sort_by(|a, b| a.url.cmp(&b.url));
+    let report = match Store::open(&config.state.dir) {
+        Ok(store) => store.report()?,
+        Err(StateError::Locked { path }) => match config.ops.listen_addr() {
+            Some(addr) => from_endpoint(addr).with_context(|| {
+                format!(
+                    "state store {} is in use by a running worker, and its ops endpoint did not answer",
+                    path.display()
+                )
+            })?,
+            None => return Err(StateError::Locked { path }.into()),
+        },
+        Err(e) => return Err(e.into()),
+    };
     if args.json {
-        let report = serde_json::json!({
-            "state": store.path(),
-            "bytes": store.file_size(),
-            "feeds": feeds,
-            "articles": store.article_counts()?,
-        });
-        println!("{report}");
+        println!("{}", serde_json::to_string(&report)?);
         return Ok(ExitCode::SUCCESS);
     }
-    println!(
-        "state: {} ({} bytes)",
-        store.path().display(),
-        store.file_size()
-    );
+    let StatusReport {
+        state,
+        bytes,
+        feeds,
+        articles: counts,
+    } = report;
+    println!("state: {} ({} bytes)", state.display(), bytes);
     for f in &feeds {
         let due = f
             .next_due
@@ -55,7 +92,6 @@ pub fn run(config: &Config, args: &StatusArgs) -> anyhow::Result<ExitCode> {
             filtered = f.filtered_entries,
         );
     }
-    let counts = store.article_counts()?;
     println!(
         "feeds: {}; articles: {} delivered, {} dead-lettered, {} pending",
         feeds.len(),

@@ -1,5 +1,7 @@
-//! The ops endpoint: `/metrics` for Prometheus, `/healthz` for liveness and
-//! `/readyz` for readiness (state store answering, sinks writable).
+//! The ops endpoint: `/metrics` for Prometheus, `/healthz` for liveness,
+//! `/readyz` for readiness (state store answering, sinks writable) and
+//! `/status` for what `newswire status` shows, while the worker holds the
+//! state store.
 //!
 //! It runs beside the worker on the same runtime and stops with the same
 //! cancellation token, so an orchestrator sees the worker go unready as soon
@@ -45,6 +47,11 @@ pub struct Health {
 }
 
 impl Health {
+    /// The state store's report, for `/status`.
+    pub fn report(&self) -> Result<crate::state::StatusReport, crate::state::StateError> {
+        self.store.report()
+    }
+
     /// Health of a worker using `store`; ready once [`Health::set_accepting`].
     pub fn new(store: Arc<Store>) -> Health {
         Health {
@@ -104,6 +111,7 @@ pub async fn serve(
         .route("/metrics", get(render_metrics))
         .route("/healthz", get(|| async { "ok\n" }))
         .route("/readyz", get(ready))
+        .route("/status", get(status))
         .with_state(Ctx { metrics, health });
     tracing::info!(%addr, "serving /metrics, /healthz and /readyz");
     Ok(tokio::spawn(async move {
@@ -122,6 +130,21 @@ async fn render_metrics(State(ctx): State<Ctx>) -> impl IntoResponse {
         [(header::CONTENT_TYPE, "text/plain; version=0.0.4")],
         ctx.metrics.render(),
     )
+}
+
+/// The state store's report as JSON: `newswire status` asks here while the
+/// worker holds the store.
+async fn status(State(ctx): State<Ctx>) -> axum::response::Response {
+    let health = Arc::clone(&ctx.health);
+    match tokio::task::spawn_blocking(move || health.report()).await {
+        Ok(Ok(report)) => (
+            [(header::CONTENT_TYPE, "application/json")],
+            serde_json::to_string(&report).unwrap_or_default(),
+        )
+            .into_response(),
+        Ok(Err(e)) => (StatusCode::SERVICE_UNAVAILABLE, format!("{e}\n")).into_response(),
+        Err(e) => (StatusCode::INTERNAL_SERVER_ERROR, format!("{e}\n")).into_response(),
+    }
 }
 
 async fn ready(State(ctx): State<Ctx>) -> impl IntoResponse {

@@ -74,7 +74,7 @@ pub struct ArticleRecord {
 }
 
 /// Counts of article ids by state, for `status` and metrics.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ArticleCounts {
     /// Pending ids.
     pub pending: u64,

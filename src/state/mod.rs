@@ -18,7 +18,7 @@ use redb::{Database, ReadableDatabase, ReadableTable, TableDefinition};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
-pub use articles::{ArticleJob, ArticleRecord, ArticleState, Outcome};
+pub use articles::{ArticleCounts, ArticleJob, ArticleRecord, ArticleState, Outcome};
 pub use feeds::{FeedState, FeedStatus};
 
 /// Feed URL → [`FeedState`] (JSON).
@@ -27,6 +27,20 @@ const FEEDS: TableDefinition<&str, &[u8]> = TableDefinition::new("feeds");
 const ARTICLES: TableDefinition<&str, &[u8]> = TableDefinition::new("articles");
 /// Small named values (e.g. the near-duplicate index snapshot).
 const META: TableDefinition<&str, &[u8]> = TableDefinition::new("meta");
+
+/// What the store knows, as `newswire status --json` and the ops
+/// endpoint's `/status` print it.
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
+pub struct StatusReport {
+    /// The database file.
+    pub state: PathBuf,
+    /// Its size in bytes.
+    pub bytes: u64,
+    /// Every saved feed state, by URL.
+    pub feeds: Vec<FeedState>,
+    /// Article ids by state.
+    pub articles: ArticleCounts,
+}
 
 /// The file name inside the state directory.
 pub const FILE_NAME: &str = "newswire.redb";
@@ -128,6 +142,19 @@ impl Store {
     /// Size of the database file in bytes.
     pub fn file_size(&self) -> u64 {
         std::fs::metadata(&self.path).map_or(0, |m| m.len())
+    }
+
+    /// Everything `newswire status` shows: every feed's state (by URL)
+    /// and the article counts.
+    pub fn report(&self) -> Result<StatusReport, StateError> {
+        let mut feeds = self.feeds()?;
+        feeds.sort_by(|a, b| a.url.cmp(&b.url));
+        Ok(StatusReport {
+            state: self.path.clone(),
+            bytes: self.file_size(),
+            feeds,
+            articles: self.article_counts()?,
+        })
     }
 
     /// Checks that the store still answers reads (the readiness probe).
