@@ -184,9 +184,17 @@ impl Config {
         }
     }
 
-    /// The configuration as TOML, for `check-config`.
+    /// The configuration as TOML, for `check-config`, with the password of
+    /// a proxy URL masked (the output ends up in terminals and CI logs).
     pub fn to_toml(&self) -> String {
-        toml::to_string_pretty(self).unwrap_or_else(|e| format!("# cannot render config: {e}\n"))
+        let mut shown = self.clone();
+        if let Ok(mut proxy) = url::Url::parse(&shown.fetch.proxy)
+            && proxy.password().is_some()
+            && proxy.set_password(Some("****")).is_ok()
+        {
+            shown.fetch.proxy = proxy.to_string();
+        }
+        toml::to_string_pretty(&shown).unwrap_or_else(|e| format!("# cannot render config: {e}\n"))
     }
 }
 
@@ -261,6 +269,18 @@ mod tests {
             assert_eq!(c.fetch.user_agent, "from-env");
             Ok(())
         });
+    }
+
+    #[test]
+    fn a_proxy_password_is_masked_in_the_printed_config() {
+        let mut c = Config::default();
+        c.fetch.proxy = "http://ops:s3cret@proxy.internal:3128".to_owned();
+        let shown = c.to_toml();
+        assert!(
+            shown.contains("http://ops:****@proxy.internal:3128"),
+            "{shown}"
+        );
+        assert!(!shown.contains("s3cret"), "{shown}");
     }
 
     #[test]
