@@ -54,6 +54,11 @@ pub struct FetchConfig {
     /// the environment (`HTTPS_PROXY`, `HTTP_PROXY`, `ALL_PROXY`,
     /// `NO_PROXY`), if any; `off`: none, whatever the environment says.
     pub proxy: String,
+    /// When an article's page cannot be fetched for good (403, 404, robots
+    /// disallow, retries used up) and its feed entry carries the full
+    /// content, extract that instead of dead-lettering the article; the
+    /// record says so in `warnings`.
+    pub feed_content_fallback: bool,
 }
 
 impl Default for FetchConfig {
@@ -80,6 +85,7 @@ impl Default for FetchConfig {
             robots: true,
             robots_ttl: Duration::from_secs(24 * 3600),
             proxy: String::new(),
+            feed_content_fallback: true,
         }
     }
 }

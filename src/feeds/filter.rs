@@ -202,6 +202,7 @@ mod tests {
             title: Some(title.to_owned()),
             published: Some(Utc::now() - chrono::Duration::days(days_old)),
             categories: categories.iter().map(|c| (*c).to_owned()).collect(),
+            content: None,
         }
     }
 

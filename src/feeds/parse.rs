@@ -58,7 +58,16 @@ pub struct FeedEntry {
     pub published: Option<DateTime<Utc>>,
     /// Category terms.
     pub categories: Vec<String>,
+    /// The entry's full content as HTML (`content:encoded`, Atom
+    /// `<content>`, JSON Feed `content_html`), at most
+    /// [`MAX_ENTRY_CONTENT`] bytes: the article's text when its page cannot
+    /// be fetched. Not the summary, which is a teaser.
+    pub content: Option<String>,
 }
+
+/// The most of an entry's content kept (bytes): a whole article, not an
+/// archive someone put in a feed.
+pub const MAX_ENTRY_CONTENT: usize = 256 * 1024;
 
 /// A parsed feed.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -121,6 +130,10 @@ pub fn parse_feed(
                 .map(|c| clean_text(c.label.as_deref().unwrap_or(&c.term)))
                 .filter(|c| !c.is_empty())
                 .collect(),
+            content: entry
+                .content
+                .and_then(|c| c.body)
+                .filter(|b| !b.trim().is_empty() && b.len() <= MAX_ENTRY_CONTENT),
         });
     }
     Ok(out)

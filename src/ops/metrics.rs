@@ -37,6 +37,9 @@ pub const STAGE_SECONDS: &str = "newswire_extract_stage_seconds";
 pub const FEEDS: &str = "newswire_feeds";
 /// Articles claimed but not yet written or dead-lettered.
 pub const ARTICLES_IN_FLIGHT: &str = "newswire_articles_in_flight";
+/// Articles whose page could not be fetched, written from their feed
+/// entry's content instead.
+pub const ARTICLES_FROM_FEED: &str = "newswire_articles_from_feed_content_total";
 /// Feed entries the filter turned away, by reason.
 pub const ENTRIES_FILTERED: &str = "newswire_entries_filtered_total";
 /// Live workers of the cluster, as this worker last read them.

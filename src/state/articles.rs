@@ -29,6 +29,10 @@ pub struct ArticleJob {
     /// Not to be fetched again before this time (after a transient failure).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub not_before: Option<DateTime<Utc>>,
+    /// The entry's full content from the feed (HTML), to extract when the
+    /// page cannot be fetched (`fetch.feed_content_fallback`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub feed_content: Option<String>,
 }
 
 fn is_zero(n: &u32) -> bool {

@@ -61,16 +61,16 @@ pub async fn process(shared: &Shared, job: ArticleJob) -> Result<ArticleOutcome,
         let verdict = robots.check(&shared.fetcher, &url).await;
         if !verdict.allowed {
             return Ok(match verdict.unavailable {
-                Some(why) => later(
-                    shared,
-                    job,
-                    format!("robots.txt could not be read ({why}); {url} not fetched"),
-                    None,
-                ),
-                None => ArticleOutcome::Dead {
-                    reason: format!("robots.txt disallows {url}"),
-                    job,
-                },
+                Some(why) => {
+                    later(
+                        shared,
+                        job,
+                        format!("robots.txt could not be read ({why}); {url} not fetched"),
+                        None,
+                    )
+                    .await?
+                }
+                None => give_up(shared, job, format!("robots.txt disallows {url}")).await?,
             });
         }
         if let Some(delay) = verdict.crawl_delay {
@@ -84,14 +84,9 @@ pub async fn process(shared: &Shared, job: ArticleJob) -> Result<ArticleOutcome,
         Ok(page) => page,
         Err(e) if retry::is_transient(&e) => {
             let wait = retry::retry_after(&e);
-            return Ok(later(shared, job, e.to_string(), wait));
+            return later(shared, job, e.to_string(), wait).await;
         }
-        Err(e) => {
-            return Ok(ArticleOutcome::Dead {
-                reason: e.to_string(),
-                job,
-            });
-        }
+        Err(e) => return give_up(shared, job, e.to_string()).await,
     };
     let input = Page {
         http: Some(HttpInfo {
@@ -107,25 +102,84 @@ pub async fn process(shared: &Shared, job: ArticleJob) -> Result<ArticleOutcome,
         fetched_at: Utc::now(),
     };
     metrics::count(metrics::ARTICLES_FETCHED);
-    let pipeline = shared.pipeline.clone();
-    let feed = job.feed.clone();
-    let mut record = {
-        // A closed semaphore only happens at shutdown: extract anyway.
-        let _permit = shared.extract_permits.acquire().await.ok();
-        let started = std::time::Instant::now();
-        let record = tokio::task::spawn_blocking(move || pipeline.run(input)).await?;
-        metrics::step("extract", started.elapsed());
-        record
-    };
-    metrics::count(metrics::ARTICLES_EXTRACTED);
+    let record = extract(shared, input).await?;
     // Bytes that are not a readable page (empty, binary) make no record.
     if record.status == Status::Error {
-        return Ok(ArticleOutcome::Dead {
-            reason: format!("cannot read {}: {}", job.url, record.warnings.join("; ")),
-            job,
+        let reason = format!("cannot read {}: {}", job.url, record.warnings.join("; "));
+        return give_up(shared, job, reason).await;
+    }
+    deliver(shared, job, record).await
+}
+
+/// Runs the pipeline on the blocking pool, within the extraction permits.
+async fn extract(shared: &Shared, input: Page) -> Result<Article, WorkerError> {
+    let pipeline = shared.pipeline.clone();
+    // A closed semaphore only happens at shutdown: extract anyway.
+    let _permit = shared.extract_permits.acquire().await.ok();
+    let started = std::time::Instant::now();
+    let record = tokio::task::spawn_blocking(move || pipeline.run(input)).await?;
+    metrics::step("extract", started.elapsed());
+    metrics::count(metrics::ARTICLES_EXTRACTED);
+    Ok(record)
+}
+
+/// A final failure: the article from its feed entry's content when the
+/// entry carries the full text (`fetch.feed_content_fallback`) and it reads
+/// as an article, else the dead letter.
+async fn give_up(
+    shared: &Shared,
+    mut job: ArticleJob,
+    reason: String,
+) -> Result<ArticleOutcome, WorkerError> {
+    let content = match job.feed_content.take() {
+        Some(content) if shared.config.fetch.feed_content_fallback => content,
+        _ => return Ok(ArticleOutcome::Dead { job, reason }),
+    };
+    let title = job.feed.entry_title.as_deref().unwrap_or_default();
+    let html = format!(
+        "<html><head><title>{}</title></head><body><article>{content}</article></body></html>",
+        escape_text(title)
+    );
+    let page = Page::from_bytes(html.into_bytes(), Url::parse(&job.url).ok());
+    let mut record = extract(shared, page).await?;
+    if record.status != Status::Ok {
+        return Ok(ArticleOutcome::Dead { job, reason });
+    }
+    record.warnings.push(format!(
+        "text from the feed entry: the page could not be fetched ({reason})"
+    ));
+    metrics::count(metrics::ARTICLES_FROM_FEED);
+    deliver(shared, job, record).await
+}
+
+/// `<`, `>` and `&` as entities, for text put into HTML.
+fn escape_text(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+}
+
+/// The record of `job`, with its feed (and the entry's date when the page
+/// gave none), unless its canonical article was delivered already under
+/// another link.
+async fn deliver(
+    shared: &Shared,
+    mut job: ArticleJob,
+    mut record: Article,
+) -> Result<ArticleOutcome, WorkerError> {
+    // The record is made: the entry's content has done its part.
+    job.feed_content = None;
+    if record.published.is_none()
+        && let Some(at) = job.feed.entry_published
+        && at <= Utc::now() + chrono::Duration::days(1)
+    {
+        record.published = Some(crate::record::DateField {
+            value: at.to_rfc3339(),
+            raw: at.to_rfc3339(),
+            source: crate::record::DateSource::Feed,
         });
     }
-    record.feed = Some(feed);
+    record.feed = Some(job.feed.clone());
     let mut ids = vec![job.id.clone()];
     if record.id != job.id {
         let id = record.id.clone();
@@ -144,12 +198,12 @@ pub async fn process(shared: &Shared, job: ArticleJob) -> Result<ArticleOutcome,
 /// A transient failure: try the article again later (after
 /// `fetch.retry_later_delay × 2^attempts`, or the server's `Retry-After` when
 /// longer), or give up once `fetch.retries_later` later attempts are used.
-fn later(
+async fn later(
     shared: &Shared,
     mut job: ArticleJob,
     reason: String,
     server_wait: Option<std::time::Duration>,
-) -> ArticleOutcome {
+) -> Result<ArticleOutcome, WorkerError> {
     let fetch = &shared.config.fetch;
     if job.attempts >= fetch.retries_later {
         let reason = if job.attempts > 0 {
@@ -157,7 +211,7 @@ fn later(
         } else {
             reason
         };
-        return ArticleOutcome::Dead { job, reason };
+        return give_up(shared, job, reason).await;
     }
     let wait = fetch
         .retry_later_delay
@@ -168,5 +222,5 @@ fn later(
     job.not_before = chrono::Duration::from_std(wait)
         .ok()
         .and_then(|d| Utc::now().checked_add_signed(d));
-    ArticleOutcome::Retry { job, reason }
+    Ok(ArticleOutcome::Retry { job, reason })
 }

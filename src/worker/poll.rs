@@ -190,6 +190,7 @@ fn jobs_of(
                     categories: e.categories,
                     tags: feed.tags.clone(),
                 },
+                feed_content: e.content,
                 ..ArticleJob::default()
             })
         })

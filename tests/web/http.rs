@@ -302,3 +302,53 @@ fn transient_failures_are_tried_again_on_later_passes_then_dead_lettered() {
     );
     assert_eq!(site.hits("/down"), 2, "one request per pass");
 }
+
+/// An article whose page cannot be fetched for good, but whose feed entry
+/// carries the full text, is written from the entry, saying so; an entry
+/// with only a teaser still goes to the dead letter. A page without a date
+/// takes the entry's.
+#[test]
+fn unfetchable_articles_are_written_from_their_feed_entry_content() {
+    let site = Site::start();
+    let dir = tempfile::tempdir().unwrap();
+    let full = "<p>The council met on Tuesday to discuss the harbour plan, and residents asked many questions about costs, dates and the noise of the works.</p><p>Engineers said the first phase would begin in the spring and last about eighteen months, with night work kept to a minimum near the houses.</p><p>A local shop owner told the meeting that trade had already fallen since the car park closed, and asked the council for help with rents.</p>";
+    let item = |path: &str, title: &str, content: &str| {
+        format!(
+            "<item><title>{title}</title><link>{}</link><pubDate>Tue, 16 Jan 2024 07:30:00 GMT</pubDate><content:encoded><![CDATA[{content}]]></content:encoded></item>",
+            site.url(path)
+        )
+    };
+    let feed = format!(
+        "<?xml version=\"1.0\"?><rss version=\"2.0\" xmlns:content=\"http://purl.org/rss/1.0/modules/content/\"><channel><title>News</title>{}{}{}</channel></rss>",
+        item("/walled", "Harbour plan approved", full),
+        item("/gone", "Short item", "<p>Read more on our site.</p>"),
+        item("/a", "Bridge closes", ""),
+    );
+    site.set("/feed.xml", 200, &[], feed.as_bytes());
+    site.set("/walled", 403, &[], b"forbidden");
+    site.set("/gone", 404, &[], b"not found");
+    site.set("/a", 200, &[], &article("Bridge closes", "Bravo."));
+    let cfg = config_with(dir.path(), &site, &[], &["/feed.xml"]);
+
+    let (records, stderr) = once(&cfg);
+    assert_eq!(records.len(), 2, "{stderr}");
+    let walled = record(&records, "/walled");
+    assert_eq!(walled["title"], "Harbour plan approved");
+    assert!(
+        walled["text"].as_str().unwrap().contains("eighteen months"),
+        "{walled}"
+    );
+    let warning = walled["warnings"][0].as_str().unwrap();
+    assert!(
+        warning.starts_with("text from the feed entry: the page could not be fetched")
+            && warning.contains("403"),
+        "{warning}"
+    );
+    assert_eq!(walled["published"]["source"], "feed");
+    let fetched = record(&records, "/a");
+    assert_eq!(fetched["published"]["value"], "2024-01-16T07:30:00+00:00");
+    assert_eq!(fetched["published"]["source"], "feed");
+    let dead = dead_letters(dir.path());
+    assert_eq!(dead.len(), 1, "{dead:?}");
+    assert!(reason(&dead, "/gone").contains("404"));
+}
