@@ -133,32 +133,37 @@ pub struct EntryFilter {
 }
 
 impl EntryFilter {
-    /// The filter of a feed: the global rules and age limit, and the feed's
-    /// own rules.
-    pub fn new(
+    /// The filter every feed starts from (`[filter]`): the age limit and
+    /// the global rules, compiled once.
+    pub fn global(
         max_age: Option<Duration>,
-        global_block: &[String],
-        global_keep: &[String],
-        feed_block: &[String],
-        feed_keep: &[String],
+        block: &[String],
+        keep: &[String],
     ) -> Result<EntryFilter, RuleError> {
+        EntryFilter::default()
+            .with_rules(block, keep)
+            .map(|f| EntryFilter {
+                max_age: max_age.filter(|d| !d.is_zero()),
+                ..f
+            })
+    }
+
+    /// This filter with a feed's own rules added. The compiled rules it
+    /// already holds are shared, not compiled again for every feed.
+    pub fn with_rules(&self, block: &[String], keep: &[String]) -> Result<EntryFilter, RuleError> {
         let parse = |rules: &[String]| {
             rules
                 .iter()
                 .map(|r| Rule::parse(r))
                 .collect::<Result<Vec<_>, _>>()
         };
-        let mut block = parse(global_block)?;
-        block.extend(parse(feed_block)?);
-        let keep = [parse(global_keep)?, parse(feed_keep)?]
-            .into_iter()
-            .filter(|group| !group.is_empty())
-            .collect();
-        Ok(EntryFilter {
-            max_age: max_age.filter(|d| !d.is_zero()),
-            block,
-            keep,
-        })
+        let mut filter = self.clone();
+        filter.block.extend(parse(block)?);
+        let keep = parse(keep)?;
+        if !keep.is_empty() {
+            filter.keep.push(keep);
+        }
+        Ok(filter)
     }
 
     /// Whether nothing is ever filtered.
@@ -227,14 +232,10 @@ mod tests {
 
     #[test]
     fn block_rules_match_url_title_or_any_category() {
-        let f = EntryFilter::new(
-            None,
-            &rules(&["url:/video/"]),
-            &[],
-            &rules(&["title:(?i)^sponsored", "category:^Ads$"]),
-            &[],
-        )
-        .unwrap();
+        let f = EntryFilter::global(None, &rules(&["url:/video/"]), &[])
+            .unwrap()
+            .with_rules(&rules(&["title:(?i)^sponsored", "category:^Ads$"]), &[])
+            .unwrap();
         let now = Utc::now();
         let v =
             |link: &str, title: &str, cats: &[&str]| f.verdict(&entry(link, title, cats, 0), now);
@@ -258,14 +259,13 @@ mod tests {
 
     #[test]
     fn keep_rules_of_the_config_and_of_the_feed_must_both_match() {
-        let f = EntryFilter::new(
-            None,
-            &[],
-            &rules(&["url:^https://n\\.example/"]),
-            &[],
-            &rules(&["category:(?i)politics", "title:(?i)election"]),
-        )
-        .unwrap();
+        let f = EntryFilter::global(None, &[], &rules(&["url:^https://n\\.example/"]))
+            .unwrap()
+            .with_rules(
+                &[],
+                &rules(&["category:(?i)politics", "title:(?i)election"]),
+            )
+            .unwrap();
         let now = Utc::now();
         let v =
             |link: &str, title: &str, cats: &[&str]| f.verdict(&entry(link, title, cats, 0), now);
@@ -289,8 +289,7 @@ mod tests {
 
     #[test]
     fn entries_past_the_maximum_age_are_too_old_but_undated_ones_stay() {
-        let f =
-            EntryFilter::new(Some(Duration::from_secs(7 * 86_400)), &[], &[], &[], &[]).unwrap();
+        let f = EntryFilter::global(Some(Duration::from_secs(7 * 86_400)), &[], &[]).unwrap();
         let now = Utc::now();
         assert_eq!(
             f.verdict(&entry("https://n.example/a", "A", &[], 2), now),
@@ -305,7 +304,7 @@ mod tests {
         assert_eq!(f.verdict(&undated, now), Verdict::Keep);
         assert!(!f.is_empty());
         assert!(
-            EntryFilter::new(Some(Duration::ZERO), &[], &[], &[], &[])
+            EntryFilter::global(Some(Duration::ZERO), &[], &[])
                 .unwrap()
                 .is_empty()
         );

@@ -78,18 +78,15 @@ pub async fn run_mode(
     progress: Arc<dyn Progress>,
 ) -> Result<Summary, WorkerError> {
     let feeds = Arc::new(feed_list(config)?);
+    let global = EntryFilter::global(
+        config.filter.max_age,
+        &config.filter.block,
+        &config.filter.keep,
+    )?;
     let filters = Arc::new(
         feeds
             .iter()
-            .map(|f| {
-                EntryFilter::new(
-                    config.filter.max_age,
-                    &config.filter.block,
-                    &config.filter.keep,
-                    &f.block,
-                    &f.keep,
-                )
-            })
+            .map(|f| global.with_rules(&f.block, &f.keep))
             .collect::<Result<Vec<_>, _>>()?,
     );
     let mut shared = Shared::new(config)?;
