@@ -176,29 +176,23 @@ mod archive {
     /// Opens `path`: a web archive (plain or gzip) is streamed, anything
     /// else read whole.
     pub(super) fn open(path: &Path) -> io::Result<Input> {
-        let mut head = Vec::with_capacity(16);
-        File::open(path)?.take(16).read_to_end(&mut head)?;
-        let warc = if head.starts_with(&[0x1f, 0x8b]) {
-            let mut inner = Vec::with_capacity(8);
-            // A gzip stream that is not a WARC inside reads as not one.
-            let _ = GzDecoder::new(File::open(path)?)
-                .take(8)
-                .read_to_end(&mut inner);
-            warc::is_warc(&inner)
-        } else {
-            warc::is_warc(&head)
-        };
-        if warc {
+        // Enough of a gzip member to inflate the record's first bytes.
+        let mut head = Vec::with_capacity(512);
+        File::open(path)?.take(512).read_to_end(&mut head)?;
+        if is_archive(&head) {
             Ok(Input::Archive(reader(File::open(path)?)))
         } else {
             std::fs::read(path).map(Input::Bytes)
         }
     }
 
-    /// Whether `bytes` (plain or gzip) are a web archive.
+    /// Whether `bytes` (plain or gzip; the first bytes of a file will do)
+    /// are a web archive.
     pub(super) fn is_archive(bytes: &[u8]) -> bool {
         if bytes.starts_with(&[0x1f, 0x8b]) {
             let mut inner = Vec::with_capacity(8);
+            // A cut or broken stream keeps what it inflated before the cut;
+            // a gzip file that is not a WARC inside reads as not one.
             let _ = GzDecoder::new(bytes).take(8).read_to_end(&mut inner);
             warc::is_warc(&inner)
         } else {
