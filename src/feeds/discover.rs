@@ -1,11 +1,13 @@
 //! Feed discovery: a site's feeds from one of its pages, for
 //! `newswire feeds discover`.
 //!
-//! Candidates come in three tiers, and a later tier is asked only when the
+//! Candidates come in four tiers, and a later tier is asked only when the
 //! one before yields no feed: the feeds the page declares
 //! (`<link rel="alternate" type="application/rss+xml">`, what browsers and
 //! feed readers use), then links in the page whose address looks like a
-//! feed (`…/feed`, `rss.xml`), then a few common paths at the site's root.
+//! feed (`…/feed`, `rss.xml`), then a few common paths at the site's root,
+//! and last the site's news sitemap (named in its robots.txt, or at a
+//! common path), which the worker reads as a feed.
 //! Every candidate is fetched and parsed; only what parses as a feed is
 //! reported, so a stale `<link>` or a guessed path that serves the home page
 //! is never offered. At most [`MAX_CANDIDATES`] addresses are asked per
@@ -37,6 +39,16 @@ pub const COMMON_PATHS: &[&str] = &[
     "/feeds/posts/default",
 ];
 
+/// Paths of a news sitemap tried when the site has no feed (besides the
+/// sitemaps its robots.txt names): the names the common CMS plugins and
+/// Google's examples use.
+pub const NEWS_SITEMAP_PATHS: &[&str] = &[
+    "/news-sitemap.xml",
+    "/sitemap_news.xml",
+    "/sitemap-news.xml",
+    "/news_sitemap.xml",
+];
+
 /// The most addresses one tier may ask: a page that declares fifty feeds
 /// (one per category) is read in part, not hammered.
 pub const MAX_CANDIDATES: usize = 12;
@@ -65,6 +77,8 @@ pub enum Found {
     Linked,
     /// A common path at the site's root answered with a feed.
     Guessed,
+    /// The site's news sitemap (from robots.txt or a common path).
+    Sitemap,
 }
 
 impl Found {
@@ -75,6 +89,7 @@ impl Found {
             Found::Declared => "declared by the page",
             Found::Linked => "linked from the page",
             Found::Guessed => "a common path on the site",
+            Found::Sitemap => "the site's news sitemap",
         }
     }
 }
@@ -158,7 +173,7 @@ pub async fn discover(
         .iter()
         .filter_map(|p| page.final_url.join(p).ok())
         .collect();
-    let feeds = try_all(
+    let mut feeds = try_all(
         fetcher,
         robots,
         Found::Guessed,
@@ -167,6 +182,18 @@ pub async fn discover(
         &mut failures,
     )
     .await;
+    if feeds.is_empty() {
+        let sitemaps = sitemap_candidates(fetcher, robots, &page.final_url).await;
+        feeds = try_all(
+            fetcher,
+            robots,
+            Found::Sitemap,
+            sitemaps,
+            &mut asked,
+            &mut failures,
+        )
+        .await;
+    }
     if feeds.is_empty() {
         return Err(DiscoverError::NoFeed {
             url: url.clone(),
@@ -199,15 +226,22 @@ async fn try_all(
             continue;
         }
         match read_feed(fetcher, &url).await {
-            Ok((title, entries)) => {
+            // A sitemap is offered only when it is a news sitemap: a site's
+            // general sitemap lists every page it has, not its news.
+            Ok(feed)
+                if found == Found::Sitemap && !feed.entries.iter().any(|e| e.title.is_some()) =>
+            {
+                failures.push(format!("{url}: a sitemap without news entries"));
+            }
+            Ok(feed) => {
                 // Sites answer several common paths with the same feed
                 // (`/feed` and `/rss` both): the first guess that is a feed
                 // is enough, and the rest are not asked.
-                let stop = found == Found::Guessed;
+                let stop = matches!(found, Found::Guessed | Found::Sitemap);
                 feeds.push(DiscoveredFeed {
                     url,
-                    title,
-                    entries,
+                    title: feed.title,
+                    entries: feed.entries.len(),
                     found,
                 });
                 if stop {
@@ -223,8 +257,25 @@ async fn try_all(
     feeds
 }
 
-/// Fetches `url` as a feed: its title and entry count, or why not.
-async fn read_feed(fetcher: &Fetcher, url: &Url) -> Result<(Option<String>, usize), String> {
+/// The sitemaps the site's robots.txt names (when robots.txt is honoured),
+/// those that say `news` first, then the [`NEWS_SITEMAP_PATHS`].
+async fn sitemap_candidates(
+    fetcher: &Fetcher,
+    robots: Option<&RobotsCache>,
+    page: &Url,
+) -> Vec<Url> {
+    let mut named = match robots {
+        Some(robots) => robots.sitemaps(fetcher, page).await,
+        None => Vec::new(),
+    };
+    named.sort_by_key(|u| !u.as_str().to_ascii_lowercase().contains("news"));
+    named.retain(|u| matches!(u.scheme(), "http" | "https"));
+    named.extend(NEWS_SITEMAP_PATHS.iter().filter_map(|p| page.join(p).ok()));
+    named
+}
+
+/// Fetches and parses `url` as a feed, or says why not.
+async fn read_feed(fetcher: &Fetcher, url: &Url) -> Result<super::ParsedFeed, String> {
     let request = Request {
         accept: Some(ACCEPT_FEED),
         ..Request::default()
@@ -233,9 +284,7 @@ async fn read_feed(fetcher: &Fetcher, url: &Url) -> Result<(Option<String>, usiz
         .request(url, &request)
         .await
         .map_err(|e| e.to_string())?;
-    let feed = parse_feed(&page.body, page.content_type.as_deref(), &page.final_url)
-        .map_err(|e| e.to_string())?;
-    Ok((feed.title, feed.entries.len()))
+    parse_feed(&page.body, page.content_type.as_deref(), &page.final_url).map_err(|e| e.to_string())
 }
 
 /// One line of what was tried: the count and the first few reasons.
@@ -265,7 +314,7 @@ fn looks_like_feed(content_type: Option<&str>, body: &[u8]) -> bool {
     }
     let start = String::from_utf8_lossy(&body[..body.len().min(512)]).to_ascii_lowercase();
     let start = start.trim_start_matches('\u{feff}').trim_start();
-    ["<rss", "<feed", "<rdf", "{"]
+    ["<rss", "<feed", "<rdf", "<urlset", "<sitemapindex", "{"]
         .iter()
         .any(|p| start.starts_with(p))
         || start.starts_with("<?xml") && !start.contains("<html") && !start.contains("<!doctype")

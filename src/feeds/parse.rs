@@ -15,7 +15,7 @@ use chrono::{DateTime, Utc};
 use regex::Regex;
 use url::Url;
 
-use super::repair;
+use super::{repair, sitemap};
 use crate::extract::metadata::dates::parse_date;
 use crate::fetch::charset::decode_xml;
 
@@ -80,16 +80,38 @@ pub struct ParsedFeed {
     pub skipped: usize,
     /// The feed's own idea of its refresh period (`ttl` or `sy:updatePeriod`).
     pub refresh_hint: Option<Duration>,
+    /// The sitemaps a sitemap index lists (it has no entries of its own),
+    /// most recently modified first: the poller reads the first few of
+    /// them as this feed's entries. Empty for feeds and plain sitemaps.
+    pub sitemaps: Vec<Url>,
 }
 
-/// Parses a feed body fetched from `base` (the final URL, for relative links).
+/// The most a gzip-compressed feed or sitemap (`sitemap.xml.gz`, served
+/// as a file rather than with `Content-Encoding`) may inflate to: the
+/// sitemap protocol's own limit.
+pub const MAX_INFLATED_FEED: usize = sitemapo::BYTE_LIMIT;
+
+/// Parses a feed body fetched from `base` (the final URL, for relative
+/// links): RSS, Atom, JSON Feed, or a sitemap (see [`super::sitemap`]),
+/// gzip-compressed or not.
 pub fn parse_feed(
     body: &[u8],
     content_type: Option<&str>,
     base: &Url,
 ) -> Result<ParsedFeed, FeedError> {
+    let inflated;
+    let body = if body.starts_with(&[0x1f, 0x8b]) {
+        inflated = gunzip(body, base)?;
+        inflated.as_slice()
+    } else {
+        body
+    };
     let header_charset = content_type.and_then(crate::fetch::charset::charset_from_content_type);
-    let text = repair::dialects(&decode_xml(body, header_charset).text);
+    let decoded = decode_xml(body, header_charset).text;
+    if sitemap::is_sitemap(&decoded) {
+        return sitemap::parse_sitemap(&repair::declare_utf8(&decoded), base);
+    }
+    let text = repair::dialects(&decoded);
     let first = read(&text, base);
     let (feed, text) = match first {
         Ok(feed) => (feed, text),
@@ -134,6 +156,26 @@ pub fn parse_feed(
                 .content
                 .and_then(|c| c.body)
                 .filter(|b| !b.trim().is_empty() && b.len() <= MAX_ENTRY_CONTENT),
+        });
+    }
+    Ok(out)
+}
+
+/// Inflates a gzip-compressed body, at most [`MAX_INFLATED_FEED`] bytes.
+fn gunzip(body: &[u8], base: &Url) -> Result<Vec<u8>, FeedError> {
+    use std::io::Read;
+    let mut out = Vec::new();
+    flate2::read::MultiGzDecoder::new(body)
+        .take(MAX_INFLATED_FEED as u64 + 1)
+        .read_to_end(&mut out)
+        .map_err(|e| FeedError::Parse {
+            url: base.to_string(),
+            message: format!("gzip-compressed body cannot be decompressed: {e}"),
+        })?;
+    if out.len() > MAX_INFLATED_FEED {
+        return Err(FeedError::Parse {
+            url: base.to_string(),
+            message: format!("gzip-compressed body inflates past {MAX_INFLATED_FEED} bytes"),
         });
     }
     Ok(out)
@@ -218,7 +260,7 @@ fn update_period(text: &str) -> Option<Duration> {
 }
 
 /// Decodes entities feed-rs leaves literal (`&aacute;`) and collapses space.
-fn clean_text(s: &str) -> String {
+pub(super) fn clean_text(s: &str) -> String {
     crate::extract::text::normalize_space(&html_escape::decode_html_entities(s))
 }
 
@@ -304,6 +346,37 @@ mod tests {
         );
         let err = parse_feed(b"", None, &base()).unwrap_err();
         assert!(matches!(err, FeedError::Parse { .. }));
+    }
+
+    fn gzip(bytes: &[u8]) -> Vec<u8> {
+        use std::io::Write;
+        let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+        enc.write_all(bytes).unwrap();
+        enc.finish().unwrap()
+    }
+
+    #[test]
+    fn compressed_legacy_charset_sitemaps_are_read_and_bombs_refused() {
+        // Latin-1 bytes under a Latin-1 declaration, gzip-compressed.
+        let mut xml = b"<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?>\
+            <urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\" \
+            xmlns:news=\"http://www.google.com/schemas/sitemap-news/0.9\">\
+            <url><loc>https://news.example/cafe</loc><news:news><news:publication>\
+            <news:name>N</news:name><news:language>fr</news:language></news:publication>\
+            <news:publication_date>2026-12-01</news:publication_date>\
+            <news:title>Caf"
+            .to_vec();
+        xml.push(0xE9);
+        xml.extend_from_slice(b" ouvert</news:title></news:news></url></urlset>");
+        let f = parse_feed(&gzip(&xml), None, &base()).unwrap();
+        assert_eq!(f.entries.len(), 1);
+        assert_eq!(f.entries[0].title.as_deref(), Some("Café ouvert"));
+
+        let bomb = gzip(&vec![b' '; MAX_INFLATED_FEED + 1]);
+        let err = parse_feed(&bomb, None, &base()).unwrap_err().to_string();
+        assert!(err.contains("inflates past"), "{err}");
+        let err = parse_feed(&[0x1f, 0x8b, 8, 0, 1, 2], None, &base()).unwrap_err();
+        assert!(err.to_string().contains("cannot be decompressed"), "{err}");
     }
 
     #[test]

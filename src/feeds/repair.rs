@@ -25,16 +25,22 @@ const RSS10_NS: &str = "http://purl.org/rss/1.0/";
 const ATOM03_NS: &str = "http://purl.org/atom/ns#";
 const ATOM10_NS: &str = "http://www.w3.org/2005/Atom";
 
-/// Repairs for every feed body (already UTF-8).
-pub fn dialects(text: &str) -> String {
+/// `text` (decoded to UTF-8 already) without a byte-order mark, its XML
+/// declaration saying `utf-8` whatever it said before: an XML reader that
+/// honours the declaration would decode the text a second time.
+pub fn declare_utf8(text: &str) -> String {
     static DECL_ENCODING: LazyLock<Regex> =
         LazyLock::new(|| re(r#"^(\s*<\?xml[^>]*?encoding\s*=\s*)["'][^"']*["']"#));
+    let text = text.trim_start_matches('\u{feff}');
+    DECL_ENCODING.replace(text, r#"${1}"utf-8""#).into_owned()
+}
+
+/// Repairs for every feed body (already UTF-8).
+pub fn dialects(text: &str) -> String {
     static RSS_TAG: LazyLock<Regex> = LazyLock::new(|| re(r"<rss(\s[^>]*)?>"));
     static DEFAULT_NS: LazyLock<Regex> = LazyLock::new(|| re(r#"\sxmlns\s*=\s*["'][^"']*["']"#));
     static PUBDATE: LazyLock<Regex> = LazyLock::new(|| re(r"(?i)<(/?)pubdate>"));
-    let text = text.trim_start_matches('\u{feff}');
-    // The text is UTF-8 now, whatever the declaration said.
-    let mut out = DECL_ENCODING.replace(text, r#"${1}"utf-8""#).into_owned();
+    let mut out = declare_utf8(text);
     if let Some(m) = RSS_TAG.find(&out) {
         let tag = m.as_str();
         let mut fixed = Cow::Borrowed(tag);

@@ -126,6 +126,17 @@ impl RobotsCache {
         verdict
     }
 
+    /// The sitemaps the robots.txt of `url`'s origin names (`Sitemap:`
+    /// lines), fetching the file when it is not cached.
+    pub async fn sitemaps(&self, fetcher: &Fetcher, url: &Url) -> Vec<Url> {
+        self.check(fetcher, url).await;
+        let origin = url.origin().ascii_serialization();
+        lock(&self.entries)
+            .get(&origin)
+            .map(|e| e.robots.sitemaps().to_vec())
+            .unwrap_or_default()
+    }
+
     fn cached(&self, origin: &str, url: &Url) -> Option<Verdict> {
         let entries = lock(&self.entries);
         let entry = entries.get(origin)?;

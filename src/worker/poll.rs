@@ -10,7 +10,7 @@ use super::{Shared, WorkerError, polite_get, skip_delivered_elsewhere};
 use crate::canonical;
 use crate::config::{FeedConfig, ScheduleConfig};
 use crate::feeds::filter::{EntryFilter, Verdict};
-use crate::feeds::parse_feed;
+use crate::feeds::{ParsedFeed, parse_feed};
 use crate::fetch::client::ACCEPT_FEED;
 use crate::fetch::{Request, retry};
 use crate::ops::metrics;
@@ -69,11 +69,21 @@ pub async fn poll_feed(
                     if state.body_hash.as_deref() == Some(hash.as_str()) {
                         Ok(FeedStatus::NotModified)
                     } else {
-                        match parse_feed(&page.body, page.content_type.as_deref(), &page.final_url)
-                        {
-                            Err(e) => Err(e.to_string()),
-                            Ok(parsed) => {
-                                state.body_hash = Some(hash);
+                        let parsed =
+                            parse_feed(&page.body, page.content_type.as_deref(), &page.final_url)
+                                .map_err(|e| e.to_string());
+                        let parsed = match parsed {
+                            Ok(index) if !index.sitemaps.is_empty() => {
+                                read_index(shared, &feed.url, index).await
+                            }
+                            other => other.map(|feed| (feed, true)),
+                        };
+                        match parsed {
+                            Err(e) => Err(e),
+                            Ok((parsed, complete)) => {
+                                // An index some of whose sitemaps failed is
+                                // read again next time, unchanged or not.
+                                state.body_hash = complete.then_some(hash);
                                 state.title = parsed.title.clone().or(state.title.take());
                                 state.skipped_entries += parsed.skipped as u64;
                                 if parsed.skipped > 0 {
@@ -141,6 +151,69 @@ pub async fn poll_feed(
         new_jobs,
         next_due,
     })
+}
+
+/// How many of a sitemap index's sitemaps are read, most recently
+/// modified first: a news site's index lists its current sitemap first by
+/// date, and the others hold its archive.
+pub const INDEX_SITEMAPS: usize = 3;
+
+/// Reads the first [`INDEX_SITEMAPS`] sitemaps `index` lists into one
+/// feed, and says whether every one of them was read. An error when none
+/// could be; an index inside an index is not followed.
+async fn read_index(
+    shared: &Shared,
+    feed_url: &str,
+    index: ParsedFeed,
+) -> Result<(ParsedFeed, bool), String> {
+    let mut out = ParsedFeed {
+        title: index.title,
+        ..ParsedFeed::default()
+    };
+    let mut failures = Vec::new();
+    let req = Request {
+        accept: Some(ACCEPT_FEED),
+        ..Request::default()
+    };
+    let listed = index.sitemaps.len();
+    for url in index.sitemaps.iter().take(INDEX_SITEMAPS) {
+        let read = match polite_get(shared, url, &req).await {
+            Ok(page) => parse_feed(&page.body, page.content_type.as_deref(), &page.final_url)
+                .map_err(|e| e.to_string()),
+            Err(e) => Err(format!("sitemap: {e}")),
+        };
+        match read {
+            Ok(child) if !child.sitemaps.is_empty() => {
+                tracing::warn!(feed = feed_url, sitemap = %url, "a sitemap index inside a sitemap index is not followed");
+            }
+            Ok(child) => {
+                out.title = out.title.or(child.title);
+                out.skipped += child.skipped;
+                out.entries.extend(child.entries);
+            }
+            Err(why) => failures.push(why),
+        }
+    }
+    tracing::debug!(
+        feed = feed_url,
+        listed,
+        read = listed.min(INDEX_SITEMAPS) - failures.len(),
+        "sitemap index read"
+    );
+    match failures.first() {
+        None => Ok((out, true)),
+        Some(first) if failures.len() == listed.min(INDEX_SITEMAPS) => Err(format!(
+            "sitemap index: none of its sitemaps could be read ({first})"
+        )),
+        Some(first) => {
+            tracing::warn!(
+                feed = feed_url,
+                failed = failures.len(),
+                "sitemap index read in part: {first}"
+            );
+            Ok((out, false))
+        }
+    }
 }
 
 /// The entries that pass the feed's filter; counts the others in the

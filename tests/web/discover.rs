@@ -168,6 +168,53 @@ fn common_paths_are_tried_in_order_within_robots_txt_and_one_is_kept() {
 }
 
 #[test]
+fn a_site_without_feeds_is_offered_its_news_sitemap_not_its_general_one() {
+    let (_dir, site, cfg) = setup();
+    html(&site, "/", "", "<p>No feed named here.</p>");
+    let sitemap = |news: bool| {
+        let block = if news {
+            "<news:news><news:publication><news:name>Harbour Herald</news:name>\
+             <news:language>en</news:language></news:publication>\
+             <news:publication_date>2026-12-06</news:publication_date>\
+             <news:title>Storm</news:title></news:news>"
+        } else {
+            ""
+        };
+        format!(
+            "<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\" \
+             xmlns:news=\"http://www.google.com/schemas/sitemap-news/0.9\">\
+             <url><loc>{}/storm</loc>{block}</url></urlset>",
+            site.base
+        )
+        .into_bytes()
+    };
+    site.set(
+        "/robots.txt",
+        200,
+        &[],
+        format!(
+            "User-agent: *\nAllow: /\nSitemap: {}/sitemap.xml\n",
+            site.base
+        )
+        .as_bytes(),
+    );
+    site.set("/sitemap.xml", 200, &[], &sitemap(false));
+    site.set("/sitemap_news.xml", 200, &[], &sitemap(true));
+    site.set("/sitemap-news.xml", 200, &[], &sitemap(true));
+
+    let stdout = success(&discover(&cfg, &site.url("/"), &[]));
+    assert_eq!(feed_urls(&stdout), [site.url("/sitemap_news.xml")]);
+    assert!(
+        stdout.contains("# Harbour Herald: 1 entries, the site's news sitemap"),
+        "{stdout}"
+    );
+    // robots.txt's sitemap was read and passed over; the first news
+    // sitemap ends the search.
+    assert_eq!(site.hits("/sitemap.xml"), 1);
+    assert_eq!(site.hits("/sitemap-news.xml"), 0);
+}
+
+#[test]
 fn a_feed_address_is_its_own_answer() {
     let (_dir, site, cfg) = setup();
     site.set(
@@ -197,8 +244,9 @@ fn no_feed_anywhere_is_one_clear_error() {
     assert!(out.stdout.is_empty());
     let line = stderr.lines().last().unwrap_or_default();
     assert!(line.starts_with("error: no feed found for"), "{stderr}");
-    // The declared link and every common path were asked.
-    assert!(line.contains("none of 9 addresses tried"), "{line}");
+    // The declared link, every common path and the news sitemap paths
+    // were asked.
+    assert!(line.contains("none of 13 addresses tried"), "{line}");
     assert!(line.contains("/gone.xml answered HTTP 404"), "{line}");
 
     // A dead page is named as such.

@@ -9,6 +9,7 @@
 //! - [`bodies`]: slow, huge, compressed and non-UTF-8 bodies.
 //! - [`discover`]: `feeds discover` and `feeds import`.
 //! - [`proxy`]: fetching through a forward proxy, configured or from the environment.
+//! - [`sitemaps`]: news sitemaps, compressed sitemaps and sitemap indexes as feeds.
 
 #[path = "../support/mod.rs"]
 mod support;
@@ -18,6 +19,7 @@ mod discover;
 mod feeds;
 mod http;
 mod proxy;
+mod sitemaps;
 
 use serde_json::Value;
 
