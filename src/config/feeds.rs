@@ -30,6 +30,13 @@ pub struct FeedConfig {
     /// kept (and `filter.keep` applies as well).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub keep: Vec<String>,
+    /// Make each record from its entry's full content in the feed
+    /// (`content:encoded`, Atom `<content>`, JSON Feed `content_html`)
+    /// instead of fetching the page: for feeds that carry whole articles,
+    /// one request per poll instead of one per article. An entry without
+    /// content, or with only a teaser, is fetched as usual.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub prefer_feed_content: bool,
 }
 
 impl FeedConfig {
@@ -41,6 +48,7 @@ impl FeedConfig {
             tags: Vec::new(),
             block: Vec::new(),
             keep: Vec::new(),
+            prefer_feed_content: false,
         }
     }
 

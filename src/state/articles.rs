@@ -33,6 +33,10 @@ pub struct ArticleJob {
     /// page cannot be fetched (`fetch.feed_content_fallback`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub feed_content: Option<String>,
+    /// Make the record from `feed_content` without fetching the page, when
+    /// that content reads as an article (the feed's `prefer_feed_content`).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub prefer_feed_content: bool,
 }
 
 fn is_zero(n: &u32) -> bool {

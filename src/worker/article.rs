@@ -47,7 +47,7 @@ pub enum ArticleOutcome {
 }
 
 /// Fetches and extracts one article.
-pub async fn process(shared: &Shared, job: ArticleJob) -> Result<ArticleOutcome, WorkerError> {
+pub async fn process(shared: &Shared, mut job: ArticleJob) -> Result<ArticleOutcome, WorkerError> {
     let url = match Url::parse(&job.url) {
         Ok(u) => u,
         Err(e) => {
@@ -57,6 +57,16 @@ pub async fn process(shared: &Shared, job: ArticleJob) -> Result<ArticleOutcome,
             });
         }
     };
+    // A feed whose entries carry the whole article (`prefer_feed_content`):
+    // the record comes from the entry and the page is not asked for, unless
+    // the entry holds only a teaser.
+    if job.prefer_feed_content
+        && let Some(content) = job.feed_content.take()
+        && let Some(record) = from_feed_content(shared, &job, &content).await?
+    {
+        metrics::count(metrics::ARTICLES_FROM_FEED);
+        return deliver(shared, job, record).await;
+    }
     if let Some(robots) = &shared.robots {
         let verdict = robots.check(&shared.fetcher, &url).await;
         if !verdict.allowed {
@@ -135,21 +145,31 @@ async fn give_up(
         Some(content) if shared.config.fetch.feed_content_fallback => content,
         _ => return Ok(ArticleOutcome::Dead { job, reason }),
     };
+    let Some(mut record) = from_feed_content(shared, &job, &content).await? else {
+        return Ok(ArticleOutcome::Dead { job, reason });
+    };
+    record.warnings.push(format!(
+        "text from the feed entry: the page could not be fetched ({reason})"
+    ));
+    metrics::count(metrics::ARTICLES_FROM_FEED);
+    deliver(shared, job, record).await
+}
+
+/// The record extracted from a feed entry's content (with the entry's
+/// title), when it reads as an article rather than a teaser.
+async fn from_feed_content(
+    shared: &Shared,
+    job: &ArticleJob,
+    content: &str,
+) -> Result<Option<Article>, WorkerError> {
     let title = job.feed.entry_title.as_deref().unwrap_or_default();
     let html = format!(
         "<html><head><title>{}</title></head><body><article>{content}</article></body></html>",
         escape_text(title)
     );
     let page = Page::from_bytes(html.into_bytes(), Url::parse(&job.url).ok());
-    let mut record = extract(shared, page).await?;
-    if record.status != Status::Ok {
-        return Ok(ArticleOutcome::Dead { job, reason });
-    }
-    record.warnings.push(format!(
-        "text from the feed entry: the page could not be fetched ({reason})"
-    ));
-    metrics::count(metrics::ARTICLES_FROM_FEED);
-    deliver(shared, job, record).await
+    let record = extract(shared, page).await?;
+    Ok((record.status == Status::Ok).then_some(record))
 }
 
 /// `<`, `>` and `&` as entities, for text put into HTML.

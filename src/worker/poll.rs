@@ -264,6 +264,7 @@ fn jobs_of(
                     tags: feed.tags.clone(),
                 },
                 feed_content: e.content,
+                prefer_feed_content: feed.prefer_feed_content,
                 ..ArticleJob::default()
             })
         })

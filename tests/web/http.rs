@@ -352,3 +352,68 @@ fn unfetchable_articles_are_written_from_their_feed_entry_content() {
     assert_eq!(dead.len(), 1, "{dead:?}");
     assert!(reason(&dead, "/gone").contains("404"));
 }
+
+#[test]
+fn prefer_feed_content_makes_whole_entries_into_records_without_fetching_their_pages() {
+    let site = Site::start();
+    let dir = tempfile::tempdir().unwrap();
+    let full = "<p>The council met on Tuesday to discuss the harbour plan, and residents asked many questions about costs, dates and the noise of the works.</p><p>Engineers said the first phase would begin in the spring and last about eighteen months, with night work kept to a minimum near the houses.</p><p>A local shop owner told the meeting that trade had already fallen since the car park closed, and asked the council for help with rents.</p>";
+    let item = |path: &str, title: &str, content: &str| {
+        let content = if content.is_empty() {
+            String::new()
+        } else {
+            format!("<content:encoded><![CDATA[{content}]]></content:encoded>")
+        };
+        format!(
+            "<item><title>{title}</title><link>{}</link><pubDate>Tue, 16 Jan 2024 07:30:00 GMT</pubDate>{content}</item>",
+            site.url(path)
+        )
+    };
+    let feed = format!(
+        "<?xml version=\"1.0\"?><rss version=\"2.0\" xmlns:content=\"http://purl.org/rss/1.0/modules/content/\"><channel><title>News</title>{}{}{}</channel></rss>",
+        item("/whole", "Harbour plan approved", full),
+        item("/teaser", "Short item", "<p>Read more on our site.</p>"),
+        item("/plain", "Bridge closes", ""),
+    );
+    site.set("/feed.xml", 200, &[], feed.as_bytes());
+    site.set(
+        "/whole",
+        200,
+        &[],
+        &article("The page's own title", "Page."),
+    );
+    site.set(
+        "/teaser",
+        200,
+        &[],
+        &article("Short item in full", "Teaser."),
+    );
+    site.set("/plain", 200, &[], &article("Bridge closes", "Bravo."));
+    let cfg = config_with(dir.path(), &site, &[], &["/feed.xml"]);
+    let text = std::fs::read_to_string(&cfg).unwrap();
+    std::fs::write(
+        &cfg,
+        text.replace(
+            "tags = [\"test\"]",
+            "tags = [\"test\"]\nprefer_feed_content = true",
+        ),
+    )
+    .unwrap();
+
+    let (records, stderr) = once(&cfg);
+    assert_eq!(records.len(), 3, "{stderr}");
+    let whole = record(&records, "/whole");
+    assert_eq!(whole["title"], "Harbour plan approved");
+    assert!(whole["text"].as_str().unwrap().contains("eighteen months"));
+    assert_eq!(whole["http"], serde_json::Value::Null);
+    assert_eq!(whole["published"]["source"], "feed");
+    assert_eq!(
+        site.hits("/whole"),
+        0,
+        "a whole entry's page is not fetched"
+    );
+    // A teaser, and an entry without content, are fetched as usual.
+    assert_eq!(record(&records, "/teaser")["title"], "Short item in full");
+    assert_eq!(site.hits("/teaser"), 1);
+    assert_eq!(site.hits("/plain"), 1);
+}
