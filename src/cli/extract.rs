@@ -14,6 +14,7 @@ use std::process::ExitCode;
 use anyhow::Context;
 use clap::Args;
 use newswire::extract::Page;
+use newswire::extract::content::ContentSelector;
 use newswire::fetch::Fetcher;
 use newswire::record::{Article, HttpInfo, Status};
 use newswire::sinks::{NdjsonWriter, SinkError};
@@ -31,6 +32,16 @@ pub struct ExtractArgs {
     /// or gzip: every `200` HTML response in them); `-` reads stdin.
     #[arg(value_name = "FILE")]
     files: Vec<PathBuf>,
+    /// A CSS selector for the article's text (as a feed's
+    /// `content_selector`): the text of the matching elements, in page
+    /// order; a page it matches no text on is extracted as usual, with a
+    /// warning.
+    #[arg(long, value_name = "CSS", value_parser = parse_selector)]
+    selector: Option<ContentSelector>,
+}
+
+fn parse_selector(s: &str) -> Result<ContentSelector, String> {
+    ContentSelector::parse(s).map_err(|e| e.to_string())
 }
 
 /// Runs the extraction and prints the records.
@@ -72,6 +83,11 @@ fn extract_all(
     out: &mut NdjsonWriter<impl Write>,
     failed: &mut usize,
 ) -> anyhow::Result<()> {
+    // Every page goes through here, so `--selector` reaches each.
+    let run = |mut page: Page| {
+        page.content_selector = args.selector.clone();
+        pipeline.run(page)
+    };
     let mut emit = |record: Article| -> Result<(), SinkError> {
         if record.status == Status::Error {
             *failed += 1;
@@ -81,7 +97,7 @@ fn extract_all(
     };
     if args.files.is_empty() {
         let url = args.url.clone().context("--url is required without FILE")?;
-        emit(fetch_and_extract(config, pipeline, url)?)?;
+        emit(fetch_and_extract(config, &run, url)?)?;
     }
     for path in &args.files {
         let name = path.to_string_lossy();
@@ -100,14 +116,12 @@ fn extract_all(
         match input {
             Ok(Input::Bytes(bytes)) if archive::is_archive(&bytes) => {
                 let reader = archive::reader(io::Cursor::new(bytes));
-                archive::extract(reader, &name, config, pipeline, &mut emit)?;
+                archive::extract(reader, &name, config, &run, &mut emit)?;
             }
             Ok(Input::Archive(reader)) => {
-                archive::extract(reader, &name, config, pipeline, &mut emit)?;
+                archive::extract(reader, &name, config, &run, &mut emit)?;
             }
-            Ok(Input::Bytes(bytes)) => {
-                emit(pipeline.run(Page::from_bytes(bytes, args.url.clone())))?
-            }
+            Ok(Input::Bytes(bytes)) => emit(run(Page::from_bytes(bytes, args.url.clone())))?,
             Err(e) => emit(unreadable(e))?,
         }
     }
@@ -133,7 +147,11 @@ fn read_input(path: &PathBuf) -> io::Result<Vec<u8>> {
 }
 
 /// Fetches `url` and extracts it; a fetch failure becomes an error record.
-fn fetch_and_extract(config: &Config, pipeline: &Pipeline, url: Url) -> anyhow::Result<Article> {
+fn fetch_and_extract(
+    config: &Config,
+    run: &dyn Fn(Page) -> Article,
+    url: Url,
+) -> anyhow::Result<Article> {
     let runtime = super::small_runtime()?;
     let fetcher = Fetcher::new(&config.fetch)?;
     let fetched = runtime.block_on(fetcher.get(&url));
@@ -146,12 +164,13 @@ fn fetch_and_extract(config: &Config, pipeline: &Pipeline, url: Url) -> anyhow::
                 bytes: page.body.len() as u64,
                 elapsed_ms: page.elapsed.as_millis() as u64,
             };
-            pipeline.run(Page {
+            run(Page {
                 bytes: page.body,
                 url: Some(page.url),
                 final_url: Some(page.final_url),
                 fetched_at: chrono::Utc::now(),
                 http: Some(http),
+                content_selector: None,
             })
         }
         Err(e) => error_record(Some(&url), url.as_str(), e.to_string()),
@@ -166,10 +185,11 @@ mod archive {
     use std::path::Path;
 
     use flate2::read::{GzDecoder, MultiGzDecoder};
+    use newswire::Config;
+    use newswire::extract::Page;
     use newswire::fetch::warc::{self, WarcError};
     use newswire::record::Article;
     use newswire::sinks::SinkError;
-    use newswire::{Config, Pipeline};
 
     use super::{Input, error_record};
 
@@ -235,11 +255,11 @@ mod archive {
         reader: Box<dyn BufRead>,
         name: &str,
         config: &Config,
-        pipeline: &Pipeline,
+        run: &dyn Fn(Page) -> Article,
         emit: &mut impl FnMut(Article) -> Result<(), SinkError>,
     ) -> Result<(), SinkError> {
         let read = warc::read_pages(reader, config.extract.max_html_bytes, |page| {
-            emit(pipeline.run(page)).map_err(Stop::Sink)
+            emit(run(page)).map_err(Stop::Sink)
         });
         match read {
             Ok(counts) => {

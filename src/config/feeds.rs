@@ -37,6 +37,11 @@ pub struct FeedConfig {
     /// content, or with only a teaser, is fetched as usual.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub prefer_feed_content: bool,
+    /// A CSS selector for the article's text on this feed's pages
+    /// (Miniflux's scraper rules), for a site the general rules misread.
+    /// A page it matches no text on is extracted as usual, with a warning.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub content_selector: Option<String>,
 }
 
 impl FeedConfig {
@@ -49,6 +54,7 @@ impl FeedConfig {
             block: Vec::new(),
             keep: Vec::new(),
             prefer_feed_content: false,
+            content_selector: None,
         }
     }
 
@@ -63,6 +69,13 @@ impl FeedConfig {
         }
         crate::feeds::filter::check_rules(&format!("feeds[{index}].block"), &self.block, problems);
         crate::feeds::filter::check_rules(&format!("feeds[{index}].keep"), &self.keep, problems);
+        if let Some(Err(e)) = self
+            .content_selector
+            .as_deref()
+            .map(crate::extract::content::ContentSelector::parse)
+        {
+            problems.push(format!("feeds[{index}].content_selector: {e}"));
+        }
     }
 
     /// What is wrong with the URL, naming it, if anything: public so that

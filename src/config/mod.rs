@@ -291,6 +291,19 @@ mod tests {
         let msg = c.validate().unwrap_err().to_string();
         assert!(msg.contains("fetch.user_agent"), "{msg}");
         assert!(msg.contains("fetch.max_body_bytes"), "{msg}");
+
+        let mut c = Config::default();
+        let mut feed = FeedConfig::new("https://example.com/feed.xml");
+        feed.content_selector = Some("article p".into());
+        c.feeds.push(feed.clone());
+        assert!(c.validate().is_ok());
+        feed.content_selector = Some("article >".into());
+        c.feeds.push(feed);
+        let msg = c.validate().unwrap_err().to_string();
+        assert!(
+            msg.contains("feeds[1].content_selector: `article >` is not a CSS selector"),
+            "{msg}"
+        );
     }
 
     #[test]

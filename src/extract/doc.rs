@@ -62,6 +62,9 @@ pub struct Doc {
     pub discussion: Option<bool>,
     /// Every JSON-LD object on the page, `@graph`s and arrays flattened.
     pub json_ld: Vec<Value>,
+    /// Where the user says the article is (a feed's `content_selector`):
+    /// the content stage takes those elements' text when they have any.
+    pub content_selector: Option<super::content::ContentSelector>,
     /// `<title>` and `<h1>` texts, read once for the content and metadata stages.
     headlines: OnceCell<Headlines>,
     /// The first `og:type`, read once for the clean, content and status rules.
@@ -99,6 +102,7 @@ impl Doc {
             dropped: HashSet::default(),
             discussion: None,
             json_ld: Vec::new(),
+            content_selector: None,
             headlines: OnceCell::new(),
             og_type: OnceCell::new(),
             tagged,

@@ -51,6 +51,9 @@ pub struct Page {
     pub fetched_at: DateTime<Utc>,
     /// Transport facts, when fetched over HTTP (charset is filled in here).
     pub http: Option<HttpInfo>,
+    /// Where the article's text is on this page, when the user says so
+    /// (see [`content::selector`]).
+    pub content_selector: Option<content::ContentSelector>,
 }
 
 impl Page {
@@ -62,6 +65,7 @@ impl Page {
             final_url: None,
             fetched_at: Utc::now(),
             http: None,
+            content_selector: None,
         }
     }
 }
@@ -179,6 +183,7 @@ impl Pipeline {
         }
 
         let mut doc = Doc::parse(&text.decoded.text, base, record);
+        doc.content_selector = page.content_selector;
         for (name, stage) in &self.stages {
             let started = std::time::Instant::now();
             let outcome = catch_unwind(AssertUnwindSafe(|| stage(&mut doc)));

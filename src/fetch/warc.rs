@@ -226,6 +226,7 @@ pub fn read_pages<R: BufRead, E: From<WarcError>>(
             final_url: Some(url),
             fetched_at: head.date.unwrap_or_else(Utc::now),
             http: Some(http),
+            content_selector: None,
         })?;
     }
 }

@@ -110,6 +110,7 @@ pub async fn process(shared: &Shared, mut job: ArticleJob) -> Result<ArticleOutc
         url: Some(url),
         final_url: Some(page.final_url),
         fetched_at: Utc::now(),
+        content_selector: shared.selectors.get(&job.feed.url).cloned(),
     };
     metrics::count(metrics::ARTICLES_FETCHED);
     let record = extract(shared, input).await?;

@@ -454,3 +454,59 @@ fn extract_reads_every_html_page_of_a_web_archive() {
         "{warning}"
     );
 }
+
+#[test]
+fn a_selector_chooses_the_text_and_a_page_it_misses_falls_back_with_a_warning() {
+    let dir = tempfile::tempdir().unwrap();
+    let para = "The council met on Tuesday to discuss the harbour plan, and residents asked many questions about costs, dates and the noise of the works.";
+    // The general rules would take the longer block; the selector says
+    // the story is the short one.
+    let chosen = dir.path().join("chosen.html");
+    std::fs::write(
+        &chosen,
+        format!(
+            "<html><body><div class=\"promo\"><p>{para}</p><p>{para}</p><p>{para}</p></div>\
+             <div id=\"story\"><h2>What was decided</h2><p>Work starts in spring.</p>\
+             <div class=\"share-buttons\">Share on Facebook</div></div></body></html>"
+        ),
+    )
+    .unwrap();
+    let missed = dir.path().join("missed.html");
+    std::fs::write(
+        &missed,
+        format!("<html><body><article><p>{para}</p></article></body></html>"),
+    )
+    .unwrap();
+    let out = newswire()
+        .args(["extract", "--selector", "#story, .sidebar"])
+        .arg(&chosen)
+        .arg(&missed)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let recs = records(&out.stdout);
+    assert_eq!(
+        recs[0]["text"],
+        "What was decided\n\nWork starts in spring."
+    );
+    assert_eq!(recs[0]["warnings"], serde_json::json!([]));
+    assert_eq!(recs[1]["text"], para);
+    let warning = recs[1]["warnings"][0].as_str().unwrap();
+    assert!(
+        warning.starts_with("content selector `#story, .sidebar` matched no text"),
+        "{warning}"
+    );
+
+    let out = newswire()
+        .args(["extract", "--selector", "div["])
+        .arg(&chosen)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("`div[` is not a CSS selector"), "{stderr}");
+}

@@ -417,3 +417,34 @@ fn prefer_feed_content_makes_whole_entries_into_records_without_fetching_their_p
     assert_eq!(site.hits("/teaser"), 1);
     assert_eq!(site.hits("/plain"), 1);
 }
+
+#[test]
+fn a_feed_content_selector_picks_the_text_of_its_pages() {
+    let site = Site::start();
+    let dir = tempfile::tempdir().unwrap();
+    site.set("/feed.xml", 200, &[], &rss(&site.base, &["/a"]));
+    let para = "The council met on Tuesday to discuss the harbour plan, and residents asked many questions about costs, dates and the noise of the works.";
+    site.set(
+        "/a",
+        200,
+        &[],
+        format!(
+            "<html><body><div class=\"promo\"><p>{para}</p><p>{para}</p></div>\
+             <div class=\"story-body\"><p>Work starts in spring.</p></div></body></html>"
+        )
+        .as_bytes(),
+    );
+    let cfg = config_with(dir.path(), &site, &[], &["/feed.xml"]);
+    let text = std::fs::read_to_string(&cfg).unwrap();
+    std::fs::write(
+        &cfg,
+        text.replace(
+            "tags = [\"test\"]",
+            "tags = [\"test\"]\ncontent_selector = \".story-body\"",
+        ),
+    )
+    .unwrap();
+    let (records, stderr) = once(&cfg);
+    assert_eq!(records.len(), 1, "{stderr}");
+    assert_eq!(records[0]["text"], "Work starts in spring.");
+}

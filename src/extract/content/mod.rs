@@ -17,6 +17,9 @@
 //!    item titles), the repeated headline, repeated lines, labels, and a
 //!    tail of related posts.
 //!
+//! A selector the user gives (a feed's `content_selector`, [`selector`])
+//! comes before all of this, for the pages it matches text on.
+//!
 //! Paragraphs are separated by a blank line, headings stand on their own line.
 //! Finally [`status`] says whether the text is an article, a wall, or nothing.
 
@@ -24,7 +27,10 @@ mod assemble;
 mod lines;
 pub mod render;
 pub mod score;
+pub mod selector;
 pub mod status;
+
+pub use self::selector::{ContentSelector, SelectorError};
 
 use self::assemble::{Page, assemble};
 
@@ -70,10 +76,6 @@ const KEEP_ALL_LINKS: f64 = 1.0;
 
 /// Extracts the main text of `doc` into `doc.record.text`.
 pub fn run(doc: &mut Doc) -> Result<(), StageError> {
-    let body = doc.body();
-    let scorer = Scorer::new(*body, &doc.dropped);
-    let roots = choose_roots(doc, &scorer, *body);
-    let blocks = render::render(&roots, &doc.dropped);
     let headlines = doc.headlines();
     let title: Vec<String> = headlines
         .title
@@ -81,6 +83,25 @@ pub fn run(doc: &mut Doc) -> Result<(), StageError> {
         .chain(&headlines.h1)
         .map(|t| t.to_lowercase())
         .collect();
+    if let Some(selector) = doc.content_selector.clone() {
+        match selector::selected_text(doc, &selector, &title) {
+            Some(text) => {
+                let words = word_count(&text);
+                doc.record.word_count = words;
+                doc.record.status = status::classify(doc, &text, words);
+                doc.record.text = text;
+                return Ok(());
+            }
+            None => doc.record.warnings.push(format!(
+                "content selector `{}` matched no text on this page; the main text was found as on any page",
+                selector.as_str()
+            )),
+        }
+    }
+    let body = doc.body();
+    let scorer = Scorer::new(*body, &doc.dropped);
+    let roots = choose_roots(doc, &scorer, *body);
+    let blocks = render::render(&roots, &doc.dropped);
     let main = assemble(&blocks, &title, LINK_LIST_DENSITY, Some(Page::of(doc)));
     let mut text = main.text;
     let mut words = word_count(&text);
