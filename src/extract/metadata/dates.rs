@@ -365,6 +365,10 @@ mod tests {
             "2024-03-05T00:00:00Z"
         );
         assert_eq!(parse_date("5 Mar 2024", n).unwrap(), "2024-03-05T00:00:00Z");
+        assert_eq!(
+            parse_date("2024-03-05 10:00:00 Europe/Berlin", n).unwrap(),
+            "2024-03-05T10:00:00+01:00"
+        );
         assert_eq!(parse_date("yesterday", n), None);
     }
 

@@ -9,8 +9,10 @@
 //! chrono's RFC 2822 parser knows only the North American zone names, and
 //! none of the rest; the day alone would lose the hour and the zone, which
 //! the record promises to keep. A leading weekday in any language goes, a
-//! parenthesised zone name goes, an offset (`+0200`, `GMT+9`, `UTC-05:30`)
-//! or a zone abbreviation from `ZONES` is read; an unknown or ambiguous
+//! parenthesised zone name goes, an offset (`+0200`, `GMT+9`, `UTC-05:30`),
+//! a zone abbreviation from `ZONES` or an IANA zone name (`Europe/Berlin`,
+//! with the offset it had on that day: daylight saving included, from the
+//! time zone database bundled with jiff) is read; an unknown or ambiguous
 //! abbreviation (`IST` is India, Ireland and Israel) makes the time
 //! unreadable rather than wrong.
 
@@ -247,7 +249,43 @@ pub fn parse(raw: &str) -> Option<DateTime<FixedOffset>> {
         .iter()
         .find_map(|layout| NaiveDateTime::parse_from_str(rest, layout).ok())
         .or_else(|| js_date(rest))?;
+    let offset = match offset {
+        Zone::Fixed(offset) => offset,
+        Zone::Named(tz) => offset_in(&tz, &local)?,
+    };
     offset.from_local_datetime(&local).single()
+}
+
+/// A zone as the text gives it.
+enum Zone {
+    /// An offset, or an abbreviation that stands for one.
+    Fixed(FixedOffset),
+    /// An IANA zone, whose offset depends on the date.
+    Named(jiff::tz::TimeZone),
+}
+
+/// The offset `tz` had at the wall-clock time `local`. A time that the
+/// clocks skipped or passed twice (a daylight saving change) takes the
+/// offset before the change, as RFC 5545 and JavaScript do.
+fn offset_in(tz: &jiff::tz::TimeZone, local: &NaiveDateTime) -> Option<FixedOffset> {
+    use chrono::{Datelike, Timelike};
+    let civil = jiff::civil::DateTime::new(
+        i16::try_from(local.year()).ok()?,
+        i8::try_from(local.month()).ok()?,
+        i8::try_from(local.day()).ok()?,
+        i8::try_from(local.hour()).ok()?,
+        i8::try_from(local.minute()).ok()?,
+        i8::try_from(local.second()).ok()?,
+        i32::try_from(local.nanosecond() % 1_000_000_000).ok()?,
+    )
+    .ok()?;
+    use jiff::tz::AmbiguousOffset;
+    let offset = match tz.to_ambiguous_zoned(civil).offset() {
+        AmbiguousOffset::Unambiguous { offset }
+        | AmbiguousOffset::Gap { before: offset, .. }
+        | AmbiguousOffset::Fold { before: offset, .. } => offset,
+    };
+    FixedOffset::east_opt(offset.seconds())
 }
 
 /// JavaScript's `Date.toString()` after the weekday: `Jun 10 2003 04:00:00`.
@@ -263,17 +301,21 @@ fn js_date(text: &str) -> Option<NaiveDateTime> {
 }
 
 /// Splits a trailing zone off `text`: a numeric offset, with or without a
-/// `GMT`/`UTC` before it, or a known abbreviation. `None` when the text ends
-/// in a letters-only token that is no known zone (it might be one, so no
-/// time can be trusted), or in no zone at all (other parsers handle naive
-/// times).
-fn split_zone(text: &str) -> Option<(&str, FixedOffset)> {
+/// `GMT`/`UTC` before it, a known abbreviation, or an IANA zone name. `None`
+/// when the text ends in a letters-only token that is no known zone (it
+/// might be one, so no time can be trusted), or in no zone at all (other
+/// parsers handle naive times).
+fn split_zone(text: &str) -> Option<(&str, Zone)> {
     static OFFSET: LazyLock<Regex> = LazyLock::new(|| {
         Regex::new(r"\s*(?:(?:GMT|UTC|UT)\s*)?([+-])(\d{1,2})(?::?(\d{2}))?$")
             .expect("static regex")
     });
     static NAME: LazyLock<Regex> =
         LazyLock::new(|| Regex::new(r"\s+([A-Za-z]{1,5})$").expect("static regex"));
+    // `Europe/Berlin`, `America/Argentina/Buenos_Aires`, `Etc/GMT+5`.
+    static IANA: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"\s+([A-Za-z]+(?:/[A-Za-z0-9_+-]+){1,2})$").expect("static regex")
+    });
     if let Some(c) = OFFSET.captures(text) {
         let hours: i32 = c[2].parse().ok()?;
         let minutes: i32 = c.get(3).map_or(Some(0), |m| m.as_str().parse().ok())?;
@@ -287,7 +329,13 @@ fn split_zone(text: &str) -> Option<(&str, FixedOffset)> {
         if !text[..start].contains(':') {
             return None;
         }
-        return Some((&text[..start], offset));
+        return Some((&text[..start], Zone::Fixed(offset)));
+    }
+    if let Some(c) = IANA.captures(text) {
+        // A name the database does not know is no zone to trust.
+        let tz = jiff::tz::TimeZone::get(&c[1]).ok()?;
+        let start = c.get(0).map_or(text.len(), |m| m.start());
+        return Some((&text[..start], Zone::Named(tz)));
     }
     let c = NAME.captures(text)?;
     let name = c[1].to_ascii_uppercase();
@@ -297,7 +345,10 @@ fn split_zone(text: &str) -> Option<(&str, FixedOffset)> {
     }
     let minutes = ZONES.iter().find(|(z, _)| *z == name)?.1;
     let start = c.get(0).map_or(text.len(), |m| m.start());
-    Some((&text[..start], FixedOffset::east_opt(minutes * 60)?))
+    Some((
+        &text[..start],
+        Zone::Fixed(FixedOffset::east_opt(minutes * 60)?),
+    ))
 }
 
 #[cfg(test)]
@@ -343,6 +394,46 @@ mod tests {
         for (raw, want) in cases {
             assert_eq!(read(raw).as_deref(), Some(want), "{raw}");
         }
+    }
+
+    #[test]
+    fn iana_zone_names_give_the_offset_of_that_day() {
+        let cases = [
+            // Summer and winter time in one zone.
+            (
+                "2024-07-01 10:00:00 Europe/Berlin",
+                "2024-07-01T10:00:00+02:00",
+            ),
+            (
+                "2024-01-15 10:00 Europe/Berlin",
+                "2024-01-15T10:00:00+01:00",
+            ),
+            (
+                "June 10, 2003 4:00 PM America/New_York",
+                "2003-06-10T16:00:00-04:00",
+            ),
+            (
+                "2024-03-05 09:15:00 America/Argentina/Buenos_Aires",
+                "2024-03-05T09:15:00-03:00",
+            ),
+            ("2024-03-05 09:15 asia/kolkata", "2024-03-05T09:15:00+05:30"),
+            // 02:30 did not happen in Berlin that night, and 02:30 came
+            // twice on the night in October: the offset before, both times.
+            (
+                "2024-03-31 02:30 Europe/Berlin",
+                "2024-03-31T02:30:00+01:00",
+            ),
+            (
+                "2024-10-27 02:30 Europe/Berlin",
+                "2024-10-27T02:30:00+02:00",
+            ),
+        ];
+        for (raw, want) in cases {
+            assert_eq!(read(raw).as_deref(), Some(want), "{raw}");
+        }
+        // A name that looks like a zone but is none gives no time.
+        assert_eq!(read("2024-03-05 09:15 Europe/Atlantis"), None);
+        assert_eq!(read("2024-03-05 09:15 news/world"), None);
     }
 
     #[test]
