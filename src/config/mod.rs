@@ -11,8 +11,9 @@
 //! - [`ConfigError`]: why loading failed, naming the key and, where known, the line.
 //! - sections: [`LogConfig`], [`ExtractConfig`], [`FetchConfig`],
 //!   [`FeedConfig`], [`FilterConfig`], [`ScheduleConfig`], [`StateConfig`], [`SinkConfig`],
-//!   [`DeadLetterConfig`], [`WorkerConfig`], [`OpsConfig`], [`ClusterConfig`].
+//!   [`DeadLetterConfig`], [`ArchiveConfig`], [`WorkerConfig`], [`OpsConfig`], [`ClusterConfig`].
 
+mod archive;
 mod cluster;
 mod error;
 mod extract;
@@ -32,6 +33,7 @@ use figment::Figment;
 use figment::providers::{Env, Format, Serialized, Toml};
 use serde::{Deserialize, Serialize};
 
+pub use archive::ArchiveConfig;
 pub use cluster::ClusterConfig;
 #[cfg(test)]
 pub(crate) use cluster::is_kv_key;
@@ -79,6 +81,8 @@ pub struct Config {
     pub ops: OpsConfig,
     /// Where records that cannot be produced go.
     pub dead_letter: DeadLetterConfig,
+    /// The fetched pages kept as web archives.
+    pub archive: ArchiveConfig,
     /// Which feed entries become articles.
     pub filter: FilterConfig,
     /// Feeds to poll.
@@ -102,6 +106,7 @@ impl Default for Config {
             worker: WorkerConfig::default(),
             ops: OpsConfig::default(),
             dead_letter: DeadLetterConfig::default(),
+            archive: ArchiveConfig::default(),
             filter: FilterConfig::default(),
             feeds: Vec::new(),
             sinks: vec![SinkConfig::File(FileSinkConfig {
@@ -165,6 +170,7 @@ impl Config {
         self.worker.validate(&mut problems);
         self.ops.validate(&mut problems);
         self.filter.validate(&mut problems);
+        self.archive.validate(&mut problems);
         if let Some(cluster) = &self.cluster {
             cluster.validate(&mut problems);
         }

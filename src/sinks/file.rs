@@ -12,6 +12,10 @@
 //! keeps every complete line of every complete block (all that was flushed)
 //! and drops the torn tail, whose records were never marked delivered and are
 //! written again.
+//!
+//! The page archive ([`FileSink::open_archive`]) is the same machinery with
+//! WARC files: a page is a gzip member of its own (see
+//! [`archive`](super::archive)), and recovery keeps the complete members.
 
 use std::fs::{self, File, OpenOptions};
 use std::io::{self, Read, Write};
@@ -20,11 +24,24 @@ use std::time::{Duration, Instant};
 
 use chrono::Utc;
 
+use super::archive::{ArchivedPage, warc_member};
 use crate::config::{Compression, FileSinkConfig};
 use crate::record::Article;
 
 /// Suffix of files still being written.
 const PART: &str = ".part";
+
+/// Extension of the page archive's files.
+const WARC_GZ: &str = ".warc.gz";
+
+/// What a sink's files hold.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Format {
+    /// Records, one JSON object per line.
+    Records,
+    /// Pages, one gzip-compressed WARC record each.
+    Warc,
+}
 
 /// Why the file sink failed.
 #[derive(Debug, thiserror::Error)]
@@ -64,6 +81,7 @@ struct OpenFile {
 #[derive(Debug)]
 pub struct FileSink {
     config: FileSinkConfig,
+    format: Format,
     current: Option<OpenFile>,
     /// Lines written since the last flush.
     buffer: Vec<u8>,
@@ -74,11 +92,27 @@ impl FileSink {
     /// Opens the sink: creates the directory and finishes `.part` files
     /// left by a crash. Returns the sink and the files it recovered.
     pub fn open(config: &FileSinkConfig) -> Result<(FileSink, Vec<PathBuf>), FileSinkError> {
+        Self::open_as(config, Format::Records)
+    }
+
+    /// Opens the page archive in `config.dir` (its `compression` is not
+    /// used: every page is a gzip member), finishing files left by a crash.
+    pub fn open_archive(
+        config: &FileSinkConfig,
+    ) -> Result<(FileSink, Vec<PathBuf>), FileSinkError> {
+        Self::open_as(config, Format::Warc)
+    }
+
+    fn open_as(
+        config: &FileSinkConfig,
+        format: Format,
+    ) -> Result<(FileSink, Vec<PathBuf>), FileSinkError> {
         fs::create_dir_all(&config.dir).map_err(io_err("create directory", &config.dir))?;
-        let recovered = recover_parts(config)?;
+        let recovered = recover_parts(config, format)?;
         Ok((
             FileSink {
                 config: config.clone(),
+                format,
                 current: None,
                 buffer: Vec::new(),
                 seq: 0,
@@ -97,12 +131,23 @@ impl FileSink {
         Ok(())
     }
 
+    /// Buffers one page of the archive; it is on disk after the next
+    /// [`FileSink::flush`].
+    pub fn write_page(&mut self, page: &ArchivedPage) -> Result<(), FileSinkError> {
+        let member = warc_member(page).map_err(io_err("compress a page for", &self.config.dir))?;
+        self.buffer.extend_from_slice(&member);
+        Ok(())
+    }
+
     /// Writes the buffered records durably (fsync), then rotates the file
     /// when it is past `max_bytes` or `max_age`.
     pub fn flush(&mut self) -> Result<(), FileSinkError> {
         if !self.buffer.is_empty() {
-            let block = encode_block(&self.buffer, self.config.compression)
-                .map_err(io_err("compress a block for", &self.config.dir))?;
+            let block = match self.format {
+                Format::Records => encode_block(&self.buffer, self.config.compression)
+                    .map_err(io_err("compress a block for", &self.config.dir))?,
+                Format::Warc => std::mem::take(&mut self.buffer),
+            };
             let file = self.current_file()?;
             file.file
                 .write_all(&block)
@@ -136,12 +181,15 @@ impl FileSink {
     fn current_file(&mut self) -> Result<&mut OpenFile, FileSinkError> {
         if self.current.is_none() {
             self.seq += 1;
+            let extension = match self.format {
+                Format::Records => format!(".ndjson{}", extension(self.config.compression)),
+                Format::Warc => WARC_GZ.to_owned(),
+            };
             let name = format!(
-                "{}-{}-{:04}.ndjson{}",
+                "{}-{}-{:04}{extension}",
                 self.config.prefix,
                 Utc::now().format("%Y%m%dT%H%M%S%.3fZ"),
                 self.seq,
-                extension(self.config.compression)
             );
             let done = self.config.dir.join(&name);
             let part = self.config.dir.join(format!("{name}{PART}"));
@@ -199,8 +247,9 @@ fn encode_block(lines: &[u8], c: Compression) -> io::Result<Vec<u8>> {
 }
 
 /// Finishes `.part` files of this sink left by a crash: keeps the complete
-/// lines of the complete blocks and renames the result.
-fn recover_parts(config: &FileSinkConfig) -> Result<Vec<PathBuf>, FileSinkError> {
+/// lines of the complete blocks (the complete pages of an archive) and
+/// renames the result.
+fn recover_parts(config: &FileSinkConfig, format: Format) -> Result<Vec<PathBuf>, FileSinkError> {
     let dir = &config.dir;
     let mut recovered = Vec::new();
     let entries = fs::read_dir(dir).map_err(io_err("list", dir))?;
@@ -212,7 +261,11 @@ fn recover_parts(config: &FileSinkConfig) -> Result<Vec<PathBuf>, FileSinkError>
         let Some(done_name) = name.strip_suffix(PART) else {
             continue;
         };
-        if !done_name.starts_with(&format!("{}-", config.prefix)) {
+        // Records and pages may share a directory and a prefix: each sink
+        // finishes only its own kind of file.
+        if !done_name.starts_with(&format!("{}-", config.prefix))
+            || done_name.ends_with(WARC_GZ) != (format == Format::Warc)
+        {
             continue;
         }
         let compression = if done_name.ends_with(".gz") {
@@ -223,13 +276,22 @@ fn recover_parts(config: &FileSinkConfig) -> Result<Vec<PathBuf>, FileSinkError>
             Compression::None
         };
         let raw = fs::read(&path).map_err(io_err("read", &path))?;
-        let lines = complete_lines(&raw, compression);
         let done = dir.join(done_name);
-        if lines.is_empty() {
+        let block = match format {
+            Format::Records => {
+                let lines = complete_lines(&raw, compression);
+                if lines.is_empty() {
+                    Vec::new()
+                } else {
+                    encode_block(&lines, compression).map_err(io_err("compress", &path))?
+                }
+            }
+            Format::Warc => complete_members(&raw).to_vec(),
+        };
+        if block.is_empty() {
             fs::remove_file(&path).map_err(io_err("remove", &path))?;
             continue;
         }
-        let block = encode_block(&lines, compression).map_err(io_err("compress", &path))?;
         let tmp = dir.join(format!("{done_name}.recover"));
         fs::write(&tmp, &block).map_err(io_err("write", &tmp))?;
         File::open(&tmp)
@@ -264,6 +326,23 @@ fn complete_lines(raw: &[u8], c: Compression) -> Vec<u8> {
     let keep = out.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
     out.truncate(keep);
     out
+}
+
+/// The complete gzip members at the start of a possibly torn file.
+fn complete_members(raw: &[u8]) -> &[u8] {
+    let mut rest = raw;
+    while !rest.is_empty() {
+        let mut member = flate2::bufread::GzDecoder::new(rest);
+        if io::copy(&mut member, &mut io::sink()).is_err() {
+            break;
+        }
+        let after = member.into_inner();
+        if after.len() == rest.len() {
+            break;
+        }
+        rest = after;
+    }
+    &raw[..raw.len() - rest.len()]
 }
 
 /// fsyncs a directory so that a rename in it is durable.
@@ -379,5 +458,57 @@ mod tests {
             assert_eq!(read_ids(&recovered[0], c), ["a", "b"], "{c:?}");
             assert!(files(dir.path()).iter().all(|n| !n.ends_with(PART)));
         }
+    }
+
+    #[test]
+    fn a_torn_archive_keeps_its_complete_pages_and_records_files_are_left_alone() {
+        let dir = tempfile::tempdir().unwrap();
+        // Records and pages in one directory, under one prefix.
+        let cfg = config(dir.path(), Compression::Gzip, 1 << 30);
+        let page = |url: &str| ArchivedPage {
+            url: url.to_owned(),
+            fetched_at: Utc::now(),
+            status: 200,
+            headers: vec![("content-type".to_owned(), "text/html".to_owned())],
+            body: b"<p>Text.</p>".to_vec(),
+        };
+        let (mut records, _) = FileSink::open(&cfg).unwrap();
+        records.write(&record("r")).unwrap();
+        records.flush().unwrap();
+        let part = {
+            let (mut archive, _) = FileSink::open_archive(&cfg).unwrap();
+            archive.write_page(&page("https://news.example/a")).unwrap();
+            archive.write_page(&page("https://news.example/b")).unwrap();
+            archive.flush().unwrap();
+            let part = archive.current.as_ref().unwrap().part.clone();
+            std::mem::forget(archive); // a crash
+            part
+        };
+        assert!(
+            part.to_string_lossy().ends_with(".warc.gz.part"),
+            "{part:?}"
+        );
+        let torn = warc_member(&page("https://news.example/c")).unwrap();
+        let mut f = OpenOptions::new().append(true).open(&part).unwrap();
+        f.write_all(&torn[..torn.len() / 2]).unwrap();
+
+        let (_archive, recovered) = FileSink::open_archive(&cfg).unwrap();
+        assert_eq!(recovered.len(), 1);
+        let reader = io::BufReader::new(flate2::read::MultiGzDecoder::new(
+            File::open(&recovered[0]).unwrap(),
+        ));
+        let mut urls = Vec::new();
+        crate::fetch::warc::read_pages(reader, 1 << 20, |p| {
+            urls.push(p.url.unwrap().to_string());
+            Ok::<(), crate::fetch::warc::WarcError>(())
+        })
+        .unwrap();
+        assert_eq!(urls, ["https://news.example/a", "https://news.example/b"]);
+        // The records file is still being written, not "recovered".
+        assert!(
+            files(dir.path())
+                .iter()
+                .any(|n| n.ends_with(".ndjson.gz.part"))
+        );
     }
 }

@@ -8,6 +8,7 @@ use crate::extract::Page;
 use crate::fetch::{Request, retry};
 use crate::ops::metrics;
 use crate::record::{Article, HttpInfo, Status};
+use crate::sinks::ArchivedPage;
 use crate::state::ArticleJob;
 
 /// How one article ended.
@@ -22,6 +23,8 @@ pub enum ArticleOutcome {
         ids: Vec<String>,
         /// The job, for the dead letter should no sink take the record.
         job: ArticleJob,
+        /// The fetched page, for the archive (`[archive]`), when it is on.
+        page: Option<Box<ArchivedPage>>,
     },
     /// The page's canonical article was already delivered under another
     /// link: nothing to write, the link is done.
@@ -65,7 +68,7 @@ pub async fn process(shared: &Shared, mut job: ArticleJob) -> Result<ArticleOutc
         && let Some(record) = from_feed_content(shared, &job, &content).await?
     {
         metrics::count(metrics::ARTICLES_FROM_FEED);
-        return deliver(shared, job, record).await;
+        return deliver(shared, job, record, None).await;
     }
     if let Some(robots) = &shared.robots {
         let verdict = robots.check(&shared.fetcher, &url).await;
@@ -98,6 +101,13 @@ pub async fn process(shared: &Shared, mut job: ArticleJob) -> Result<ArticleOutc
         }
         Err(e) => return give_up(shared, job, e.to_string()).await,
     };
+    let fetched_at = Utc::now();
+    let archived = shared
+        .config
+        .archive
+        .dir
+        .is_some()
+        .then(|| Box::new(ArchivedPage::of(&page, fetched_at)));
     let input = Page {
         http: Some(HttpInfo {
             status: page.status,
@@ -109,7 +119,7 @@ pub async fn process(shared: &Shared, mut job: ArticleJob) -> Result<ArticleOutc
         bytes: page.body,
         url: Some(url),
         final_url: Some(page.final_url),
-        fetched_at: Utc::now(),
+        fetched_at,
         content_selector: shared.selectors.get(&job.feed.url).cloned(),
     };
     metrics::count(metrics::ARTICLES_FETCHED);
@@ -119,7 +129,7 @@ pub async fn process(shared: &Shared, mut job: ArticleJob) -> Result<ArticleOutc
         let reason = format!("cannot read {}: {}", job.url, record.warnings.join("; "));
         return give_up(shared, job, reason).await;
     }
-    deliver(shared, job, record).await
+    deliver(shared, job, record, archived).await
 }
 
 /// Runs the pipeline on the blocking pool, within the extraction permits.
@@ -153,7 +163,7 @@ async fn give_up(
         "text from the feed entry: the page could not be fetched ({reason})"
     ));
     metrics::count(metrics::ARTICLES_FROM_FEED);
-    deliver(shared, job, record).await
+    deliver(shared, job, record, None).await
 }
 
 /// The record extracted from a feed entry's content (with the entry's
@@ -187,6 +197,7 @@ async fn deliver(
     shared: &Shared,
     mut job: ArticleJob,
     mut record: Article,
+    page: Option<Box<ArchivedPage>>,
 ) -> Result<ArticleOutcome, WorkerError> {
     // The record is made: the entry's content has done its part.
     job.feed_content = None;
@@ -213,6 +224,7 @@ async fn deliver(
         record: Box::new(record),
         ids,
         job,
+        page,
     })
 }
 

@@ -1,4 +1,5 @@
-//! Record outputs: the configured sinks plus the dead letter.
+//! Record outputs: the configured sinks, the dead letter, and the page
+//! archive.
 //!
 //! Writes are buffered; [`Output::flush`] makes every sink durable, and only
 //! after it returns may the caller mark the flushed articles done.
@@ -12,7 +13,9 @@ use serde_json::json;
 
 use crate::config::{Config, SinkConfig};
 use crate::record::Article;
-use crate::sinks::{FileSink, FileSinkError, NatsSink, NatsSinkError, NdjsonWriter, SinkError};
+use crate::sinks::{
+    ArchivedPage, FileSink, FileSinkError, NatsSink, NatsSinkError, NdjsonWriter, SinkError,
+};
 use crate::state::ArticleJob;
 
 /// Why an output failed.
@@ -62,6 +65,8 @@ pub struct Output {
     /// The smallest record size limit among the sinks, and the sink.
     limit: Option<(usize, String)>,
     dead_letter: Option<(PathBuf, File)>,
+    /// The page archive (`[archive]`), when on.
+    archive: Option<FileSink>,
 }
 
 impl std::fmt::Debug for Output {
@@ -123,10 +128,21 @@ impl Output {
                 Sink::Stdout(_) | Sink::File(_) => None,
             })
             .min_by_key(|(limit, _)| *limit);
+        let archive = match config.archive.files() {
+            None => None,
+            Some(cfg) => {
+                let (archive, recovered) = FileSink::open_archive(&cfg)?;
+                for path in recovered {
+                    tracing::warn!(file = %path.display(), "finished an archive file left by an interrupted run");
+                }
+                Some(archive)
+            }
+        };
         Ok(Output {
             sinks,
             limit,
             dead_letter,
+            archive,
         })
     }
 
@@ -158,6 +174,15 @@ impl Output {
                     None => n.write(record).await?,
                 },
             }
+        }
+        Ok(())
+    }
+
+    /// Buffers a fetched page in the archive, when there is one; it is
+    /// durable after the next [`Output::flush`], with the records.
+    pub fn archive(&mut self, page: &ArchivedPage) -> Result<(), OutputError> {
+        if let Some(archive) = &mut self.archive {
+            archive.write_page(page)?;
         }
         Ok(())
     }
@@ -194,6 +219,9 @@ impl Output {
                 Sink::Nats(n) => n.flush().await?,
             }
         }
+        if let Some(archive) = &mut self.archive {
+            archive.flush()?;
+        }
         Ok(())
     }
 
@@ -205,6 +233,9 @@ impl Output {
                 Sink::File(f) => f.close()?,
                 Sink::Nats(n) => n.flush().await?,
             }
+        }
+        if let Some(archive) = &mut self.archive {
+            archive.close()?;
         }
         Ok(())
     }

@@ -79,8 +79,16 @@ impl Writer {
     /// Takes one outcome; commits when a batch is full.
     pub async fn accept(&mut self, outcome: ArticleOutcome) -> Result<(), WorkerError> {
         match outcome {
-            ArticleOutcome::Record { record, ids, job } => match self.output.write(&record).await {
+            ArticleOutcome::Record {
+                record,
+                ids,
+                job,
+                page,
+            } => match self.output.write(&record).await {
                 Ok(()) => {
+                    if let Some(page) = page {
+                        self.output.archive(&page)?;
+                    }
                     self.unflushed += 1;
                     self.done
                         .extend(ids.into_iter().map(|id| (id, Outcome::Delivered)));

@@ -10,6 +10,7 @@
 //! - [`discover`]: `feeds discover` and `feeds import`.
 //! - [`proxy`]: fetching through a forward proxy, configured or from the environment.
 //! - [`sitemaps`]: news sitemaps, compressed sitemaps and sitemap indexes as feeds.
+//! - [`records`]: records from feed content, by a content selector, and again from the page archive.
 
 #[path = "../support/mod.rs"]
 mod support;
@@ -19,6 +20,7 @@ mod discover;
 mod feeds;
 mod http;
 mod proxy;
+mod records;
 mod sitemaps;
 
 use serde_json::Value;

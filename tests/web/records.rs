@@ -1,0 +1,172 @@
+//! How records are made besides fetching and extracting a page: from the
+//! feed entry's content (`prefer_feed_content`), by a feed's
+//! `content_selector`, and again from the page archive (`[archive]`).
+
+use crate::record;
+use crate::support::{Site, article, config_with, once, rss};
+
+#[test]
+fn prefer_feed_content_makes_whole_entries_into_records_without_fetching_their_pages() {
+    let site = Site::start();
+    let dir = tempfile::tempdir().unwrap();
+    let full = "<p>The council met on Tuesday to discuss the harbour plan, and residents asked many questions about costs, dates and the noise of the works.</p><p>Engineers said the first phase would begin in the spring and last about eighteen months, with night work kept to a minimum near the houses.</p><p>A local shop owner told the meeting that trade had already fallen since the car park closed, and asked the council for help with rents.</p>";
+    let item = |path: &str, title: &str, content: &str| {
+        let content = if content.is_empty() {
+            String::new()
+        } else {
+            format!("<content:encoded><![CDATA[{content}]]></content:encoded>")
+        };
+        format!(
+            "<item><title>{title}</title><link>{}</link><pubDate>Tue, 16 Jan 2024 07:30:00 GMT</pubDate>{content}</item>",
+            site.url(path)
+        )
+    };
+    let feed = format!(
+        "<?xml version=\"1.0\"?><rss version=\"2.0\" xmlns:content=\"http://purl.org/rss/1.0/modules/content/\"><channel><title>News</title>{}{}{}</channel></rss>",
+        item("/whole", "Harbour plan approved", full),
+        item("/teaser", "Short item", "<p>Read more on our site.</p>"),
+        item("/plain", "Bridge closes", ""),
+    );
+    site.set("/feed.xml", 200, &[], feed.as_bytes());
+    site.set(
+        "/whole",
+        200,
+        &[],
+        &article("The page's own title", "Page."),
+    );
+    site.set(
+        "/teaser",
+        200,
+        &[],
+        &article("Short item in full", "Teaser."),
+    );
+    site.set("/plain", 200, &[], &article("Bridge closes", "Bravo."));
+    let cfg = config_with(dir.path(), &site, &[], &["/feed.xml"]);
+    let text = std::fs::read_to_string(&cfg).unwrap();
+    std::fs::write(
+        &cfg,
+        text.replace(
+            "tags = [\"test\"]",
+            "tags = [\"test\"]\nprefer_feed_content = true",
+        ),
+    )
+    .unwrap();
+
+    let (records, stderr) = once(&cfg);
+    assert_eq!(records.len(), 3, "{stderr}");
+    let whole = record(&records, "/whole");
+    assert_eq!(whole["title"], "Harbour plan approved");
+    assert!(whole["text"].as_str().unwrap().contains("eighteen months"));
+    assert_eq!(whole["http"], serde_json::Value::Null);
+    assert_eq!(whole["published"]["source"], "feed");
+    assert_eq!(
+        site.hits("/whole"),
+        0,
+        "a whole entry's page is not fetched"
+    );
+    // A teaser, and an entry without content, are fetched as usual.
+    assert_eq!(record(&records, "/teaser")["title"], "Short item in full");
+    assert_eq!(site.hits("/teaser"), 1);
+    assert_eq!(site.hits("/plain"), 1);
+}
+
+#[test]
+fn a_feed_content_selector_picks_the_text_of_its_pages() {
+    let site = Site::start();
+    let dir = tempfile::tempdir().unwrap();
+    site.set("/feed.xml", 200, &[], &rss(&site.base, &["/a"]));
+    let para = "The council met on Tuesday to discuss the harbour plan, and residents asked many questions about costs, dates and the noise of the works.";
+    site.set(
+        "/a",
+        200,
+        &[],
+        format!(
+            "<html><body><div class=\"promo\"><p>{para}</p><p>{para}</p></div>\
+             <div class=\"story-body\"><p>Work starts in spring.</p></div></body></html>"
+        )
+        .as_bytes(),
+    );
+    let cfg = config_with(dir.path(), &site, &[], &["/feed.xml"]);
+    let text = std::fs::read_to_string(&cfg).unwrap();
+    std::fs::write(
+        &cfg,
+        text.replace(
+            "tags = [\"test\"]",
+            "tags = [\"test\"]\ncontent_selector = \".story-body\"",
+        ),
+    )
+    .unwrap();
+    let (records, stderr) = once(&cfg);
+    assert_eq!(records.len(), 1, "{stderr}");
+    assert_eq!(records[0]["text"], "Work starts in spring.");
+}
+
+#[test]
+fn archived_pages_extract_again_into_the_same_records() {
+    let site = Site::start();
+    let dir = tempfile::tempdir().unwrap();
+    site.set("/feed.xml", 200, &[], &rss(&site.base, &["/a", "/b"]));
+    site.set("/a", 200, &[], &article("Harbour plan approved", "Alpha."));
+    // A legacy charset and a compressed transfer: the archive keeps the
+    // decoded body with the header that names its charset.
+    let latin1: Vec<u8> = String::from_utf8(article("Caf\u{e9} reopens", "Bravo."))
+        .unwrap()
+        .chars()
+        .map(|c| c as u8)
+        .collect();
+    site.set(
+        "/b",
+        200,
+        &[
+            ("Content-Type", "text/html; charset=iso-8859-1"),
+            ("Content-Encoding", "gzip"),
+        ],
+        &crate::support::gzip(&latin1),
+    );
+    let cfg = config_with(dir.path(), &site, &[], &["/feed.xml"]);
+    let archive = dir.path().join("archive");
+    let mut text = std::fs::read_to_string(&cfg).unwrap();
+    text.push_str(&format!("[archive]\ndir = \"{}\"\n", archive.display()));
+    std::fs::write(&cfg, text).unwrap();
+
+    let (records, stderr) = once(&cfg);
+    assert_eq!(records.len(), 2, "{stderr}");
+    let files: Vec<_> = std::fs::read_dir(&archive)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    assert_eq!(files.len(), 1, "{files:?}");
+    assert!(
+        files[0].to_string_lossy().ends_with(".warc.gz"),
+        "{files:?}"
+    );
+
+    let out = crate::support::newswire(&cfg)
+        .arg("extract")
+        .arg(&files[0])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let again: Vec<serde_json::Value> = String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(again.len(), 2);
+    for first in &records {
+        let path = first["url"]
+            .as_str()
+            .unwrap()
+            .trim_start_matches(&site.base);
+        let second = record(&again, path);
+        assert_eq!(second["id"], first["id"]);
+        assert_eq!(second["title"], first["title"]);
+        assert_eq!(second["text"], first["text"]);
+        assert_eq!(second["http"]["charset"], first["http"]["charset"]);
+    }
+    assert_eq!(record(&again, "/b")["title"], "Café reopens");
+}
