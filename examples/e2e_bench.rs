@@ -15,6 +15,10 @@
 //! (already running) NATS server, and `--workers N` runs N of them at once,
 //! each with its own state, sharing the feeds:
 //!
+//! `--archive` turns the page archive on (`[archive]`, a `.warc.gz` of every
+//! page in the worker's directory) and prints its size, to see what keeping
+//! the pages costs.
+//!
 //! ```console
 //! $ nats-server -js -p 4333 -sd /tmp/js &
 //! $ cargo run --release --example e2e_bench -- --feeds 2000 --cluster nats://127.0.0.1:4333 --workers 2
@@ -40,6 +44,7 @@ struct Args {
     binary: Option<PathBuf>,
     cluster: Option<String>,
     workers: usize,
+    archive: bool,
 }
 
 fn parse_args() -> Args {
@@ -51,6 +56,7 @@ fn parse_args() -> Args {
         binary: None,
         cluster: None,
         workers: 1,
+        archive: false,
     };
     let mut it = std::env::args().skip(1);
     while let Some(a) = it.next() {
@@ -66,8 +72,9 @@ fn parse_args() -> Args {
             "--binary" => args.binary = Some(PathBuf::from(value())),
             "--cluster" => args.cluster = Some(value()),
             "--workers" => args.workers = value().parse().unwrap_or_else(|_| die("--workers N")),
+            "--archive" => args.archive = true,
             _ => die(&format!(
-                "unknown argument {a}; usage: e2e_bench [--feeds N] [--entries N] [--hosts N] [--sink stdout|file] [--binary PATH] [--cluster NATS_URL] [--workers N]"
+                "unknown argument {a}; usage: e2e_bench [--feeds N] [--entries N] [--hosts N] [--sink stdout|file] [--binary PATH] [--cluster NATS_URL] [--workers N] [--archive]"
             )),
         }
     }
@@ -300,6 +307,12 @@ level = "warn"
     } else {
         text.push_str("[[sinks]]\ntype = \"stdout\"\n");
     }
+    if args.archive {
+        text.push_str(&format!(
+            "[archive]\ndir = \"{}\"\n",
+            dir.join("archive").display()
+        ));
+    }
     if let Some(url) = &args.cluster {
         text.push_str(&format!(
             "[cluster]\nurl = \"{url}\"\nworker_id = \"bench-{worker}\"\nlease = \"3s\"\n"
@@ -436,6 +449,15 @@ fn main() {
         (self_after.0 - self_before.0) + (self_after.1 - self_before.1)
     );
     println!("state store        {:.1} MB", state_bytes as f64 / 1e6);
+    if args.archive {
+        let archive_bytes: u64 = (0..args.workers)
+            .map(|w| dir_size(&dir.path().join(format!("worker-{w}")).join("archive")))
+            .sum();
+        println!(
+            "page archive       {:.1} MB (WARC, gzip)",
+            archive_bytes as f64 / 1e6
+        );
+    }
     if args.sink == "file" {
         println!("output (zstd)      {:.1} MB", out_bytes as f64 / 1e6);
     } else {

@@ -82,8 +82,13 @@ pub async fn poll_feed(
                             Err(e) => Err(e),
                             Ok((parsed, complete)) => {
                                 // An index some of whose sitemaps failed is
-                                // read again next time, unchanged or not.
+                                // read again next time, unchanged or not:
+                                // no validators, no body hash.
                                 state.body_hash = complete.then_some(hash);
+                                if !complete {
+                                    state.etag = None;
+                                    state.last_modified = None;
+                                }
                                 state.title = parsed.title.clone().or(state.title.take());
                                 state.skipped_entries += parsed.skipped as u64;
                                 if parsed.skipped > 0 {

@@ -419,13 +419,21 @@ pub const PROXY_VARS: [&str; 8] = [
 pub fn once(config: &Path) -> (Vec<Value>, String) {
     let out = newswire(config).arg("once").output().unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr).to_string();
-    assert_eq!(out.status.code(), Some(0), "{stderr}");
-    let records = String::from_utf8(out.stdout)
-        .unwrap()
+    (ndjson(&out), stderr)
+}
+
+/// Asserts that a run exited 0 and returns the JSON lines it printed.
+pub fn ndjson(out: &std::process::Output) -> Vec<Value> {
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout)
         .lines()
         .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
-    (records, stderr)
+        .collect()
 }
 
 /// A port nothing listens on right now (for a server a test starts, or

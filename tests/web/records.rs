@@ -2,8 +2,17 @@
 //! feed entry's content (`prefer_feed_content`), by a feed's
 //! `content_selector`, and again from the page archive (`[archive]`).
 
+use std::path::Path;
+
 use crate::record;
-use crate::support::{Site, article, config_with, once, rss};
+use crate::support::{Site, article, config_with, ndjson, once, rss};
+
+/// Adds a key (a TOML line) to the one `[[feeds]]` table of `config`.
+fn feed_option(config: &Path, line: &str) {
+    let text = std::fs::read_to_string(config).unwrap();
+    let tags = "tags = [\"test\"]";
+    std::fs::write(config, text.replace(tags, &format!("{tags}\n{line}"))).unwrap();
+}
 
 #[test]
 fn prefer_feed_content_makes_whole_entries_into_records_without_fetching_their_pages() {
@@ -42,15 +51,7 @@ fn prefer_feed_content_makes_whole_entries_into_records_without_fetching_their_p
     );
     site.set("/plain", 200, &[], &article("Bridge closes", "Bravo."));
     let cfg = config_with(dir.path(), &site, &[], &["/feed.xml"]);
-    let text = std::fs::read_to_string(&cfg).unwrap();
-    std::fs::write(
-        &cfg,
-        text.replace(
-            "tags = [\"test\"]",
-            "tags = [\"test\"]\nprefer_feed_content = true",
-        ),
-    )
-    .unwrap();
+    feed_option(&cfg, "prefer_feed_content = true");
 
     let (records, stderr) = once(&cfg);
     assert_eq!(records.len(), 3, "{stderr}");
@@ -87,15 +88,7 @@ fn a_feed_content_selector_picks_the_text_of_its_pages() {
         .as_bytes(),
     );
     let cfg = config_with(dir.path(), &site, &[], &["/feed.xml"]);
-    let text = std::fs::read_to_string(&cfg).unwrap();
-    std::fs::write(
-        &cfg,
-        text.replace(
-            "tags = [\"test\"]",
-            "tags = [\"test\"]\ncontent_selector = \".story-body\"",
-        ),
-    )
-    .unwrap();
+    feed_option(&cfg, "content_selector = \".story-body\"");
     let (records, stderr) = once(&cfg);
     assert_eq!(records.len(), 1, "{stderr}");
     assert_eq!(records[0]["text"], "Work starts in spring.");
@@ -146,16 +139,7 @@ fn archived_pages_extract_again_into_the_same_records() {
         .arg(&files[0])
         .output()
         .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let again: Vec<serde_json::Value> = String::from_utf8(out.stdout)
-        .unwrap()
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
+    let again = ndjson(&out);
     assert_eq!(again.len(), 2);
     for first in &records {
         let path = first["url"]
