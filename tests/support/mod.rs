@@ -333,6 +333,33 @@ pub fn rss_items(base: &str, items: &[(&str, &str, &str)]) -> Vec<u8> {
         .into_bytes()
 }
 
+/// Three paragraphs of article text, as HTML: what a feed entry that
+/// carries the whole article holds.
+pub const FULL_TEXT: &str = "<p>The council met on Tuesday to discuss the harbour plan, and residents asked many questions about costs, dates and the noise of the works.</p><p>Engineers said the first phase would begin in the spring and last about eighteen months, with night work kept to a minimum near the houses.</p><p>A local shop owner told the meeting that trade had already fallen since the car park closed, and asked the council for help with rents.</p>";
+
+/// An RSS feed of `(link path, title, content)` items on `base`, each
+/// dated 16 Jan 2024 and, unless `content` is empty, with it as
+/// `content:encoded`.
+pub fn rss_with_content(base: &str, items: &[(&str, &str, &str)]) -> Vec<u8> {
+    let items: String = items
+        .iter()
+        .map(|(path, title, content)| {
+            let content = if content.is_empty() {
+                String::new()
+            } else {
+                format!("<content:encoded><![CDATA[{content}]]></content:encoded>")
+            };
+            format!(
+                "<item><title>{title}</title><link>{base}{path}</link><pubDate>Tue, 16 Jan 2024 07:30:00 GMT</pubDate>{content}</item>"
+            )
+        })
+        .collect();
+    format!(
+        "<?xml version=\"1.0\"?><rss version=\"2.0\" xmlns:content=\"http://purl.org/rss/1.0/modules/content/\"><channel><title>News</title>{items}</channel></rss>"
+    )
+    .into_bytes()
+}
+
 /// gzip-compresses `bytes`.
 pub fn gzip(bytes: &[u8]) -> Vec<u8> {
     let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());

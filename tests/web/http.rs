@@ -2,7 +2,8 @@
 //! connection resets.
 
 use crate::support::{
-    Behaviour, Response, Site, article, config_with, dead_letters, once, rss, status,
+    Behaviour, FULL_TEXT, Response, Site, article, config_with, dead_letters, once, rss,
+    rss_with_content, status,
 };
 use crate::{reason, record};
 
@@ -311,20 +312,15 @@ fn transient_failures_are_tried_again_on_later_passes_then_dead_lettered() {
 fn unfetchable_articles_are_written_from_their_feed_entry_content() {
     let site = Site::start();
     let dir = tempfile::tempdir().unwrap();
-    let full = "<p>The council met on Tuesday to discuss the harbour plan, and residents asked many questions about costs, dates and the noise of the works.</p><p>Engineers said the first phase would begin in the spring and last about eighteen months, with night work kept to a minimum near the houses.</p><p>A local shop owner told the meeting that trade had already fallen since the car park closed, and asked the council for help with rents.</p>";
-    let item = |path: &str, title: &str, content: &str| {
-        format!(
-            "<item><title>{title}</title><link>{}</link><pubDate>Tue, 16 Jan 2024 07:30:00 GMT</pubDate><content:encoded><![CDATA[{content}]]></content:encoded></item>",
-            site.url(path)
-        )
-    };
-    let feed = format!(
-        "<?xml version=\"1.0\"?><rss version=\"2.0\" xmlns:content=\"http://purl.org/rss/1.0/modules/content/\"><channel><title>News</title>{}{}{}</channel></rss>",
-        item("/walled", "Harbour plan approved", full),
-        item("/gone", "Short item", "<p>Read more on our site.</p>"),
-        item("/a", "Bridge closes", ""),
+    let feed = rss_with_content(
+        &site.base,
+        &[
+            ("/walled", "Harbour plan approved", FULL_TEXT),
+            ("/gone", "Short item", "<p>Read more on our site.</p>"),
+            ("/a", "Bridge closes", ""),
+        ],
     );
-    site.set("/feed.xml", 200, &[], feed.as_bytes());
+    site.set("/feed.xml", 200, &[], &feed);
     site.set("/walled", 403, &[], b"forbidden");
     site.set("/gone", 404, &[], b"not found");
     site.set("/a", 200, &[], &article("Bridge closes", "Bravo."));

@@ -5,7 +5,7 @@
 use std::path::Path;
 
 use crate::record;
-use crate::support::{Site, article, config_with, ndjson, once, rss};
+use crate::support::{FULL_TEXT, Site, article, config_with, ndjson, once, rss, rss_with_content};
 
 /// Adds a key (a TOML line) to the one `[[feeds]]` table of `config`.
 fn feed_option(config: &Path, line: &str) {
@@ -18,25 +18,15 @@ fn feed_option(config: &Path, line: &str) {
 fn prefer_feed_content_makes_whole_entries_into_records_without_fetching_their_pages() {
     let site = Site::start();
     let dir = tempfile::tempdir().unwrap();
-    let full = "<p>The council met on Tuesday to discuss the harbour plan, and residents asked many questions about costs, dates and the noise of the works.</p><p>Engineers said the first phase would begin in the spring and last about eighteen months, with night work kept to a minimum near the houses.</p><p>A local shop owner told the meeting that trade had already fallen since the car park closed, and asked the council for help with rents.</p>";
-    let item = |path: &str, title: &str, content: &str| {
-        let content = if content.is_empty() {
-            String::new()
-        } else {
-            format!("<content:encoded><![CDATA[{content}]]></content:encoded>")
-        };
-        format!(
-            "<item><title>{title}</title><link>{}</link><pubDate>Tue, 16 Jan 2024 07:30:00 GMT</pubDate>{content}</item>",
-            site.url(path)
-        )
-    };
-    let feed = format!(
-        "<?xml version=\"1.0\"?><rss version=\"2.0\" xmlns:content=\"http://purl.org/rss/1.0/modules/content/\"><channel><title>News</title>{}{}{}</channel></rss>",
-        item("/whole", "Harbour plan approved", full),
-        item("/teaser", "Short item", "<p>Read more on our site.</p>"),
-        item("/plain", "Bridge closes", ""),
+    let feed = rss_with_content(
+        &site.base,
+        &[
+            ("/whole", "Harbour plan approved", FULL_TEXT),
+            ("/teaser", "Short item", "<p>Read more on our site.</p>"),
+            ("/plain", "Bridge closes", ""),
+        ],
     );
-    site.set("/feed.xml", 200, &[], feed.as_bytes());
+    site.set("/feed.xml", 200, &[], &feed);
     site.set(
         "/whole",
         200,
