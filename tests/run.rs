@@ -181,6 +181,13 @@ fn run_polls_again_when_due_serves_ops_and_stops_cleanly_on_sigterm() {
         Some(port),
         100,
     );
+    // The page archive beside the records, in the same directory.
+    let mut text = std::fs::read_to_string(&cfg).unwrap();
+    text.push_str(&format!(
+        "[archive]\ndir = \"{}\"\n",
+        dir.path().join("out").display()
+    ));
+    std::fs::write(&cfg, text).unwrap();
     let mut child = spawn_run(&cfg);
 
     wait_until("the first three records", || records(dir.path()).len() >= 3);
@@ -209,6 +216,10 @@ fn run_polls_again_when_due_serves_ops_and_stops_cleanly_on_sigterm() {
         "{metrics}"
     );
     assert!(metrics.contains("newswire_queued_jobs 0"), "{metrics}");
+    assert!(
+        metrics.contains("newswire_archived_pages_total 3"),
+        "{metrics}"
+    );
 
     // The feed gains an entry: the next scheduled poll finds it.
     site.set(
@@ -244,12 +255,19 @@ fn run_polls_again_when_due_serves_ops_and_stops_cleanly_on_sigterm() {
             format!("{}/d", site.base)
         ]
     );
-    // Files were completed at shutdown: no `.part` is left.
+    // Files were completed at shutdown, the archive's too: no `.part` is
+    // left.
     let names: Vec<String> = std::fs::read_dir(dir.path().join("out"))
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .collect();
     assert!(names.iter().all(|n| !n.ends_with(".part")), "{names:?}");
+    assert!(
+        names
+            .iter()
+            .any(|n| n.starts_with("pages-") && n.ends_with(".warc.gz")),
+        "{names:?}"
+    );
     let status = status(&cfg);
     assert!(
         status.contains("articles: 4 delivered, 0 dead-lettered, 0 pending"),

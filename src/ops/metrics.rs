@@ -46,6 +46,10 @@ pub const ENTRIES_FILTERED: &str = "newswire_entries_filtered_total";
 pub const CLUSTER_MEMBERS: &str = "newswire_cluster_members";
 /// Due feeds this worker left to another member of the cluster.
 pub const FEEDS_LEFT_TO_OTHERS: &str = "newswire_feeds_left_to_others_total";
+/// Pages written to the page archive (`[archive]`).
+pub const ARCHIVED_PAGES: &str = "newswire_archived_pages_total";
+/// Bytes (compressed) written to the page archive.
+pub const ARCHIVED_BYTES: &str = "newswire_archived_bytes_total";
 
 /// Histogram buckets, in seconds: 100 µs (an extraction stage) to 2 min (a
 /// slow fetch with retries).
@@ -109,6 +113,8 @@ fn describe() {
         FEEDS_LEFT_TO_OTHERS,
         "Due feeds left to another worker of the cluster."
     );
+    describe_counter!(ARCHIVED_PAGES, "Pages written to the page archive.");
+    describe_counter!(ARCHIVED_BYTES, "Bytes (gzip) written to the page archive.");
 }
 
 /// Counts a feed entry the filter turned away (`reason`: `too_old`,

@@ -132,11 +132,11 @@ impl FileSink {
     }
 
     /// Buffers one page of the archive; it is on disk after the next
-    /// [`FileSink::flush`].
-    pub fn write_page(&mut self, page: &ArchivedPage) -> Result<(), FileSinkError> {
+    /// [`FileSink::flush`]. Returns its size in the file (compressed).
+    pub fn write_page(&mut self, page: &ArchivedPage) -> Result<usize, FileSinkError> {
         let member = warc_member(page).map_err(io_err("compress a page for", &self.config.dir))?;
         self.buffer.extend_from_slice(&member);
-        Ok(())
+        Ok(member.len())
     }
 
     /// Writes the buffered records durably (fsync), then rotates the file

@@ -182,7 +182,9 @@ impl Output {
     /// durable after the next [`Output::flush`], with the records.
     pub fn archive(&mut self, page: &ArchivedPage) -> Result<(), OutputError> {
         if let Some(archive) = &mut self.archive {
-            archive.write_page(page)?;
+            let bytes = archive.write_page(page)?;
+            crate::ops::metrics::count(crate::ops::metrics::ARCHIVED_PAGES);
+            crate::ops::metrics::counter_add(crate::ops::metrics::ARCHIVED_BYTES, bytes as u64);
         }
         Ok(())
     }
