@@ -303,6 +303,12 @@ fn kill_9_at_any_moment_loses_nothing_and_repeats_only_in_flight_records() {
     // Slow pages keep articles in flight when the kills land.
     site.set_delay_ms(80);
     let cfg = run_config(dir.path(), &feed_urls, None, BATCH);
+    // With the page archive: a delivered record's page must survive the
+    // kills too.
+    let archive = dir.path().join("archive");
+    let mut text = std::fs::read_to_string(&cfg).unwrap();
+    text.push_str(&format!("[archive]\ndir = \"{}\"\n", archive.display()));
+    std::fs::write(&cfg, text).unwrap();
 
     let kills_after_ms = [300u64, 500, 250, 700, 400, 600];
     for ms in kills_after_ms {
@@ -355,6 +361,34 @@ fn kill_9_at_any_moment_loses_nothing_and_repeats_only_in_flight_records() {
         )),
         "{status}"
     );
+    let archived = archived_urls(&archive);
+    for url in &all {
+        assert!(
+            archived.contains(url),
+            "{url} was delivered but its page is not archived"
+        );
+    }
+}
+
+/// The URLs of the pages in every archive file of `dir`, which must all be
+/// complete (no `.part` left) and readable to the end.
+fn archived_urls(dir: &Path) -> std::collections::HashSet<String> {
+    let mut urls = std::collections::HashSet::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        assert!(
+            path.to_string_lossy().ends_with(".warc.gz"),
+            "{path:?} is not a finished archive file"
+        );
+        let file = std::fs::File::open(&path).unwrap();
+        let reader = std::io::BufReader::new(flate2::read::MultiGzDecoder::new(file));
+        newswire::fetch::warc::read_pages(reader, 1 << 20, |page| {
+            urls.insert(page.url.map(|u| u.to_string()).unwrap_or_default());
+            Ok::<(), newswire::fetch::warc::WarcError>(())
+        })
+        .unwrap_or_else(|e| panic!("{path:?}: {e}"));
+    }
+    urls
 }
 
 /// SIGHUP reloads the configuration: a feed added to the file is polled
