@@ -1,5 +1,6 @@
 //! `[[feeds]]` and `feeds_opml`: which feeds the worker polls.
 
+use std::collections::BTreeMap;
 use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
@@ -42,6 +43,12 @@ pub struct FeedConfig {
     /// A page it matches no text on is extracted as usual, with a warning.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub content_selector: Option<String>,
+    /// HTTP headers sent with this feed's requests and its articles'
+    /// (Miniflux's per-feed cookie and user agent): a consent cookie for
+    /// a site that otherwise serves its consent wall, another
+    /// `User-Agent`, an `Authorization` for a private feed.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub headers: BTreeMap<String, String>,
 }
 
 impl FeedConfig {
@@ -55,6 +62,7 @@ impl FeedConfig {
             keep: Vec::new(),
             prefer_feed_content: false,
             content_selector: None,
+            headers: BTreeMap::new(),
         }
     }
 
@@ -75,6 +83,9 @@ impl FeedConfig {
             .map(crate::extract::content::ContentSelector::parse)
         {
             problems.push(format!("feeds[{index}].content_selector: {e}"));
+        }
+        if let Err(e) = crate::fetch::client::header_map(&self.headers) {
+            problems.push(format!("feeds[{index}].headers: {e}"));
         }
     }
 

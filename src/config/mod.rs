@@ -191,9 +191,18 @@ impl Config {
     }
 
     /// The configuration as TOML, for `check-config`, with the password of
-    /// a proxy URL masked (the output ends up in terminals and CI logs).
+    /// a proxy URL and the values of credential headers (`Cookie`,
+    /// `Authorization`) masked: the output ends up in terminals and CI logs.
     pub fn to_toml(&self) -> String {
         let mut shown = self.clone();
+        for feed in &mut shown.feeds {
+            for (name, value) in &mut feed.headers {
+                let name = name.to_ascii_lowercase();
+                if ["cookie", "authorization", "proxy-authorization"].contains(&name.as_str()) {
+                    *value = "****".to_owned();
+                }
+            }
+        }
         if let Ok(mut proxy) = url::Url::parse(&shown.fetch.proxy)
             && proxy.password().is_some()
             && proxy.set_password(Some("****")).is_ok()
@@ -275,6 +284,30 @@ mod tests {
             assert_eq!(c.fetch.user_agent, "from-env");
             Ok(())
         });
+    }
+
+    #[test]
+    fn feed_headers_are_checked_and_credentials_masked_in_the_printed_config() {
+        let f = write(
+            "[[feeds]]\nurl = \"https://example.com/feed.xml\"\n\
+             headers = { Cookie = \"consent=yes\", \"User-Agent\" = \"reader/2\" }\n",
+        );
+        let c = Config::load_with_env(Some(f.path()), no_env()).unwrap();
+        let shown = c.to_toml();
+        assert!(shown.contains("Cookie = \"****\""), "{shown}");
+        assert!(shown.contains("User-Agent = \"reader/2\""), "{shown}");
+        assert!(!shown.contains("consent=yes"), "{shown}");
+
+        let f = write(
+            "[[feeds]]\nurl = \"https://example.com/feed.xml\"\nheaders = { \"Bad Name\" = \"x\" }\n",
+        );
+        let msg = Config::load_with_env(Some(f.path()), no_env())
+            .unwrap_err()
+            .to_string();
+        assert!(
+            msg.contains("feeds[0].headers: `Bad Name` is not an HTTP header name"),
+            "{msg}"
+        );
     }
 
     #[test]

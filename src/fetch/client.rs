@@ -8,6 +8,8 @@
 //! the whole-request `fetch.timeout`, which is enforced here around headers
 //! and body together).
 
+use std::collections::BTreeMap;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use futures_util::StreamExt;
@@ -135,6 +137,22 @@ pub struct Request {
     pub etag: Option<String>,
     /// `If-Modified-Since` validator.
     pub last_modified: Option<String>,
+    /// Headers of the feed's own (`[[feeds]] headers`), over the defaults.
+    pub headers: Option<Arc<HeaderMap>>,
+}
+
+/// The configured `headers` of a feed as a header map, or what is wrong
+/// with one of them (naming it, never its value: it may be a secret).
+pub fn header_map(headers: &BTreeMap<String, String>) -> Result<HeaderMap, String> {
+    let mut map = HeaderMap::new();
+    for (name, value) in headers {
+        let key = header::HeaderName::from_bytes(name.as_bytes())
+            .map_err(|_| format!("`{name}` is not an HTTP header name"))?;
+        let value = header::HeaderValue::from_str(value)
+            .map_err(|_| format!("the value of `{name}` is not a valid header value"))?;
+        map.insert(key, value);
+    }
+    Ok(map)
 }
 
 /// An HTTP client configured from `[fetch]`.
@@ -275,6 +293,9 @@ impl Fetcher {
         }
         if let Some(lm) = &req.last_modified {
             builder = builder.header(header::IF_MODIFIED_SINCE, lm);
+        }
+        if let Some(headers) = &req.headers {
+            builder = builder.headers(HeaderMap::clone(headers));
         }
         let response = builder.send().await.map_err(request_err)?;
         let status = response.status().as_u16();

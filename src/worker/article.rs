@@ -93,7 +93,12 @@ pub async fn process(shared: &Shared, mut job: ArticleJob) -> Result<ArticleOutc
                 .pause(host, delay.min(std::time::Duration::from_secs(60)));
         }
     }
-    let page = match polite_get(shared, &url, &Request::default()).await {
+    let options = shared.feed_options.get(&job.feed.url);
+    let request = Request {
+        headers: options.and_then(|o| o.headers.clone()),
+        ..Request::default()
+    };
+    let page = match polite_get(shared, &url, &request).await {
         Ok(page) => page,
         Err(e) if retry::is_transient(&e) => {
             let wait = retry::retry_after(&e);
@@ -120,7 +125,7 @@ pub async fn process(shared: &Shared, mut job: ArticleJob) -> Result<ArticleOutc
         url: Some(url),
         final_url: Some(page.final_url),
         fetched_at,
-        content_selector: shared.selectors.get(&job.feed.url).cloned(),
+        content_selector: options.and_then(|o| o.selector.clone()),
     };
     metrics::count(metrics::ARTICLES_FETCHED);
     let record = extract(shared, input).await?;

@@ -11,12 +11,14 @@
 //! - [`writer`]: outcomes into the sinks; durable flush, then the
 //!   articles are marked done.
 //! - [`once`]: `newswire once`, one pass over every feed.
+//! - [`options`]: a feed's selector and request headers, parsed once.
 //! - [`run`](mod@run): the topology of `newswire run` (and `once`): bounded
 //!   channels between the [`tasks`]; [`scheduler`] decides which feed is
 //!   due.
 
 pub mod article;
 pub mod once;
+pub mod options;
 pub mod output;
 pub mod poll;
 pub mod queue;
@@ -29,7 +31,6 @@ use std::sync::Arc;
 
 use crate::config::Config;
 use crate::extract::Pipeline;
-use crate::extract::content::ContentSelector;
 use crate::fetch::hosts::HostLimits;
 use crate::fetch::robots::RobotsCache;
 use crate::fetch::{FetchError, Fetcher};
@@ -89,8 +90,8 @@ pub struct Shared {
     /// This worker's share of the feeds and the shared delivered ids, when
     /// `[cluster]` is set; joined by [`run::run_mode`].
     pub cluster: Option<Arc<crate::cluster::Cluster>>,
-    /// The feeds' `content_selector`s by feed URL, parsed once.
-    pub selectors: Arc<std::collections::HashMap<String, ContentSelector>>,
+    /// The feeds' selectors and headers by feed URL, parsed once.
+    pub feed_options: Arc<std::collections::HashMap<String, options::FeedOptions>>,
 }
 
 impl Shared {
@@ -119,7 +120,7 @@ impl Shared {
             pipeline: Pipeline::new(&config.extract),
             extract_permits: Arc::new(tokio::sync::Semaphore::new(config.worker.extract_threads())),
             cluster: None,
-            selectors: Arc::new(selectors(config)),
+            feed_options: Arc::new(options::feed_options(config)),
         })
     }
 
@@ -131,26 +132,6 @@ impl Shared {
         let store = Arc::clone(&self.store);
         Ok(tokio::task::spawn_blocking(move || f(&store)).await??)
     }
-}
-
-/// The `content_selector` of every feed that has one, by feed URL. The
-/// configuration was validated, so each parses; one that does not (a
-/// config built in code) is left out with a log line.
-fn selectors(config: &Config) -> std::collections::HashMap<String, ContentSelector> {
-    config
-        .feeds
-        .iter()
-        .filter_map(|f| {
-            let source = f.content_selector.as_deref()?;
-            match ContentSelector::parse(source) {
-                Ok(selector) => Some((f.url.clone(), selector)),
-                Err(e) => {
-                    tracing::warn!(feed = %f.url, "content_selector ignored: {e}");
-                    None
-                }
-            }
-        })
-        .collect()
 }
 
 /// Drops the jobs another worker of the cluster already delivered (this

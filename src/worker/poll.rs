@@ -52,6 +52,7 @@ pub async fn poll_feed(
                 accept: Some(ACCEPT_FEED),
                 etag: state.etag.clone(),
                 last_modified: state.last_modified.clone(),
+                headers: feed_headers(shared, feed),
             };
             match polite_get(shared, &url, &req).await {
                 Ok(page) if page.status == 304 => Ok(FeedStatus::NotModified),
@@ -74,7 +75,7 @@ pub async fn poll_feed(
                                 .map_err(|e| e.to_string());
                         let parsed = match parsed {
                             Ok(index) if !index.sitemaps.is_empty() => {
-                                read_index(shared, &feed.url, index).await
+                                read_index(shared, feed, index).await
                             }
                             other => other.map(|feed| (feed, true)),
                         };
@@ -158,6 +159,17 @@ pub async fn poll_feed(
     })
 }
 
+/// The feed's own request headers (`[[feeds]] headers`), if it has any.
+fn feed_headers(
+    shared: &Shared,
+    feed: &FeedConfig,
+) -> Option<std::sync::Arc<reqwest::header::HeaderMap>> {
+    shared
+        .feed_options
+        .get(&feed.url)
+        .and_then(|o| o.headers.clone())
+}
+
 /// How many of a sitemap index's sitemaps are read, most recently
 /// modified first: a news site's index lists its current sitemap first by
 /// date, and the others hold its archive.
@@ -168,9 +180,10 @@ pub const INDEX_SITEMAPS: usize = 3;
 /// could be; an index inside an index is not followed.
 async fn read_index(
     shared: &Shared,
-    feed_url: &str,
+    feed: &FeedConfig,
     index: ParsedFeed,
 ) -> Result<(ParsedFeed, bool), String> {
+    let feed_url = feed.url.as_str();
     let mut out = ParsedFeed {
         title: index.title,
         ..ParsedFeed::default()
@@ -178,6 +191,7 @@ async fn read_index(
     let mut failures = Vec::new();
     let req = Request {
         accept: Some(ACCEPT_FEED),
+        headers: feed_headers(shared, feed),
         ..Request::default()
     };
     let listed = index.sitemaps.len();

@@ -144,3 +144,48 @@ fn archived_pages_extract_again_into_the_same_records() {
     }
     assert_eq!(record(&again, "/b")["title"], "Café reopens");
 }
+
+#[test]
+fn a_feeds_headers_go_with_its_requests_and_its_articles_only() {
+    let site = Site::start();
+    let dir = tempfile::tempdir().unwrap();
+    site.set("/walled.xml", 200, &[], &rss(&site.base, &["/w"]));
+    site.set("/open.xml", 200, &[], &rss(&site.base, &["/o"]));
+    site.set("/w", 200, &[], &article("Harbour plan approved", "Alpha."));
+    site.set("/o", 200, &[], &article("Bridge closes", "Bravo."));
+    let cfg = config_with(dir.path(), &site, &[], &["/walled.xml", "/open.xml"]);
+    // Only the first feed's table gets the headers.
+    let text = std::fs::read_to_string(&cfg).unwrap();
+    let text = text.replacen(
+        "tags = [\"test\"]",
+        "tags = [\"test\"]\nheaders = { Cookie = \"consent=yes\", \"User-Agent\" = \"reader/2\" }",
+        1,
+    );
+    std::fs::write(&cfg, text).unwrap();
+
+    let (records, stderr) = once(&cfg);
+    assert_eq!(records.len(), 2, "{stderr}");
+    for path in ["/walled.xml", "/w"] {
+        let asked = &site.requests(path)[0];
+        assert_eq!(
+            asked.get("cookie").map(String::as_str),
+            Some("consent=yes"),
+            "{path}"
+        );
+        assert_eq!(
+            asked.get("user-agent").map(String::as_str),
+            Some("reader/2"),
+            "{path}"
+        );
+    }
+    for path in ["/open.xml", "/o"] {
+        let asked = &site.requests(path)[0];
+        assert_eq!(asked.get("cookie"), None, "{path}");
+        assert!(
+            asked
+                .get("user-agent")
+                .is_some_and(|ua| ua.starts_with("newswire/")),
+            "{path}: {asked:?}"
+        );
+    }
+}
