@@ -208,7 +208,7 @@ async fn deliver(
     job.feed_content = None;
     if record.published.is_none()
         && let Some(at) = job.feed.entry_published
-        && at <= Utc::now() + chrono::Duration::days(1)
+        && at <= crate::extract::metadata::dates::latest(Utc::now())
     {
         record.published = Some(crate::record::DateField {
             value: at.to_rfc3339(),

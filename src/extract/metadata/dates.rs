@@ -265,6 +265,13 @@ pub(super) fn midnight(d: NaiveDate) -> String {
     format!("{}T00:00:00Z", d.format("%Y-%m-%d"))
 }
 
+/// The latest moment a date may name: `now` and a day of clock skew. A
+/// later one is an event date or a typo, never when the page was
+/// published.
+pub fn latest(now: DateTime<Utc>) -> DateTime<Utc> {
+    now + chrono::Duration::days(1)
+}
+
 /// The earliest year a structured date may carry, as for text and URL
 /// dates (`19xx`, `20xx`): before it, a date is a placeholder
 /// (`0001-01-01T00:00:00`, what .NET sites print for "no date") or a typo,
@@ -288,7 +295,7 @@ fn parse_any(raw: &str, now: DateTime<Utc>) -> Option<String> {
         return None;
     }
     let s = &*super::timestamps::english_months(s);
-    let latest = now + chrono::Duration::days(1);
+    let latest = latest(now);
     let fixed =
         |dt: DateTime<FixedOffset>| (dt.with_timezone(&Utc) <= latest).then(|| dt.to_rfc3339());
     if let Ok(dt) = DateTime::parse_from_rfc3339(s) {

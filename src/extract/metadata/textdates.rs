@@ -8,7 +8,7 @@ use std::sync::LazyLock;
 use chrono::{DateTime, NaiveDate, Utc};
 use regex::Regex;
 
-use super::dates::{midnight, month_num};
+use super::dates::{latest, midnight, month_num};
 
 /// Finds an English-month, ISO (also `2025.12.17`, `2025/12/17`),
 /// `17.05.2021` or unambiguous `10/31/2024` / `11-29-2024` date inside free
@@ -53,7 +53,7 @@ pub fn find_in_text(text: &str, now: DateTime<Utc>) -> Option<(String, String)> 
         };
         if let (Some(y), Some(m), Some(d)) = (y, m, d)
             && let Some(date) = NaiveDate::from_ymd_opt(y, m, d)
-            && date <= (now + chrono::Duration::days(1)).date_naive()
+            && date <= latest(now).date_naive()
         {
             return Some((c[0].to_owned(), midnight(date)));
         }
@@ -78,7 +78,7 @@ fn find_foreign_in_text(text: &str, now: DateTime<Utc>) -> Option<(String, Strin
         };
         if let (Ok(y), Ok(d)) = (c[3].parse(), c[1].parse())
             && let Some(date) = NaiveDate::from_ymd_opt(y, month, d)
-            && date <= (now + chrono::Duration::days(1)).date_naive()
+            && date <= latest(now).date_naive()
         {
             let start = c.get(1).map_or(0, |m| m.start());
             let end = c.get(3).map_or(0, |m| m.end());
