@@ -456,3 +456,80 @@ fn sighup_reloads_the_configuration_and_keeps_the_old_one_when_the_new_is_bad() 
         "each article once, across the reloads"
     );
 }
+
+/// An HTTP sink retrying a failing endpoint does not hold the worker past
+/// its grace period at SIGTERM, and the records it could not deliver are
+/// delivered by the next run.
+#[test]
+fn sigterm_ends_an_http_sinks_retries_after_the_grace_period_and_loses_nothing() {
+    let site = Site::start();
+    let dir = tempfile::tempdir().unwrap();
+    site.set("/a", 200, &[], &article("Harbour plan approved", "Alpha."));
+    site.set("/b", 200, &[], &article("Bridge closes", "Bravo."));
+    site.set("/feed.xml", 200, &[], &rss(&site.base, &["/a", "/b"]));
+    site.set("/ingest", 503, &[], b"down for maintenance");
+    let cfg = run_config(dir.path(), &[format!("{}/feed.xml", site.base)], None, 100);
+    let text = std::fs::read_to_string(&cfg).unwrap();
+    let sink = format!(
+        "[[sinks]]\ntype = \"http\"\nurl = \"{}\"\nretry_for = \"1h\"\n",
+        site.url("/ingest")
+    );
+    let text = text.replace("grace_period = \"20s\"", "grace_period = \"1s\"");
+    let text = text.replace(
+        &format!(
+            "[[sinks]]\ntype = \"file\"\ndir = \"{}\"\n",
+            dir.path().join("out").display()
+        ),
+        &sink,
+    );
+    std::fs::write(&cfg, text).unwrap();
+
+    let mut child = spawn_run(&cfg);
+    wait_until("the sink retrying", || site.hits("/ingest") >= 2);
+    terminate(&mut child);
+    let (code, stderr) = wait_exit(child);
+    assert_ne!(
+        code,
+        Some(0),
+        "undelivered records are a failed run: {stderr}"
+    );
+    assert!(
+        stderr.contains("shutting down while the endpoint was failing"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("down for maintenance"), "{stderr}");
+
+    let tried = site.hits("/ingest");
+    site.set("/ingest", 200, &[], b"");
+    let once = Command::cargo_bin("newswire")
+        .unwrap()
+        .env_remove("NEWSWIRE_CONFIG")
+        .arg("-c")
+        .arg(&cfg)
+        .arg("once")
+        .output()
+        .unwrap();
+    assert_eq!(
+        once.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&once.stderr)
+    );
+    let mut urls: Vec<String> = site.bodies("/ingest")[tried..]
+        .iter()
+        .flat_map(|body| {
+            String::from_utf8_lossy(body)
+                .lines()
+                .map(|l| serde_json::from_str::<Value>(l).unwrap()["url"].to_string())
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    urls.sort();
+    assert_eq!(
+        urls,
+        [
+            format!("\"{}/a\"", site.base),
+            format!("\"{}/b\"", site.base)
+        ]
+    );
+}

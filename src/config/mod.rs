@@ -46,7 +46,8 @@ pub use log::{LogConfig, LogFormat};
 pub use ops::OpsConfig;
 pub use schedule::ScheduleConfig;
 pub use sinks::{
-    Compression, DeadLetterConfig, FileSinkConfig, NatsAuth, NatsSinkConfig, SinkConfig,
+    Compression, DeadLetterConfig, FileSinkConfig, HttpEncoding, HttpSinkConfig, NatsAuth,
+    NatsSinkConfig, SinkConfig,
 };
 pub use state::StateConfig;
 pub use worker::WorkerConfig;
@@ -196,11 +197,11 @@ impl Config {
     pub fn to_toml(&self) -> String {
         let mut shown = self.clone();
         for feed in &mut shown.feeds {
-            for (name, value) in &mut feed.headers {
-                let name = name.to_ascii_lowercase();
-                if ["cookie", "authorization", "proxy-authorization"].contains(&name.as_str()) {
-                    *value = "****".to_owned();
-                }
+            mask_credentials(&mut feed.headers);
+        }
+        for sink in &mut shown.sinks {
+            if let SinkConfig::Http(http) = sink {
+                mask_credentials(&mut http.headers);
             }
         }
         if let Ok(mut proxy) = url::Url::parse(&shown.fetch.proxy)
@@ -210,6 +211,21 @@ impl Config {
             shown.fetch.proxy = proxy.to_string();
         }
         toml::to_string_pretty(&shown).unwrap_or_else(|e| format!("# cannot render config: {e}\n"))
+    }
+}
+
+/// Replaces the values of credential headers (`Cookie`, `Authorization`,
+/// `Proxy-Authorization`, and API-key headers such as `X-Api-Key`) with
+/// `****`.
+fn mask_credentials(headers: &mut std::collections::BTreeMap<String, String>) {
+    for (name, value) in headers {
+        let name = name.to_ascii_lowercase();
+        if ["cookie", "authorization", "proxy-authorization"].contains(&name.as_str())
+            || name.contains("api-key")
+            || name.contains("token")
+        {
+            *value = "****".to_owned();
+        }
     }
 }
 
@@ -308,6 +324,40 @@ mod tests {
             msg.contains("feeds[0].headers: `Bad Name` is not an HTTP header name"),
             "{msg}"
         );
+    }
+
+    #[test]
+    fn an_http_sink_is_checked_and_its_credentials_masked() {
+        let f = write(
+            "[[sinks]]\ntype = \"http\"\nurl = \"https://ingest.example/v1\"\n\
+             headers = { Authorization = \"Bearer abc\", \"X-Api-Key\" = \"k1\", \"X-Team\" = \"news\" }\n",
+        );
+        let c = Config::load_with_env(Some(f.path()), no_env()).unwrap();
+        let [SinkConfig::Http(h)] = c.sinks.as_slice() else {
+            panic!("{:?}", c.sinks)
+        };
+        assert_eq!(h.encoding, HttpEncoding::Ndjson);
+        assert_eq!(h.max_request_bytes, 10 * 1024 * 1024);
+        let shown = c.to_toml();
+        assert!(shown.contains("Authorization = \"****\""), "{shown}");
+        assert!(shown.contains("X-Api-Key = \"****\""), "{shown}");
+        assert!(shown.contains("X-Team = \"news\""), "{shown}");
+        assert!(!shown.contains("abc") && !shown.contains("k1"), "{shown}");
+
+        let f = write(
+            "[[sinks]]\ntype = \"http\"\nurl = \"ftp://ingest.example/\"\nmax_request_bytes = 10\n\
+             headers = { \"Bad Name\" = \"x\" }\n",
+        );
+        let msg = Config::load_with_env(Some(f.path()), no_env())
+            .unwrap_err()
+            .to_string();
+        for problem in [
+            "sinks[0].url must be an http:// or https:// URL, not `ftp://ingest.example/`",
+            "sinks[0].headers: `Bad Name` is not an HTTP header name",
+            "sinks[0].max_request_bytes must be at least 1024",
+        ] {
+            assert!(msg.contains(problem), "{msg}");
+        }
     }
 
     #[test]

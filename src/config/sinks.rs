@@ -1,5 +1,6 @@
 //! `[[sinks]]` and `[dead_letter]`: where records go.
 
+use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -15,6 +16,62 @@ pub enum SinkConfig {
     File(FileSinkConfig),
     /// One message per record on a NATS JetStream stream.
     Nats(NatsSinkConfig),
+    /// Batches of records POSTed to an HTTP endpoint.
+    Http(HttpSinkConfig),
+}
+
+/// An HTTP sink: each flush POSTs the records written since the last one,
+/// in requests of at most `max_request_bytes`. A 2xx answer is what makes
+/// the records delivered.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HttpSinkConfig {
+    /// The endpoint (`http://` or `https://`).
+    pub url: String,
+    /// How records are laid out in a request body.
+    #[serde(default)]
+    pub encoding: HttpEncoding,
+    /// Compression of request bodies (`Content-Encoding`).
+    #[serde(default)]
+    pub compression: Compression,
+    /// Headers sent with every request: an `Authorization`, an API key.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub headers: BTreeMap<String, String>,
+    /// The largest request body before compression; a record larger than
+    /// this goes to the dead letter.
+    #[serde(default = "default_max_request_bytes")]
+    pub max_request_bytes: usize,
+    /// How long one request may take, answer included.
+    #[serde(default = "default_http_timeout", with = "humantime_serde")]
+    pub timeout: Duration,
+    /// How long a request that fails transiently (no connection, a timeout,
+    /// 408, 429, 5xx) is tried again before the flush fails.
+    #[serde(default = "default_retry_for", with = "humantime_serde")]
+    pub retry_for: Duration,
+}
+
+/// The body of an HTTP sink's request.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum HttpEncoding {
+    /// One record per line (`application/x-ndjson`), as Vector's, Logstash's
+    /// and Fluent Bit's HTTP inputs and ClickHouse's `JSONEachRow` read it.
+    #[default]
+    Ndjson,
+    /// A JSON array of records (`application/json`), for webhooks.
+    Json,
+}
+
+fn default_max_request_bytes() -> usize {
+    10 * 1024 * 1024
+}
+
+fn default_http_timeout() -> Duration {
+    Duration::from_secs(30)
+}
+
+fn default_retry_for() -> Duration {
+    Duration::from_secs(300)
 }
 
 /// A NATS JetStream sink.
@@ -187,6 +244,26 @@ impl SinkConfig {
             n.auth().validate(&format!("sinks[{index}]"), problems);
             if n.ack_timeout.is_zero() {
                 problems.push(format!("sinks[{index}].ack_timeout must be greater than 0"));
+            }
+        }
+        if let SinkConfig::Http(h) = self {
+            match url::Url::parse(&h.url) {
+                Ok(u) if matches!(u.scheme(), "http" | "https") && u.host().is_some() => {}
+                _ => problems.push(format!(
+                    "sinks[{index}].url must be an http:// or https:// URL, not `{}`",
+                    h.url
+                )),
+            }
+            if let Err(e) = crate::fetch::client::header_map(&h.headers) {
+                problems.push(format!("sinks[{index}].headers: {e}"));
+            }
+            if h.max_request_bytes < 1024 {
+                problems.push(format!(
+                    "sinks[{index}].max_request_bytes must be at least 1024"
+                ));
+            }
+            if h.timeout.is_zero() {
+                problems.push(format!("sinks[{index}].timeout must be greater than 0"));
             }
         }
         if let SinkConfig::File(f) = self {

@@ -89,7 +89,7 @@ impl FetchError {
 
 /// An error and its sources on one line: reqwest's own message ("error
 /// sending request") hides the cause (refused address, DNS, TLS) in the chain.
-fn chain(err: &dyn std::error::Error) -> String {
+pub(crate) fn chain(err: &dyn std::error::Error) -> String {
     let mut text = err.to_string();
     let mut source = err.source();
     while let Some(s) = source {

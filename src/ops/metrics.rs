@@ -51,6 +51,10 @@ pub const ARCHIVED_PAGES: &str = "newswire_archived_pages_total";
 /// Bytes (compressed) written to the page archive.
 pub const ARCHIVED_BYTES: &str = "newswire_archived_bytes_total";
 
+/// Requests of the HTTP sinks, by result (`ok`, `failed` and sent again
+/// or given up, `refused`).
+pub const HTTP_SINK_REQUESTS: &str = "newswire_http_sink_requests_total";
+
 /// Histogram buckets, in seconds: 100 µs (an extraction stage) to 2 min (a
 /// slow fetch with retries).
 const BUCKETS: &[f64] = &[
@@ -115,12 +119,19 @@ fn describe() {
     );
     describe_counter!(ARCHIVED_PAGES, "Pages written to the page archive.");
     describe_counter!(ARCHIVED_BYTES, "Bytes (gzip) written to the page archive.");
+    describe_counter!(HTTP_SINK_REQUESTS, "Requests of the HTTP sinks, by result.");
 }
 
 /// Counts a feed entry the filter turned away (`reason`: `too_old`,
 /// `blocked`, `not_kept`).
 pub fn entry_filtered(reason: &'static str) {
     metrics::counter!(ENTRIES_FILTERED, "reason" => reason).increment(1);
+}
+
+/// Counts one request of an HTTP sink (`result`: `ok`, `failed`,
+/// `refused`).
+pub fn http_sink_request(result: &'static str) {
+    metrics::counter!(HTTP_SINK_REQUESTS, "result" => result).increment(1);
 }
 
 /// Records how long one worker step took.

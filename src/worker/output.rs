@@ -10,11 +10,13 @@ use std::path::PathBuf;
 
 use chrono::Utc;
 use serde_json::json;
+use tokio_util::sync::CancellationToken;
 
 use crate::config::{Config, SinkConfig};
 use crate::record::Article;
 use crate::sinks::{
-    ArchivedPage, FileSink, FileSinkError, NatsSink, NatsSinkError, NdjsonWriter, SinkError,
+    ArchivedPage, FileSink, FileSinkError, HttpSink, HttpSinkError, NatsSink, NatsSinkError,
+    NdjsonWriter, SinkError,
 };
 use crate::state::ArticleJob;
 
@@ -30,6 +32,9 @@ pub enum OutputError {
     /// The NATS sink failed.
     #[error(transparent)]
     Nats(#[from] NatsSinkError),
+    /// An HTTP sink failed.
+    #[error(transparent)]
+    Http(#[from] HttpSinkError),
     /// The record is larger than a sink takes. It could never be
     /// written, so the article goes to the dead letter instead of failing
     /// the run; no sink has it.
@@ -57,6 +62,7 @@ enum Sink {
     Stdout(NdjsonWriter<Stdout>),
     File(FileSink),
     Nats(Box<NatsSink>),
+    Http(Box<HttpSink>),
 }
 
 /// All outputs of the worker.
@@ -79,7 +85,9 @@ impl std::fmt::Debug for Output {
 
 impl Output {
     /// Opens every configured sink (finishing files left by a crash).
-    pub async fn open(config: &Config) -> Result<Output, OutputError> {
+    /// `abandon` fires when the worker gives up its drain: sinks then stop
+    /// retrying a failing endpoint.
+    pub async fn open(config: &Config, abandon: &CancellationToken) -> Result<Output, OutputError> {
         let mut sinks = Vec::new();
         for sink in &config.sinks {
             match sink {
@@ -95,6 +103,9 @@ impl Output {
                 }
                 SinkConfig::Nats(cfg) => {
                     sinks.push(Sink::Nats(Box::new(NatsSink::connect(cfg).await?)));
+                }
+                SinkConfig::Http(cfg) => {
+                    sinks.push(Sink::Http(Box::new(HttpSink::new(cfg, abandon.clone())?)));
                 }
             }
         }
@@ -125,6 +136,7 @@ impl Output {
                     n.max_record_bytes(),
                     format!("{n} ({}, less room for headers)", n.limited_by()),
                 )),
+                Sink::Http(h) => Some((h.max_record_bytes(), format!("{h} (max_request_bytes)"))),
                 Sink::Stdout(_) | Sink::File(_) => None,
             })
             .min_by_key(|(limit, _)| *limit);
@@ -149,7 +161,7 @@ impl Output {
     /// Buffers one record in every sink; one that some sink cannot take
     /// goes to none ([`OutputError::TooLarge`]).
     pub async fn write(&mut self, record: &Article) -> Result<(), OutputError> {
-        // The NATS sinks' JSON (there is a limit only with them), serialized
+        // The NATS and HTTP sinks' JSON (there is a limit only with them), serialized
         // once and checked before any sink writes. Should it not serialize,
         // each sink's own `write` reports why.
         let json = self
@@ -172,6 +184,10 @@ impl Output {
                 Sink::Nats(n) => match &json {
                     Some(json) => n.publish(&record.id, json.clone()).await?,
                     None => n.write(record).await?,
+                },
+                Sink::Http(h) => match &json {
+                    Some(json) => h.push(json),
+                    None => h.write(record)?,
                 },
             }
         }
@@ -219,6 +235,7 @@ impl Output {
                 Sink::Stdout(w) => w.flush()?,
                 Sink::File(f) => f.flush()?,
                 Sink::Nats(n) => n.flush().await?,
+                Sink::Http(h) => h.flush().await?,
             }
         }
         if let Some(archive) = &mut self.archive {
@@ -234,6 +251,7 @@ impl Output {
                 Sink::Stdout(w) => w.flush()?,
                 Sink::File(f) => f.close()?,
                 Sink::Nats(n) => n.flush().await?,
+                Sink::Http(h) => h.flush().await?,
             }
         }
         if let Some(archive) = &mut self.archive {

@@ -117,10 +117,12 @@ pub async fn run_mode(
     // Articles that failed transiently come back through the retry task
     // (daemon); in `once` they wait, pending, for a later pass.
     let (retry_tx, retry_rx) = mpsc::unbounded_channel();
+    let abandon = CancellationToken::new();
     let writer = Writer::open(
         &shared,
         Some(Arc::clone(&health)),
         (mode == Mode::Daemon).then_some(retry_tx),
+        &abandon,
     )
     .await?;
     writer::restore_dedup(&shared).await?;
@@ -144,7 +146,6 @@ pub async fn run_mode(
         "worker started"
     );
 
-    let abandon = CancellationToken::new();
     let tally = Arc::new(FeedTally::default());
     let cap = config.worker.queue_capacity;
     let (due_tx, due_rx) = mpsc::channel::<usize>(cap);

@@ -20,6 +20,7 @@ use crate::ops::metrics;
 use crate::ops::server::Health;
 use crate::state::{ArticleJob, Outcome};
 use tokio::sync::mpsc;
+use tokio_util::sync::CancellationToken;
 
 /// State-store key of the near-duplicate index snapshot.
 const DEDUP_KEY: &str = "dedup_index";
@@ -59,15 +60,17 @@ pub struct Writer {
 }
 
 impl Writer {
-    /// Opens every sink (finishing files a crash left behind).
+    /// Opens every sink (finishing files a crash left behind); `abandon`
+    /// ends a sink's retries when the drain is given up.
     pub async fn open(
         shared: &Shared,
         health: Option<Arc<Health>>,
         retry: Option<mpsc::UnboundedSender<ArticleJob>>,
+        abandon: &CancellationToken,
     ) -> Result<Writer, WorkerError> {
         Ok(Writer {
             shared: shared.clone(),
-            output: Output::open(&shared.config).await?,
+            output: Output::open(&shared.config, abandon).await?,
             done: Vec::new(),
             unflushed: 0,
             health,

@@ -90,6 +90,8 @@ struct Routes {
     queued: HashMap<String, VecDeque<Response>>,
     /// Every request received, per path.
     log: HashMap<String, Vec<Headers>>,
+    /// The body of every request received, per path.
+    bodies: HashMap<String, Vec<Vec<u8>>>,
 }
 
 /// A tiny HTTP/1.1 server whose routes the test can change between runs.
@@ -182,11 +184,18 @@ impl Site {
         let routes = self.routes.lock().unwrap();
         routes.log.get(path).cloned().unwrap_or_default()
     }
+
+    /// The body of every request `path` received (by `Content-Length`),
+    /// oldest first.
+    pub fn bodies(&self, path: &str) -> Vec<Vec<u8>> {
+        let routes = self.routes.lock().unwrap();
+        routes.bodies.get(path).cloned().unwrap_or_default()
+    }
 }
 
 /// Answers one connection.
 fn serve(mut s: TcpStream, routes: &Mutex<Routes>) {
-    let Some((path, headers)) = read_request(&mut s) else {
+    let Some((path, headers, body)) = read_request(&mut s) else {
         return;
     };
     let response = {
@@ -196,6 +205,7 @@ fn serve(mut s: TcpStream, routes: &Mutex<Routes>) {
             .entry(path.clone())
             .or_default()
             .push(headers.clone());
+        routes.bodies.entry(path.clone()).or_default().push(body);
         let queued = routes.queued.get_mut(&path).and_then(VecDeque::pop_front);
         // Like most servers, ignore an unknown query string.
         let bare = path.split('?').next().unwrap_or_default();
@@ -264,17 +274,22 @@ fn reset(s: TcpStream) {
     drop(s);
 }
 
-/// Reads a request head; returns its path and headers.
-fn read_request(s: &mut TcpStream) -> Option<(String, Headers)> {
+/// Reads a request; returns its path, headers (the method as `:method`) and
+/// body (by `Content-Length`).
+fn read_request(s: &mut TcpStream) -> Option<(String, Headers, Vec<u8>)> {
     let mut buf = Vec::new();
     let mut chunk = [0u8; 4096];
-    while !buf.windows(4).any(|w| w == b"\r\n\r\n") {
+    let head_end = loop {
+        if let Some(i) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
+            break i + 4;
+        }
         let n = s.read(&mut chunk).ok()?;
         if n == 0 {
             return None;
         }
         buf.extend_from_slice(&chunk[..n]);
-    }
+    };
+    let mut body = buf.split_off(head_end);
     let req = String::from_utf8_lossy(&buf).to_string();
     let target = req.split_whitespace().nth(1)?.to_owned();
     let mut headers: Headers = req
@@ -295,7 +310,21 @@ fn read_request(s: &mut TcpStream) -> Option<(String, Headers)> {
         }
         None => target,
     };
-    Some((path, headers))
+    if let Some(method) = req.split_whitespace().next() {
+        headers.insert(":method".to_owned(), method.to_owned());
+    }
+    let length: usize = headers
+        .get("content-length")
+        .and_then(|l| l.parse().ok())
+        .unwrap_or(0);
+    while body.len() < length {
+        let n = s.read(&mut chunk).ok()?;
+        if n == 0 {
+            break;
+        }
+        body.extend_from_slice(&chunk[..n]);
+    }
+    Some((path, headers, body))
 }
 
 pub fn article(title: &str, words: &str) -> Vec<u8> {

@@ -10,6 +10,7 @@
 //! - [`discover`]: `feeds discover` and `feeds import`.
 //! - [`proxy`]: fetching through a forward proxy, configured or from the environment.
 //! - [`sitemaps`]: news sitemaps, compressed sitemaps and sitemap indexes as feeds.
+//! - [`http_sink`]: records posted to an HTTP endpoint, retries and refusals.
 //! - [`records`]: records from feed content, by a content selector, and again from the page archive.
 
 #[path = "../support/mod.rs"]
@@ -19,6 +20,7 @@ mod bodies;
 mod discover;
 mod feeds;
 mod http;
+mod http_sink;
 mod proxy;
 mod records;
 mod sitemaps;

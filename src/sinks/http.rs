@@ -1,0 +1,409 @@
+//! The HTTP sink: records POSTed in batches to an endpoint — a Vector,
+//! Logstash or Fluent Bit HTTP input, ClickHouse's `INSERT … FORMAT
+//! JSONEachRow`, a webhook.
+//!
+//! Records are buffered as request bodies of at most `max_request_bytes`;
+//! [`HttpSink::flush`] sends them in order, and only a 2xx answer to every
+//! one lets the worker mark the articles delivered. A failure that may pass
+//! (no connection, a timeout, 408, 429, 5xx) is tried again with growing
+//! waits, honouring `Retry-After`, for `retry_for`; any other answer fails
+//! the flush at once, naming the status and the start of the body. Either
+//! way the records stay pending in the state store and are sent again after
+//! a restart, with the same `id`: the endpoint sees each record at least
+//! once, and can drop repeats by `id`.
+
+use std::collections::VecDeque;
+use std::time::{Duration, Instant};
+
+use reqwest::StatusCode;
+use reqwest::header::{self, HeaderMap, HeaderValue};
+use tokio_util::sync::CancellationToken;
+
+use crate::config::{Compression, HttpEncoding, HttpSinkConfig};
+use crate::fetch::client::{chain, header_map};
+use crate::fetch::retry::{backoff, retry_after_header};
+use crate::ops::metrics;
+use crate::record::Article;
+
+/// The first wait before a failed request is sent again; it doubles with
+/// each attempt, up to [`LONGEST_WAIT`].
+const FIRST_WAIT: Duration = Duration::from_millis(500);
+/// The longest wait between two attempts (unless `Retry-After` asks more).
+const LONGEST_WAIT: Duration = Duration::from_secs(30);
+/// How much of a refusing answer's body is quoted in the error.
+const QUOTED_BODY: usize = 300;
+
+/// Why the HTTP sink failed; every variant names the endpoint.
+#[derive(Debug, thiserror::Error)]
+pub enum HttpSinkError {
+    /// The configuration cannot make a client (a bad header, no TLS roots).
+    #[error("http sink {url}: {message}")]
+    Config {
+        /// The endpoint.
+        url: String,
+        /// What is wrong.
+        message: String,
+    },
+    /// A record could not be serialized or a body compressed.
+    #[error("http sink {url}: {message}")]
+    Encode {
+        /// The endpoint.
+        url: String,
+        /// What failed.
+        message: String,
+    },
+    /// The endpoint refused a request with a status that will not change by
+    /// sending it again (400, 401, 403, 404, 413, …).
+    #[error("http sink {url}: the endpoint answered {status}{hint}: {body}")]
+    Refused {
+        /// The endpoint.
+        url: String,
+        /// The answer's status.
+        status: StatusCode,
+        /// What to do about it, when the status says.
+        hint: &'static str,
+        /// The start of the answer's body.
+        body: String,
+    },
+    /// Requests kept failing transiently for `retry_for`.
+    #[error(
+        "http sink {url}: {attempts} attempts over {elapsed:?} failed (retry_for is {retry_for:?}); the last: {last}"
+    )]
+    GaveUp {
+        /// The endpoint.
+        url: String,
+        /// Requests sent.
+        attempts: u32,
+        /// Time spent on them.
+        elapsed: Duration,
+        /// The configured budget.
+        retry_for: Duration,
+        /// The last failure.
+        last: String,
+    },
+    /// The worker's grace period ended while a request was being retried.
+    #[error("http sink {url}: shutting down while the endpoint was failing; the last: {last}")]
+    Abandoned {
+        /// The endpoint.
+        url: String,
+        /// The last failure.
+        last: String,
+    },
+}
+
+/// A client for one endpoint and the request bodies it has not yet sent.
+pub struct HttpSink {
+    url: String,
+    client: reqwest::Client,
+    headers: HeaderMap,
+    encoding: HttpEncoding,
+    compression: Compression,
+    max_request_bytes: usize,
+    retry_for: Duration,
+    /// The body being filled (without the JSON array's brackets).
+    open: Vec<u8>,
+    /// Full bodies waiting for the next flush, oldest first.
+    sealed: VecDeque<Vec<u8>>,
+    /// Fires when the worker abandons its drain: retries stop.
+    stop: CancellationToken,
+}
+
+impl std::fmt::Debug for HttpSink {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("HttpSink")
+            .field("url", &self.url)
+            .field("sealed", &self.sealed.len())
+            .finish()
+    }
+}
+
+/// Names the sink in messages: `http sink https://ingest.example/articles`.
+impl std::fmt::Display for HttpSink {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "http sink {}", self.url)
+    }
+}
+
+impl HttpSink {
+    /// Builds the client; nothing is sent until the first flush. `stop`
+    /// ends retries early (the worker's grace period is over).
+    pub fn new(cfg: &HttpSinkConfig, stop: CancellationToken) -> Result<HttpSink, HttpSinkError> {
+        let config_err = |message: String| HttpSinkError::Config {
+            url: cfg.url.clone(),
+            message,
+        };
+        let mut headers = header_map(&cfg.headers).map_err(config_err)?;
+        let content_type = match cfg.encoding {
+            HttpEncoding::Ndjson => "application/x-ndjson",
+            HttpEncoding::Json => "application/json",
+        };
+        headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+        match cfg.compression {
+            Compression::None => {}
+            Compression::Gzip => {
+                headers.insert(header::CONTENT_ENCODING, HeaderValue::from_static("gzip"));
+            }
+            Compression::Zstd => {
+                headers.insert(header::CONTENT_ENCODING, HeaderValue::from_static("zstd"));
+            }
+        }
+        let client = reqwest::Client::builder()
+            .user_agent(concat!("newswire/", env!("CARGO_PKG_VERSION")))
+            .timeout(cfg.timeout)
+            .connect_timeout(cfg.timeout.min(Duration::from_secs(10)))
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .map_err(|e| config_err(chain(&e)))?;
+        Ok(HttpSink {
+            url: cfg.url.clone(),
+            client,
+            headers,
+            encoding: cfg.encoding,
+            compression: cfg.compression,
+            max_request_bytes: cfg.max_request_bytes,
+            retry_for: cfg.retry_for,
+            open: Vec::new(),
+            sealed: VecDeque::new(),
+            stop,
+        })
+    }
+
+    /// The largest record (JSON) a request body can hold.
+    pub fn max_record_bytes(&self) -> usize {
+        // A line's newline, or a JSON array's brackets.
+        self.max_request_bytes.saturating_sub(2)
+    }
+
+    /// Buffers one record.
+    pub fn write(&mut self, record: &Article) -> Result<(), HttpSinkError> {
+        let json = serde_json::to_vec(record).map_err(|e| HttpSinkError::Encode {
+            url: self.url.clone(),
+            message: format!("record {}: {e}", record.id),
+        })?;
+        self.push(&json);
+        Ok(())
+    }
+
+    /// Buffers one record already serialized; a record that would take the
+    /// open body past `max_request_bytes` starts a new one.
+    pub fn push(&mut self, json: &[u8]) {
+        if !self.open.is_empty() && self.open.len() + json.len() + 2 > self.max_request_bytes {
+            self.seal();
+        }
+        if !self.open.is_empty() && self.encoding == HttpEncoding::Json {
+            self.open.push(b',');
+        }
+        self.open.extend_from_slice(json);
+        if self.encoding == HttpEncoding::Ndjson {
+            self.open.push(b'\n');
+        }
+    }
+
+    /// Closes the open body and queues it.
+    fn seal(&mut self) {
+        if self.open.is_empty() {
+            return;
+        }
+        let mut body = std::mem::take(&mut self.open);
+        if self.encoding == HttpEncoding::Json {
+            body.insert(0, b'[');
+            body.push(b']');
+        }
+        self.sealed.push_back(body);
+    }
+
+    /// Sends every buffered record; returns when the endpoint has accepted
+    /// them all. A body that failed stays queued for the next flush.
+    pub async fn flush(&mut self) -> Result<(), HttpSinkError> {
+        self.seal();
+        while let Some(body) = self.sealed.front() {
+            let payload =
+                crate::sinks::file::encode_block(body, self.compression).map_err(|e| {
+                    HttpSinkError::Encode {
+                        url: self.url.clone(),
+                        message: format!("compressing a request body: {e}"),
+                    }
+                })?;
+            self.send(payload).await?;
+            self.sealed.pop_front();
+        }
+        Ok(())
+    }
+
+    /// POSTs one body, trying again while the failure may pass.
+    async fn send(&self, payload: Vec<u8>) -> Result<(), HttpSinkError> {
+        // Cheap to clone for each attempt.
+        let payload = bytes::Bytes::from(payload);
+        let started = Instant::now();
+        let mut attempts = 0u32;
+        loop {
+            attempts += 1;
+            let sent = self
+                .client
+                .post(&self.url)
+                .headers(self.headers.clone())
+                .body(payload.clone())
+                .send()
+                .await;
+            let (last, asked) = match sent {
+                Ok(answer) if answer.status().is_success() => {
+                    metrics::http_sink_request("ok");
+                    return Ok(());
+                }
+                Ok(answer) => {
+                    let status = answer.status();
+                    let asked = retry_after_header(answer.headers());
+                    let body = quoted_body(answer).await;
+                    if !is_transient(status) {
+                        metrics::http_sink_request("refused");
+                        return Err(HttpSinkError::Refused {
+                            url: self.url.clone(),
+                            status,
+                            hint: hint(status),
+                            body,
+                        });
+                    }
+                    (format!("{status}: {body}"), asked)
+                }
+                Err(e) => (chain(&e), None),
+            };
+            metrics::http_sink_request("failed");
+            let wait = asked
+                .unwrap_or_default()
+                .max(backoff(FIRST_WAIT, attempts - 1).min(LONGEST_WAIT));
+            let elapsed = started.elapsed();
+            if elapsed + wait > self.retry_for {
+                return Err(HttpSinkError::GaveUp {
+                    url: self.url.clone(),
+                    attempts,
+                    elapsed,
+                    retry_for: self.retry_for,
+                    last,
+                });
+            }
+            tracing::warn!(sink = %self, attempts, ?wait, "request failed, sending it again: {last}");
+            tokio::select! {
+                () = self.stop.cancelled() => {
+                    return Err(HttpSinkError::Abandoned { url: self.url.clone(), last });
+                }
+                () = tokio::time::sleep(wait) => {}
+            }
+        }
+    }
+}
+
+/// Answers that may change when the same request is sent again.
+fn is_transient(status: StatusCode) -> bool {
+    matches!(status.as_u16(), 408 | 429 | 500..=599)
+}
+
+/// What to change, for the refusals whose cause is in the config.
+fn hint(status: StatusCode) -> &'static str {
+    match status.as_u16() {
+        401 | 403 => " (check the sink's `headers`: the credentials)",
+        404 | 405 => " (check the sink's `url`)",
+        413 => " (lower the sink's `max_request_bytes`)",
+        415 => " (check the sink's `encoding` and `compression`)",
+        _ => "",
+    }
+}
+
+/// The start of an answer's body, on one line, for an error message. The
+/// rest is not read: a misbehaving endpoint cannot fill memory.
+async fn quoted_body(mut answer: reqwest::Response) -> String {
+    let mut bytes = Vec::new();
+    while bytes.len() < QUOTED_BODY {
+        match answer.chunk().await {
+            Ok(Some(chunk)) => bytes.extend_from_slice(&chunk),
+            Ok(None) | Err(_) => break,
+        }
+    }
+    let text = String::from_utf8_lossy(&bytes);
+    let mut line: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    if line.chars().count() > QUOTED_BODY {
+        line = line.chars().take(QUOTED_BODY).collect::<String>() + "…";
+    }
+    if line.is_empty() {
+        "(no body)".to_owned()
+    } else {
+        line
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sink(encoding: HttpEncoding, max_request_bytes: usize) -> HttpSink {
+        let cfg: HttpSinkConfig = toml::from_str(&format!(
+            "url = \"http://127.0.0.1:9/ingest\"\nmax_request_bytes = {max_request_bytes}\nencoding = \"{}\"",
+            match encoding {
+                HttpEncoding::Ndjson => "ndjson",
+                HttpEncoding::Json => "json",
+            }
+        ))
+        .unwrap();
+        HttpSink::new(&cfg, CancellationToken::new()).unwrap()
+    }
+
+    fn record(n: usize) -> Vec<u8> {
+        format!("{{\"id\":\"{n:04}\",\"text\":\"{}\"}}", "x".repeat(80)).into_bytes()
+    }
+
+    #[test]
+    fn bodies_are_split_before_max_request_bytes_and_keep_whole_records() {
+        let mut sink = sink(HttpEncoding::Ndjson, 1024);
+        for n in 0..40 {
+            sink.push(&record(n));
+        }
+        sink.seal();
+        assert!(sink.sealed.len() > 1);
+        let mut seen = Vec::new();
+        for body in &sink.sealed {
+            assert!(body.len() <= 1024, "{}", body.len());
+            let text = std::str::from_utf8(body).unwrap();
+            assert!(text.ends_with('\n'));
+            for line in text.lines() {
+                let v: serde_json::Value = serde_json::from_str(line).unwrap();
+                seen.push(v["id"].as_str().unwrap().to_owned());
+            }
+        }
+        let expected: Vec<String> = (0..40).map(|n| format!("{n:04}")).collect();
+        assert_eq!(seen, expected, "every record once, in order");
+    }
+
+    #[test]
+    fn json_bodies_are_arrays_within_the_limit() {
+        let mut sink = sink(HttpEncoding::Json, 1024);
+        for n in 0..25 {
+            sink.push(&record(n));
+        }
+        sink.seal();
+        let mut count = 0;
+        for body in &sink.sealed {
+            assert!(body.len() <= 1024, "{}", body.len());
+            let records: Vec<serde_json::Value> = serde_json::from_slice(body).unwrap();
+            count += records.len();
+        }
+        assert_eq!(count, 25);
+        // A record of exactly the largest size fits a body of its own.
+        let mut alone = self::sink(HttpEncoding::Json, 1024);
+        let big = vec![b'1'; alone.max_record_bytes()];
+        alone.push(&big);
+        alone.seal();
+        assert_eq!(alone.sealed[0].len(), 1024);
+    }
+
+    #[test]
+    fn transient_statuses_and_hints() {
+        for code in [408, 429, 500, 502, 503, 504] {
+            assert!(is_transient(StatusCode::from_u16(code).unwrap()), "{code}");
+        }
+        for code in [400, 401, 403, 404, 413, 422] {
+            assert!(!is_transient(StatusCode::from_u16(code).unwrap()), "{code}");
+        }
+        assert!(hint(StatusCode::PAYLOAD_TOO_LARGE).contains("max_request_bytes"));
+        assert!(hint(StatusCode::UNAUTHORIZED).contains("headers"));
+        assert_eq!(hint(StatusCode::BAD_REQUEST), "");
+    }
+}
