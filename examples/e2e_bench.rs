@@ -15,6 +15,9 @@
 //! (already running) NATS server, and `--workers N` runs N of them at once,
 //! each with its own state, sharing the feeds:
 //!
+//! `--sink http` posts the records to an endpoint of the simulated web (an
+//! HTTP sink, NDJSON, uncompressed), which counts them.
+//!
 //! `--archive` turns the page archive on (`[archive]`, a `.warc.gz` of every
 //! page in the worker's directory) and prints its size, to see what keeping
 //! the pages costs.
@@ -28,13 +31,17 @@ use std::io::{BufRead, BufReader, Read};
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Instant;
 
 use axum::Router;
 use axum::extract::Path as UrlPath;
 use axum::http::header;
 use axum::response::IntoResponse;
-use axum::routing::get;
+use axum::routing::{get, post};
+
+/// Records (lines) and bytes the simulated web's `/ingest` received.
+static INGESTED: (AtomicU64, AtomicU64) = (AtomicU64::new(0), AtomicU64::new(0));
 
 struct Args {
     feeds: usize,
@@ -74,7 +81,7 @@ fn parse_args() -> Args {
             "--workers" => args.workers = value().parse().unwrap_or_else(|_| die("--workers N")),
             "--archive" => args.archive = true,
             _ => die(&format!(
-                "unknown argument {a}; usage: e2e_bench [--feeds N] [--entries N] [--hosts N] [--sink stdout|file] [--binary PATH] [--cluster NATS_URL] [--workers N] [--archive]"
+                "unknown argument {a}; usage: e2e_bench [--feeds N] [--entries N] [--hosts N] [--sink stdout|file|http] [--binary PATH] [--cluster NATS_URL] [--workers N] [--archive]"
             )),
         }
     }
@@ -274,6 +281,15 @@ async fn serve_web(args: &Args) -> u16 {
             .route(
                 "/robots.txt",
                 get(|| async { "User-agent: *\nAllow: /\n".into_response() }),
+            )
+            .route(
+                "/ingest",
+                post(|body: axum::body::Bytes| async move {
+                    let lines = memchr::memchr_iter(b'\n', &body).count() as u64;
+                    INGESTED.0.fetch_add(lines, Ordering::Relaxed);
+                    INGESTED.1.fetch_add(body.len() as u64, Ordering::Relaxed);
+                    axum::http::StatusCode::NO_CONTENT
+                }),
             );
         let listener = tokio::net::TcpListener::bind(addr)
             .await
@@ -303,6 +319,11 @@ level = "warn"
         text.push_str(&format!(
             "[[sinks]]\ntype = \"file\"\ndir = \"{}\"\ncompression = \"zstd\"\n",
             dir.join("out").display()
+        ));
+    } else if args.sink == "http" {
+        text.push_str(&format!(
+            "[[sinks]]\ntype = \"http\"\nurl = \"http://{}:{port}/ingest\"\n",
+            host_ip(0)
         ));
     } else {
         text.push_str("[[sinks]]\ntype = \"stdout\"\n");
@@ -460,6 +481,12 @@ fn main() {
     }
     if args.sink == "file" {
         println!("output (zstd)      {:.1} MB", out_bytes as f64 / 1e6);
+    } else if args.sink == "http" {
+        println!(
+            "output (http)      {} records, {:.1} MB received",
+            INGESTED.0.load(Ordering::Relaxed),
+            INGESTED.1.load(Ordering::Relaxed) as f64 / 1e6
+        );
     } else {
         println!(
             "output (stdout)    {lines} records, {:.1} MB",

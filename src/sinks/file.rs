@@ -234,7 +234,7 @@ fn extension(c: Compression) -> &'static str {
 }
 
 /// One flush's lines as a self-contained block.
-pub(crate) fn encode_block(lines: &[u8], c: Compression) -> io::Result<Vec<u8>> {
+fn encode_block(lines: &[u8], c: Compression) -> io::Result<Vec<u8>> {
     match c {
         Compression::None => Ok(lines.to_vec()),
         Compression::Gzip => {

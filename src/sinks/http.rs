@@ -13,8 +13,10 @@
 //! once, and can drop repeats by `id`.
 
 use std::collections::VecDeque;
+use std::io::Write;
 use std::time::{Duration, Instant};
 
+use bytes::Bytes;
 use reqwest::StatusCode;
 use reqwest::header::{self, HeaderMap, HeaderValue};
 use tokio_util::sync::CancellationToken;
@@ -100,10 +102,10 @@ pub struct HttpSink {
     compression: Compression,
     max_request_bytes: usize,
     retry_for: Duration,
-    /// The body being filled (without the JSON array's brackets).
-    open: Vec<u8>,
+    /// The body being filled.
+    open: Chunks,
     /// Full bodies waiting for the next flush, oldest first.
-    sealed: VecDeque<Vec<u8>>,
+    sealed: VecDeque<Chunks>,
     /// Fires when the worker abandons its drain: retries stop.
     stop: CancellationToken,
 }
@@ -162,7 +164,7 @@ impl HttpSink {
             compression: cfg.compression,
             max_request_bytes: cfg.max_request_bytes,
             retry_for: cfg.retry_for,
-            open: Vec::new(),
+            open: Chunks::default(),
             sealed: VecDeque::new(),
             stop,
         })
@@ -180,22 +182,26 @@ impl HttpSink {
             url: self.url.clone(),
             message: format!("record {}: {e}", record.id),
         })?;
-        self.push(&json);
+        self.push(json);
         Ok(())
     }
 
     /// Buffers one record already serialized; a record that would take the
     /// open body past `max_request_bytes` starts a new one.
-    pub fn push(&mut self, json: &[u8]) {
-        if !self.open.is_empty() && self.open.len() + json.len() + 2 > self.max_request_bytes {
+    pub fn push(&mut self, mut json: Vec<u8>) {
+        if !self.open.is_empty() && self.open.len + json.len() + 2 > self.max_request_bytes {
             self.seal();
         }
-        if !self.open.is_empty() && self.encoding == HttpEncoding::Json {
-            self.open.push(b',');
-        }
-        self.open.extend_from_slice(json);
-        if self.encoding == HttpEncoding::Ndjson {
-            self.open.push(b'\n');
+        match self.encoding {
+            HttpEncoding::Ndjson => {
+                json.push(b'\n');
+                self.open.push(Bytes::from(json));
+            }
+            HttpEncoding::Json => {
+                let separator: &'static [u8] = if self.open.is_empty() { b"[" } else { b"," };
+                self.open.push(Bytes::from_static(separator));
+                self.open.push(Bytes::from(json));
+            }
         }
     }
 
@@ -204,12 +210,10 @@ impl HttpSink {
         if self.open.is_empty() {
             return;
         }
-        let mut body = std::mem::take(&mut self.open);
         if self.encoding == HttpEncoding::Json {
-            body.insert(0, b'[');
-            body.push(b']');
+            self.open.push(Bytes::from_static(b"]"));
         }
-        self.sealed.push_back(body);
+        self.sealed.push_back(std::mem::take(&mut self.open));
     }
 
     /// Sends every buffered record; returns when the endpoint has accepted
@@ -217,12 +221,11 @@ impl HttpSink {
     pub async fn flush(&mut self) -> Result<(), HttpSinkError> {
         self.seal();
         while let Some(body) = self.sealed.front() {
-            let payload =
-                crate::sinks::file::encode_block(body, self.compression).map_err(|e| {
-                    HttpSinkError::Encode {
-                        url: self.url.clone(),
-                        message: format!("compressing a request body: {e}"),
-                    }
+            let payload = body
+                .compressed(self.compression)
+                .map_err(|e| HttpSinkError::Encode {
+                    url: self.url.clone(),
+                    message: format!("compressing a request body: {e}"),
                 })?;
             self.send(payload).await?;
             self.sealed.pop_front();
@@ -231,9 +234,7 @@ impl HttpSink {
     }
 
     /// POSTs one body, trying again while the failure may pass.
-    async fn send(&self, payload: Vec<u8>) -> Result<(), HttpSinkError> {
-        // Cheap to clone for each attempt.
-        let payload = bytes::Bytes::from(payload);
+    async fn send(&self, payload: Chunks) -> Result<(), HttpSinkError> {
         let started = Instant::now();
         let mut attempts = 0u32;
         loop {
@@ -242,7 +243,8 @@ impl HttpSink {
                 .client
                 .post(&self.url)
                 .headers(self.headers.clone())
-                .body(payload.clone())
+                .header(header::CONTENT_LENGTH, payload.len)
+                .body(payload.body())
                 .send()
                 .await;
             let (last, asked) = match sent {
@@ -289,6 +291,101 @@ impl HttpSink {
                 () = tokio::time::sleep(wait) => {}
             }
         }
+    }
+}
+
+/// A request body as the pieces it was written in: one per record (the
+/// JSON the worker serialized, not copied again), so that a body of up to
+/// `max_request_bytes` is neither one allocation of megabytes nor copied
+/// for a retry.
+#[derive(Debug, Default, Clone)]
+struct Chunks {
+    parts: Vec<Bytes>,
+    /// Their total size.
+    len: usize,
+}
+
+/// Compressed output is cut in pieces of this size.
+const COMPRESSED_PIECE: usize = 32 * 1024;
+
+impl Chunks {
+    fn push(&mut self, part: Bytes) {
+        self.len += part.len();
+        self.parts.push(part);
+    }
+
+    fn is_empty(&self) -> bool {
+        self.parts.is_empty()
+    }
+
+    /// The body as compressed for sending (the same pieces without
+    /// compression).
+    fn compressed(&self, c: Compression) -> std::io::Result<Chunks> {
+        fn encode(parts: &[Bytes], mut enc: impl Write) -> std::io::Result<()> {
+            parts.iter().try_for_each(|part| enc.write_all(part))
+        }
+        let mut out = Pieces::default();
+        match c {
+            Compression::None => return Ok(self.clone()),
+            Compression::Gzip => {
+                let mut enc =
+                    flate2::write::GzEncoder::new(&mut out, flate2::Compression::default());
+                encode(&self.parts, &mut enc)?;
+                enc.finish()?;
+            }
+            Compression::Zstd => {
+                let mut enc = zstd::stream::write::Encoder::new(&mut out, 3)?;
+                encode(&self.parts, &mut enc)?;
+                enc.finish()?;
+            }
+        }
+        Ok(out.finish())
+    }
+
+    /// A request body streaming the pieces; clones only their handles, so
+    /// a retry sends the same bytes again.
+    fn body(&self) -> reqwest::Body {
+        let parts = self.parts.clone();
+        reqwest::Body::wrap_stream(futures_util::stream::iter(
+            parts.into_iter().map(Ok::<_, std::io::Error>),
+        ))
+    }
+}
+
+/// An `io::Write` that collects what an encoder writes in pieces of
+/// [`COMPRESSED_PIECE`] bytes.
+#[derive(Default)]
+struct Pieces {
+    done: Chunks,
+    current: Vec<u8>,
+}
+
+impl Pieces {
+    fn finish(mut self) -> Chunks {
+        if !self.current.is_empty() {
+            self.done.push(Bytes::from(self.current));
+        }
+        self.done
+    }
+}
+
+impl Write for Pieces {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        if self.current.capacity() == 0 {
+            self.current.reserve_exact(COMPRESSED_PIECE);
+        }
+        let room = COMPRESSED_PIECE - self.current.len();
+        let n = room.min(buf.len());
+        self.current.extend_from_slice(&buf[..n]);
+        if self.current.len() == COMPRESSED_PIECE {
+            let full = std::mem::take(&mut self.current);
+            self.done.push(Bytes::from(full));
+        }
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
     }
 }
 
@@ -346,6 +443,41 @@ mod tests {
         HttpSink::new(&cfg, CancellationToken::new()).unwrap()
     }
 
+    fn joined(chunks: &Chunks) -> Vec<u8> {
+        chunks.parts.concat()
+    }
+
+    #[test]
+    fn compressed_bodies_come_in_pieces_and_inflate_to_the_records() {
+        let mut body = Chunks::default();
+        let mut rng = 7u64;
+        for _ in 0..2000 {
+            // Bytes that do not compress much, so there are many pieces.
+            let part: Vec<u8> = (0..100)
+                .map(|_| {
+                    rng ^= rng << 13;
+                    rng ^= rng >> 7;
+                    rng ^= rng << 17;
+                    rng as u8
+                })
+                .collect();
+            body.push(Bytes::from(part));
+        }
+        let gz = body.compressed(Compression::Gzip).unwrap();
+        assert!(gz.parts.len() > 2);
+        assert!(gz.parts.iter().all(|p| p.len() <= COMPRESSED_PIECE));
+        assert_eq!(gz.len, gz.parts.iter().map(Bytes::len).sum::<usize>());
+        let mut inflated = Vec::new();
+        std::io::Read::read_to_end(
+            &mut flate2::read::GzDecoder::new(&joined(&gz)[..]),
+            &mut inflated,
+        )
+        .unwrap();
+        assert_eq!(inflated, joined(&body));
+        let zst = body.compressed(Compression::Zstd).unwrap();
+        assert_eq!(zstd::decode_all(&joined(&zst)[..]).unwrap(), joined(&body));
+    }
+
     fn record(n: usize) -> Vec<u8> {
         format!("{{\"id\":\"{n:04}\",\"text\":\"{}\"}}", "x".repeat(80)).into_bytes()
     }
@@ -354,14 +486,15 @@ mod tests {
     fn bodies_are_split_before_max_request_bytes_and_keep_whole_records() {
         let mut sink = sink(HttpEncoding::Ndjson, 1024);
         for n in 0..40 {
-            sink.push(&record(n));
+            sink.push(record(n));
         }
         sink.seal();
         assert!(sink.sealed.len() > 1);
         let mut seen = Vec::new();
         for body in &sink.sealed {
-            assert!(body.len() <= 1024, "{}", body.len());
-            let text = std::str::from_utf8(body).unwrap();
+            assert!(body.len <= 1024, "{}", body.len);
+            let body = joined(body);
+            let text = std::str::from_utf8(&body).unwrap();
             assert!(text.ends_with('\n'));
             for line in text.lines() {
                 let v: serde_json::Value = serde_json::from_str(line).unwrap();
@@ -376,22 +509,23 @@ mod tests {
     fn json_bodies_are_arrays_within_the_limit() {
         let mut sink = sink(HttpEncoding::Json, 1024);
         for n in 0..25 {
-            sink.push(&record(n));
+            sink.push(record(n));
         }
         sink.seal();
         let mut count = 0;
         for body in &sink.sealed {
-            assert!(body.len() <= 1024, "{}", body.len());
-            let records: Vec<serde_json::Value> = serde_json::from_slice(body).unwrap();
+            assert!(body.len <= 1024, "{}", body.len);
+            let records: Vec<serde_json::Value> = serde_json::from_slice(&joined(body)).unwrap();
             count += records.len();
         }
         assert_eq!(count, 25);
         // A record of exactly the largest size fits a body of its own.
         let mut alone = self::sink(HttpEncoding::Json, 1024);
         let big = vec![b'1'; alone.max_record_bytes()];
-        alone.push(&big);
+        alone.push(big);
         alone.seal();
-        assert_eq!(alone.sealed[0].len(), 1024);
+        assert_eq!(alone.sealed[0].len, 1024);
+        assert_eq!(joined(&alone.sealed[0]).len(), 1024);
     }
 
     #[test]

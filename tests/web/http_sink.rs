@@ -81,6 +81,9 @@ fn records_are_posted_as_ndjson_and_a_failed_request_is_sent_again() {
         assert_eq!(request["content-type"], "application/x-ndjson");
         assert_eq!(request["authorization"], "Bearer s3cret");
         assert!(request["user-agent"].starts_with("newswire/"));
+        // A length, not chunks: some endpoints take no chunked bodies.
+        assert!(request.contains_key("content-length"), "{request:?}");
+        assert!(!request.contains_key("transfer-encoding"), "{request:?}");
     }
     // The refused body is sent again as it was.
     assert_eq!(bodies[0], bodies[1]);
