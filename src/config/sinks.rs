@@ -48,6 +48,17 @@ pub struct HttpSinkConfig {
     /// 408, 429, 5xx) is tried again before the flush fails.
     #[serde(default = "default_retry_for", with = "humantime_serde")]
     pub retry_for: Duration,
+    /// PEM file of the CA that signed the endpoint's certificate, for an
+    /// endpoint inside a private PKI; only this CA is then trusted.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tls_ca: Option<PathBuf>,
+    /// PEM client certificate, for endpoints that verify clients (with
+    /// `tls_key`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tls_cert: Option<PathBuf>,
+    /// PEM private key of `tls_cert`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tls_key: Option<PathBuf>,
 }
 
 /// The body of an HTTP sink's request.
@@ -260,6 +271,11 @@ impl SinkConfig {
             if h.max_request_bytes < 1024 {
                 problems.push(format!(
                     "sinks[{index}].max_request_bytes must be at least 1024"
+                ));
+            }
+            if h.tls_cert.is_some() != h.tls_key.is_some() {
+                problems.push(format!(
+                    "sinks[{index}].tls_cert and sinks[{index}].tls_key go together: set both or neither"
                 ));
             }
             if h.timeout.is_zero() {

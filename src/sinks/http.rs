@@ -14,6 +14,7 @@
 
 use std::collections::VecDeque;
 use std::io::Write;
+use std::path::Path;
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
@@ -149,13 +150,35 @@ impl HttpSink {
                 headers.insert(header::CONTENT_ENCODING, HeaderValue::from_static("zstd"));
             }
         }
-        let client = reqwest::Client::builder()
+        let mut builder = reqwest::Client::builder()
             .user_agent(concat!("newswire/", env!("CARGO_PKG_VERSION")))
             .timeout(cfg.timeout)
             .connect_timeout(cfg.timeout.min(Duration::from_secs(10)))
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .map_err(|e| config_err(chain(&e)))?;
+            .redirect(reqwest::redirect::Policy::none());
+        let read = |key: &str, path: &Path| {
+            std::fs::read(path)
+                .map_err(|e| config_err(format!("cannot read {key} {}: {e}", path.display())))
+        };
+        if let Some(ca) = &cfg.tls_ca {
+            let roots = reqwest::Certificate::from_pem_bundle(&read("tls_ca", ca)?)
+                .map_err(|e| config_err(format!("tls_ca {}: {}", ca.display(), chain(&e))))?;
+            builder = builder.tls_certs_only(roots);
+        }
+        if let (Some(cert), Some(key)) = (&cfg.tls_cert, &cfg.tls_key) {
+            let mut pem = read("tls_cert", cert)?;
+            pem.push(b'\n');
+            pem.extend(read("tls_key", key)?);
+            let identity = reqwest::Identity::from_pem(&pem).map_err(|e| {
+                config_err(format!(
+                    "tls_cert {} with tls_key {}: {}",
+                    cert.display(),
+                    key.display(),
+                    chain(&e)
+                ))
+            })?;
+            builder = builder.identity(identity);
+        }
+        let client = builder.build().map_err(|e| config_err(chain(&e)))?;
         Ok(HttpSink {
             url: cfg.url.clone(),
             client,

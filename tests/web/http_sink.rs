@@ -195,3 +195,156 @@ fn gzip_json_arrays_and_records_too_large_for_a_request() {
         "{dead:?}"
     );
 }
+
+/// The test certificates (see `tests/fixtures/tls/README.md`).
+fn tls_fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/tls")
+        .join(name)
+}
+
+/// An HTTPS endpoint on 127.0.0.1 with the fixtures' server certificate,
+/// requiring a client certificate signed by the fixtures' CA; answers 200
+/// to every request and keeps the request bodies.
+fn tls_endpoint() -> (String, std::sync::Arc<std::sync::Mutex<Vec<Vec<u8>>>>) {
+    use rustls_pki_types::pem::PemObject;
+    use rustls_pki_types::{CertificateDer, PrivateKeyDer};
+    use std::sync::{Arc, Mutex};
+
+    let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
+    let mut roots = rustls::RootCertStore::empty();
+    for ca in CertificateDer::pem_file_iter(tls_fixture("ca.pem")).unwrap() {
+        roots.add(ca.unwrap()).unwrap();
+    }
+    let clients = rustls::server::WebPkiClientVerifier::builder_with_provider(
+        Arc::new(roots),
+        provider.clone(),
+    )
+    .build()
+    .unwrap();
+    let certs: Vec<CertificateDer<'static>> =
+        CertificateDer::pem_file_iter(tls_fixture("server.pem"))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect();
+    let key = PrivateKeyDer::from_pem_file(tls_fixture("server-key.pem")).unwrap();
+    let config = Arc::new(
+        rustls::ServerConfig::builder_with_provider(provider)
+            .with_safe_default_protocol_versions()
+            .unwrap()
+            .with_client_cert_verifier(clients)
+            .with_single_cert(certs, key)
+            .unwrap(),
+    );
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("https://{}/ingest", listener.local_addr().unwrap());
+    let bodies: Arc<Mutex<Vec<Vec<u8>>>> = Arc::default();
+    let kept = Arc::clone(&bodies);
+    std::thread::spawn(move || {
+        for tcp in listener.incoming() {
+            let Ok(tcp) = tcp else { continue };
+            let config = Arc::clone(&config);
+            let kept = Arc::clone(&kept);
+            std::thread::spawn(move || {
+                let conn = rustls::ServerConnection::new(config).unwrap();
+                let mut tls = rustls::StreamOwned::new(conn, tcp);
+                // A client without the certificate fails the handshake here.
+                let Some(body) = read_body(&mut tls) else {
+                    return;
+                };
+                kept.lock().unwrap().push(body);
+                let _ = std::io::Write::write_all(
+                    &mut tls,
+                    b"HTTP/1.1 200 OK\r\ncontent-length: 0\r\nconnection: close\r\n\r\n",
+                );
+                tls.conn.send_close_notify();
+                let _ = std::io::Write::flush(&mut tls);
+            });
+        }
+    });
+    (url, bodies)
+}
+
+/// Reads one request and returns its body (by `Content-Length`).
+fn read_body(stream: &mut impl Read) -> Option<Vec<u8>> {
+    let mut buf = Vec::new();
+    let mut chunk = [0u8; 8192];
+    let head_end = loop {
+        if let Some(i) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
+            break i + 4;
+        }
+        let n = stream.read(&mut chunk).ok()?;
+        if n == 0 {
+            return None;
+        }
+        buf.extend_from_slice(&chunk[..n]);
+    };
+    let head = String::from_utf8_lossy(&buf[..head_end]).to_ascii_lowercase();
+    let length: usize = head
+        .lines()
+        .find_map(|l| l.strip_prefix("content-length:"))
+        .and_then(|v| v.trim().parse().ok())?;
+    let mut body = buf.split_off(head_end);
+    while body.len() < length {
+        let n = stream.read(&mut chunk).ok()?;
+        if n == 0 {
+            return None;
+        }
+        body.extend_from_slice(&chunk[..n]);
+    }
+    Some(body)
+}
+
+#[test]
+fn an_https_endpoint_with_a_private_ca_and_client_certificates() {
+    let site = Site::start();
+    let dir = tempfile::tempdir().unwrap();
+    three_articles(&site);
+    let (url, bodies) = tls_endpoint();
+    let keys = |tls: &str| {
+        let cfg = http_config(dir.path(), &site, &["retry_for = \"1s\"", tls]);
+        let text = std::fs::read_to_string(&cfg).unwrap();
+        std::fs::write(&cfg, text.replace(&site.url("/ingest"), &url)).unwrap();
+        cfg
+    };
+
+    // Without the private CA the endpoint's certificate is not trusted.
+    let cfg = keys("");
+    let out = newswire(&cfg).arg("once").output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_ne!(out.status.code(), Some(0), "{stderr}");
+    assert!(stderr.contains("certificate"), "{stderr}");
+    assert!(bodies.lock().unwrap().is_empty());
+
+    // A missing file is named.
+    let cfg = keys("tls_ca = \"/nonexistent/ca.pem\"");
+    let out = newswire(&cfg).arg("once").output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("cannot read tls_ca /nonexistent/ca.pem"),
+        "{stderr}"
+    );
+
+    // The endpoint asks for a client certificate.
+    let cfg = keys(&format!("tls_ca = \"{}\"", tls_fixture("ca.pem").display()));
+    let out = newswire(&cfg).arg("once").output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_ne!(out.status.code(), Some(0), "{stderr}");
+    assert!(bodies.lock().unwrap().is_empty());
+    assert!(stderr.to_lowercase().contains("certificate"), "{stderr}");
+
+    let cfg = keys(&format!(
+        "tls_ca = \"{}\"\ntls_cert = \"{}\"\ntls_key = \"{}\"",
+        tls_fixture("ca.pem").display(),
+        tls_fixture("client.pem").display(),
+        tls_fixture("client-key.pem").display()
+    ));
+    let out = newswire(&cfg).arg("once").output().unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(ids(&bodies.lock().unwrap()).len(), 3);
+}
