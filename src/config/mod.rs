@@ -346,12 +346,13 @@ mod tests {
 
         let f = write(
             "[[sinks]]\ntype = \"http\"\nurl = \"ftp://ingest.example/\"\nmax_request_bytes = 10\n\
-             headers = { \"Bad Name\" = \"x\" }\n",
+             headers = { \"Bad Name\" = \"x\" }\ntls_cert = \"client.pem\"\n",
         );
         let msg = Config::load_with_env(Some(f.path()), no_env())
             .unwrap_err()
             .to_string();
         for problem in [
+            "sinks[0].tls_cert and sinks[0].tls_key go together",
             "sinks[0].url must be an http:// or https:// URL, not `ftp://ingest.example/`",
             "sinks[0].headers: `Bad Name` is not an HTTP header name",
             "sinks[0].max_request_bytes must be at least 1024",
