@@ -457,6 +457,28 @@ fn sighup_reloads_the_configuration_and_keeps_the_old_one_when_the_new_is_bad() 
     );
 }
 
+/// A `run` config with a grace period of 1 s and, as its only sink, an
+/// HTTP sink posting to `/ingest` on `site` that never gives up by itself
+/// (`retry_for` and `timeout` of an hour).
+fn http_sink_config(dir: &Path, site: &Site) -> PathBuf {
+    let cfg = run_config(dir, &[format!("{}/feed.xml", site.base)], None, 100);
+    let text = std::fs::read_to_string(&cfg).unwrap();
+    let sink = format!(
+        "[[sinks]]\ntype = \"http\"\nurl = \"{}\"\nretry_for = \"1h\"\ntimeout = \"1h\"\n",
+        site.url("/ingest")
+    );
+    let text = text.replace("grace_period = \"20s\"", "grace_period = \"1s\"");
+    let text = text.replace(
+        &format!(
+            "[[sinks]]\ntype = \"file\"\ndir = \"{}\"\n",
+            dir.join("out").display()
+        ),
+        &sink,
+    );
+    std::fs::write(&cfg, text).unwrap();
+    cfg
+}
+
 /// An HTTP sink retrying a failing endpoint does not hold the worker past
 /// its grace period at SIGTERM, and the records it could not deliver are
 /// delivered by the next run.
@@ -468,21 +490,7 @@ fn sigterm_ends_an_http_sinks_retries_after_the_grace_period_and_loses_nothing()
     site.set("/b", 200, &[], &article("Bridge closes", "Bravo."));
     site.set("/feed.xml", 200, &[], &rss(&site.base, &["/a", "/b"]));
     site.set("/ingest", 503, &[], b"down for maintenance");
-    let cfg = run_config(dir.path(), &[format!("{}/feed.xml", site.base)], None, 100);
-    let text = std::fs::read_to_string(&cfg).unwrap();
-    let sink = format!(
-        "[[sinks]]\ntype = \"http\"\nurl = \"{}\"\nretry_for = \"1h\"\n",
-        site.url("/ingest")
-    );
-    let text = text.replace("grace_period = \"20s\"", "grace_period = \"1s\"");
-    let text = text.replace(
-        &format!(
-            "[[sinks]]\ntype = \"file\"\ndir = \"{}\"\n",
-            dir.path().join("out").display()
-        ),
-        &sink,
-    );
-    std::fs::write(&cfg, text).unwrap();
+    let cfg = http_sink_config(dir.path(), &site);
 
     let mut child = spawn_run(&cfg);
     wait_until("the sink retrying", || site.hits("/ingest") >= 2);
@@ -494,7 +502,7 @@ fn sigterm_ends_an_http_sinks_retries_after_the_grace_period_and_loses_nothing()
         "undelivered records are a failed run: {stderr}"
     );
     assert!(
-        stderr.contains("shutting down while the endpoint was failing"),
+        stderr.contains("the grace period ended before the endpoint took the records"),
         "{stderr}"
     );
     assert!(stderr.contains("down for maintenance"), "{stderr}");
@@ -531,5 +539,31 @@ fn sigterm_ends_an_http_sinks_retries_after_the_grace_period_and_loses_nothing()
             format!("\"{}/a\"", site.base),
             format!("\"{}/b\"", site.base)
         ]
+    );
+}
+
+/// Nor does a request to an endpoint that accepts the connection and then
+/// never answers.
+#[test]
+fn sigterm_ends_an_http_sinks_request_to_a_silent_endpoint_after_the_grace_period() {
+    let site = Site::start();
+    let dir = tempfile::tempdir().unwrap();
+    site.set("/a", 200, &[], &article("Harbour plan approved", "Alpha."));
+    site.set("/feed.xml", 200, &[], &rss(&site.base, &["/a"]));
+    site.respond(
+        "/ingest",
+        Response::new(200, &[], b"").with(support::Behaviour::Silent(Duration::from_secs(3600))),
+    );
+    let cfg = http_sink_config(dir.path(), &site);
+    let mut child = spawn_run(&cfg);
+    wait_until("the request sent", || site.hits("/ingest") >= 1);
+    terminate(&mut child);
+    let (code, stderr) = wait_exit(child);
+    assert_ne!(code, Some(0), "{stderr}");
+    assert!(stderr.contains("a request still in flight"), "{stderr}");
+    let status = status(&cfg);
+    assert!(
+        status.contains("0 delivered, 0 dead-lettered, 1 pending"),
+        "the article stays pending: {status}"
     );
 }

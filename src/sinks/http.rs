@@ -85,7 +85,9 @@ pub enum HttpSinkError {
         last: String,
     },
     /// The worker's grace period ended while a request was being retried.
-    #[error("http sink {url}: shutting down while the endpoint was failing; the last: {last}")]
+    #[error(
+        "http sink {url}: the grace period ended before the endpoint took the records (they stay pending); the last: {last}"
+    )]
     Abandoned {
         /// The endpoint.
         url: String,
@@ -262,14 +264,24 @@ impl HttpSink {
         let mut attempts = 0u32;
         loop {
             attempts += 1;
-            let sent = self
+            let request = self
                 .client
                 .post(&self.url)
                 .headers(self.headers.clone())
                 .header(header::CONTENT_LENGTH, payload.len)
                 .body(payload.body())
-                .send()
-                .await;
+                .send();
+            // A request to an endpoint that hangs ends with the drain too,
+            // not `timeout` later.
+            let sent = tokio::select! {
+                () = self.stop.cancelled() => {
+                    return Err(HttpSinkError::Abandoned {
+                        url: self.url.clone(),
+                        last: "a request still in flight".to_owned(),
+                    });
+                }
+                sent = request => sent,
+            };
             let (last, asked) = match sent {
                 Ok(answer) if answer.status().is_success() => {
                     metrics::http_sink_request("ok");
