@@ -158,11 +158,22 @@ impl NatsAuth<'_> {
     /// Adds a problem when only one of `tls_cert` and `tls_key` is set;
     /// `prefix` names the table (`sinks[0]`, `cluster`).
     pub(crate) fn validate(&self, prefix: &str, problems: &mut Vec<String>) {
-        if self.tls_cert.is_some() != self.tls_key.is_some() {
-            problems.push(format!(
-                "{prefix}.tls_cert and {prefix}.tls_key go together: set both or neither"
-            ));
-        }
+        validate_client_certificate(prefix, self.tls_cert, self.tls_key, problems);
+    }
+}
+
+/// Adds a problem when only one of a client certificate (`tls_cert`) and
+/// its key (`tls_key`) is set; `prefix` names the table.
+fn validate_client_certificate(
+    prefix: &str,
+    cert: Option<&std::path::Path>,
+    key: Option<&std::path::Path>,
+    problems: &mut Vec<String>,
+) {
+    if cert.is_some() != key.is_some() {
+        problems.push(format!(
+            "{prefix}.tls_cert and {prefix}.tls_key go together: set both or neither"
+        ));
     }
 }
 
@@ -273,11 +284,12 @@ impl SinkConfig {
                     "sinks[{index}].max_request_bytes must be at least 1024"
                 ));
             }
-            if h.tls_cert.is_some() != h.tls_key.is_some() {
-                problems.push(format!(
-                    "sinks[{index}].tls_cert and sinks[{index}].tls_key go together: set both or neither"
-                ));
-            }
+            validate_client_certificate(
+                &format!("sinks[{index}]"),
+                h.tls_cert.as_deref(),
+                h.tls_key.as_deref(),
+                problems,
+            );
             if h.timeout.is_zero() {
                 problems.push(format!("sinks[{index}].timeout must be greater than 0"));
             }

@@ -9,12 +9,15 @@ use serde_json::Value;
 
 use crate::support::{Response, Site, article, config_with, dead_letters, newswire, rss};
 
-/// Three articles at `/a`, `/b`, `/c`, listed by `/feed.xml`.
-fn three_articles(site: &Site) {
+/// A site with three articles at `/a`, `/b`, `/c`, listed by `/feed.xml`,
+/// and a directory for the worker.
+fn three_articles() -> (Site, tempfile::TempDir) {
+    let site = Site::start();
     site.set("/feed.xml", 200, &[], &rss(&site.base, &["/a", "/b", "/c"]));
     for (path, title) in [("/a", "Alpha"), ("/b", "Bravo"), ("/c", "Charlie")] {
         site.set(path, 200, &[], &article(title, title));
     }
+    (site, tempfile::tempdir().unwrap())
 }
 
 /// A test config whose only sink is an HTTP sink with the `keys` given
@@ -53,9 +56,7 @@ fn ids(bodies: &[Vec<u8>]) -> Vec<String> {
 
 #[test]
 fn records_are_posted_as_ndjson_and_a_failed_request_is_sent_again() {
-    let site = Site::start();
-    let dir = tempfile::tempdir().unwrap();
-    three_articles(&site);
+    let (site, dir) = three_articles();
     site.set("/ingest", 200, &[], b"");
     site.once(
         "/ingest",
@@ -99,9 +100,7 @@ fn records_are_posted_as_ndjson_and_a_failed_request_is_sent_again() {
 
 #[test]
 fn a_refusing_endpoint_stops_the_run_and_the_next_run_delivers_every_record() {
-    let site = Site::start();
-    let dir = tempfile::tempdir().unwrap();
-    three_articles(&site);
+    let (site, dir) = three_articles();
     site.set("/ingest", 401, &[], b"{\"error\": \"bad token\"}");
     let cfg = http_config(dir.path(), &site, &[]);
 
@@ -128,9 +127,7 @@ fn a_refusing_endpoint_stops_the_run_and_the_next_run_delivers_every_record() {
 
 #[test]
 fn an_endpoint_down_past_retry_for_fails_the_run_and_loses_nothing() {
-    let site = Site::start();
-    let dir = tempfile::tempdir().unwrap();
-    three_articles(&site);
+    let (site, dir) = three_articles();
     site.set("/ingest", 502, &[], b"bad gateway");
     let cfg = http_config(dir.path(), &site, &["retry_for = \"1s\""]);
 
@@ -150,9 +147,7 @@ fn an_endpoint_down_past_retry_for_fails_the_run_and_loses_nothing() {
 
 #[test]
 fn gzip_json_arrays_and_records_too_large_for_a_request() {
-    let site = Site::start();
-    let dir = tempfile::tempdir().unwrap();
-    three_articles(&site);
+    let (site, dir) = three_articles();
     site.set("/ingest", 200, &[], b"");
     let cfg = http_config(
         dir.path(),
@@ -173,9 +168,7 @@ fn gzip_json_arrays_and_records_too_large_for_a_request() {
 
     // Every record is over 1 KiB: each goes to the dead letter, none is
     // sent, and the run goes on.
-    let small = tempfile::tempdir().unwrap();
-    let site = Site::start();
-    three_articles(&site);
+    let (site, small) = three_articles();
     let cfg = http_config(small.path(), &site, &["max_request_bytes = 1024"]);
     let out = newswire(&cfg).arg("once").output().unwrap();
     assert_eq!(
@@ -297,9 +290,7 @@ fn read_body(stream: &mut impl Read) -> Option<Vec<u8>> {
 
 #[test]
 fn an_https_endpoint_with_a_private_ca_and_client_certificates() {
-    let site = Site::start();
-    let dir = tempfile::tempdir().unwrap();
-    three_articles(&site);
+    let (site, dir) = three_articles();
     let (url, bodies) = tls_endpoint();
     let keys = |tls: &str| {
         let cfg = http_config(dir.path(), &site, &["retry_for = \"1s\"", tls]);
