@@ -274,9 +274,9 @@ fn reset(s: TcpStream) {
     drop(s);
 }
 
-/// Reads a request; returns its path, headers (the method as `:method`) and
-/// body (by `Content-Length`).
-fn read_request(s: &mut TcpStream) -> Option<(String, Headers, Vec<u8>)> {
+/// Reads a request (from a TCP or a TLS stream); returns its path, headers
+/// (the method as `:method`) and body (by `Content-Length`).
+pub fn read_request(s: &mut impl Read) -> Option<(String, Headers, Vec<u8>)> {
     let mut buf = Vec::new();
     let mut chunk = [0u8; 4096];
     let head_end = loop {
