@@ -48,6 +48,8 @@ pub struct HttpSinkConfig {
     /// 408, 429, 5xx) is tried again before the flush fails.
     #[serde(default = "default_retry_for", with = "humantime_serde")]
     pub retry_for: Duration,
+    // The three TLS keys repeat those of the nats sink and `[cluster]`:
+    // `deny_unknown_fields` rules out a flattened shared struct.
     /// PEM file of the CA that signed the endpoint's certificate, for an
     /// endpoint inside a private PKI; only this CA is then trusted.
     #[serde(default, skip_serializing_if = "Option::is_none")]
