@@ -18,6 +18,9 @@
 //! `--sink http` posts the records to an endpoint of the simulated web (an
 //! HTTP sink, NDJSON, uncompressed), which counts them.
 //!
+//! `E2E_STDERR=1` prints what the workers wrote to stderr (with
+//! `MIMALLOC_SHOW_STATS=1`, the allocator's statistics at exit).
+//!
 //! `--archive` turns the page archive on (`[archive]`, a `.warc.gz` of every
 //! page in the worker's directory) and prints its size, to see what keeping
 //! the pages costs.
@@ -492,6 +495,9 @@ fn main() {
             "output (stdout)    {lines} records, {:.1} MB",
             bytes as f64 / 1e6
         );
+    }
+    if std::env::var_os("E2E_STDERR").is_some() {
+        eprintln!("{stderrs}");
     }
     if !status.success() {
         eprintln!("{stderrs}");
