@@ -35,6 +35,14 @@ pub enum ConfigError {
         /// What is wrong with it.
         message: String,
     },
+    /// `${NAME}` references in the file that cannot be replaced.
+    #[error("config file {path}: {}", .problems.join("; "))]
+    Environment {
+        /// The file.
+        path: PathBuf,
+        /// Each key and what is wrong with its reference.
+        problems: Vec<String>,
+    },
     /// Values that parse but make no sense, all of them at once.
     #[error("invalid configuration: {}", .0.join("; "))]
     Invalid(Vec<String>),

@@ -20,6 +20,7 @@ mod extract;
 mod feeds;
 mod fetch;
 mod filter;
+mod interpolate;
 mod log;
 mod ops;
 mod schedule;
@@ -142,13 +143,24 @@ impl Config {
                 source,
             })?;
             // Syntax errors first, with toml's own line and column.
-            if let Err(e) = text.parse::<toml::Table>() {
-                return Err(ConfigError::Syntax {
+            let mut table = text
+                .parse::<toml::Table>()
+                .map_err(|e| ConfigError::Syntax {
                     path: path.to_path_buf(),
                     message: e.to_string(),
-                });
-            }
-            figment = figment.merge(Toml::string(&text));
+                })?;
+            let lookup = |name: &str| std::env::var(name).ok();
+            let replaced = interpolate::interpolate(&mut table, &lookup).map_err(|problems| {
+                ConfigError::Environment {
+                    path: path.to_path_buf(),
+                    problems,
+                }
+            })?;
+            figment = if replaced {
+                figment.merge(Serialized::defaults(table))
+            } else {
+                figment.merge(Toml::string(&text))
+            };
             source_text = Some((path.to_path_buf(), text));
         }
         figment = figment.merge(env.ignore(ENV_IGNORED).split("__"));
@@ -191,9 +203,10 @@ impl Config {
         }
     }
 
-    /// The configuration as TOML, for `check-config`, with the password of
-    /// a proxy URL and the values of credential headers (`Cookie`,
-    /// `Authorization`) masked: the output ends up in terminals and CI logs.
+    /// The configuration as TOML, for `check-config`, with the passwords of
+    /// the proxy's and the HTTP sinks' URLs and the values of credential
+    /// headers (`Cookie`, `Authorization`) masked: the output ends up in
+    /// terminals and CI logs.
     pub fn to_toml(&self) -> String {
         let mut shown = self.clone();
         for feed in &mut shown.feeds {
@@ -202,14 +215,10 @@ impl Config {
         for sink in &mut shown.sinks {
             if let SinkConfig::Http(http) = sink {
                 mask_credentials(&mut http.headers);
+                mask_password(&mut http.url);
             }
         }
-        if let Ok(mut proxy) = url::Url::parse(&shown.fetch.proxy)
-            && proxy.password().is_some()
-            && proxy.set_password(Some("****")).is_ok()
-        {
-            shown.fetch.proxy = proxy.to_string();
-        }
+        mask_password(&mut shown.fetch.proxy);
         toml::to_string_pretty(&shown).unwrap_or_else(|e| format!("# cannot render config: {e}\n"))
     }
 }
@@ -226,6 +235,16 @@ fn mask_credentials(headers: &mut std::collections::BTreeMap<String, String>) {
         {
             *value = "****".to_owned();
         }
+    }
+}
+
+/// Replaces the password of a URL (`https://user:secret@host/`) with `****`.
+fn mask_password(url: &mut String) {
+    if let Ok(mut parsed) = url::Url::parse(url)
+        && parsed.password().is_some()
+        && parsed.set_password(Some("****")).is_ok()
+    {
+        *url = parsed.to_string();
     }
 }
 
@@ -343,6 +362,15 @@ mod tests {
         assert!(shown.contains("X-Api-Key = \"****\""), "{shown}");
         assert!(shown.contains("X-Team = \"news\""), "{shown}");
         assert!(!shown.contains("abc") && !shown.contains("k1"), "{shown}");
+        let mut with_password = c.clone();
+        if let SinkConfig::Http(h) = &mut with_password.sinks[0] {
+            h.url = "https://ingest:pa55@ingest.example/v1".to_owned();
+        }
+        let shown = with_password.to_toml();
+        assert!(
+            shown.contains("https://ingest:****@ingest.example/v1"),
+            "{shown}"
+        );
 
         let f = write(
             "[[sinks]]\ntype = \"http\"\nurl = \"ftp://ingest.example/\"\nmax_request_bytes = 10\n\

@@ -123,3 +123,55 @@ fn invalid_log_level_from_env_is_a_clear_error() {
     assert!(stderr.contains("[[["), "{stderr}");
     assert!(stderr.contains("log.level"), "{stderr}");
 }
+
+#[test]
+fn check_config_reads_references_to_the_environment_in_strings() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("env.toml");
+    std::fs::write(
+        &path,
+        "# ${NOT_READ} in a comment is left alone\n[fetch]\nuser_agent = \"newsbot/${BOT_VERSION} (${BOT_CONTACT:-ops@example.com})\"\n\
+         [[feeds]]\nurl = \"https://example.com/feed.xml\"\nheaders = { Authorization = \"Bearer ${FEED_TOKEN}\" }\n\
+         tags = [\"$${literal}\"]\n[filter]\nblock = [\"url:^https://example.com/live/$\"]\n",
+    )
+    .unwrap();
+    let out = newswire()
+        .arg("check-config")
+        .arg("-c")
+        .arg(&path)
+        .env("BOT_VERSION", "2.1")
+        .env("FEED_TOKEN", "s3cret")
+        .env_remove("BOT_CONTACT")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let printed: toml::Table = toml::from_str(&stdout).expect("check-config prints TOML");
+    assert_eq!(
+        printed["fetch"]["user_agent"].as_str(),
+        Some("newsbot/2.1 (ops@example.com)")
+    );
+    assert!(
+        !stdout.contains("s3cret"),
+        "credentials stay masked: {stdout}"
+    );
+    assert!(stdout.contains("^https://example.com/live/$"), "{stdout}");
+    assert!(stdout.contains("\"${literal}\""), "{stdout}");
+
+    let out = newswire()
+        .arg("check-config")
+        .arg("-c")
+        .arg(&path)
+        .env("BOT_VERSION", "2.1")
+        .env_remove("FEED_TOKEN")
+        .output()
+        .unwrap();
+    let stderr = one_error_line(&out, 2);
+    assert!(
+        stderr.contains(
+            "feeds[0].headers.Authorization: the environment variable FEED_TOKEN is not set"
+        ),
+        "{stderr}"
+    );
+    assert!(stderr.contains("env.toml"), "{stderr}");
+}
