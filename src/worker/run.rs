@@ -106,6 +106,13 @@ pub async fn run_mode(
             Cluster::join(cluster, config.state.horizon).await?,
         ));
     }
+    // The lease is renewed from here on: opening the sinks (a NATS
+    // connection, a file sink finishing a crash's `.part` files) may take
+    // longer than the lease itself.
+    let mut tasks = JoinSet::new();
+    if let Some(cluster) = &shared.cluster {
+        tasks.spawn(Arc::clone(cluster).keep_alive(shutdown.clone()));
+    }
     let health = Arc::new(Health::new(Arc::clone(&shared.store)));
     // The ops endpoint outlives the drain, so /readyz reports it.
     let stop_ops = CancellationToken::new();
@@ -153,10 +160,6 @@ pub async fn run_mode(
     let (job_tx, job_rx) = mpsc::channel::<ArticleJob>(cap);
     let (out_tx, out_rx) = mpsc::channel(cap);
 
-    let mut tasks = JoinSet::new();
-    if let Some(cluster) = &shared.cluster {
-        tasks.spawn(Arc::clone(cluster).keep_alive(shutdown.clone()));
-    }
     tasks.spawn(tasks::scheduler(
         schedule,
         due_tx,
