@@ -4,7 +4,6 @@ use std::collections::BTreeMap;
 use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
-use url::Url;
 
 /// One feed to poll.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -92,14 +91,6 @@ impl FeedConfig {
     /// What is wrong with the URL, naming it, if anything: public so that
     /// `feeds import` refuses what `check-config` would.
     pub fn url_problem(&self) -> Option<String> {
-        match Url::parse(&self.url) {
-            Ok(u) if matches!(u.scheme(), "http" | "https") => None,
-            Ok(u) => Some(format!(
-                "`{}`: scheme `{}` is not http or https",
-                self.url,
-                u.scheme()
-            )),
-            Err(e) => Some(format!("`{}`: {e}", self.url)),
-        }
+        super::http_url_problem(&self.url)
     }
 }

@@ -102,19 +102,12 @@ impl FetchConfig {
         if self.per_host_concurrency == 0 {
             problems.push("fetch.per_host_concurrency must be greater than 0".to_owned());
         }
-        if !matches!(self.proxy.as_str(), "" | "off") {
-            match url::Url::parse(&self.proxy) {
-                Ok(u) if matches!(u.scheme(), "http" | "https") && u.host().is_some() => {}
-                Ok(u) => problems.push(format!(
-                    "fetch.proxy `{}`: the scheme must be http or https and a host is needed (not `{}`)",
-                    self.proxy,
-                    u.scheme()
-                )),
-                Err(e) => problems.push(format!(
-                    "fetch.proxy `{}`: {e} (a URL like http://proxy:3128, empty for the environment's, or off)",
-                    self.proxy
-                )),
-            }
+        if !matches!(self.proxy.as_str(), "" | "off")
+            && let Some(problem) = super::http_url_problem(&self.proxy)
+        {
+            problems.push(format!(
+                "fetch.proxy {problem} (a URL like http://proxy:3128, empty for the environment's, or off)"
+            ));
         }
         for (key, d) in [
             ("retry_later_delay", self.retry_later_delay),

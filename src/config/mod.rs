@@ -238,6 +238,20 @@ fn mask_credentials(headers: &mut std::collections::BTreeMap<String, String>) {
     }
 }
 
+/// What keeps `url` from being a URL newswire can request (an `http` or
+/// `https` URL), naming it, if anything: a feed's, a proxy's, an HTTP
+/// sink's.
+pub(crate) fn http_url_problem(url: &str) -> Option<String> {
+    match url::Url::parse(url) {
+        Ok(u) if matches!(u.scheme(), "http" | "https") => None,
+        Ok(u) => Some(format!(
+            "`{url}`: scheme `{}` is not http or https",
+            u.scheme()
+        )),
+        Err(e) => Some(format!("`{url}`: {e}")),
+    }
+}
+
 /// Replaces the password of a URL (`https://user:secret@host/`) with `****`.
 fn mask_password(url: &mut String) {
     if let Ok(mut parsed) = url::Url::parse(url)
@@ -381,7 +395,7 @@ mod tests {
             .to_string();
         for problem in [
             "sinks[0].tls_cert and sinks[0].tls_key go together",
-            "sinks[0].url must be an http:// or https:// URL, not `ftp://ingest.example/`",
+            "sinks[0].url `ftp://ingest.example/`: scheme `ftp` is not http or https",
             "sinks[0].headers: `Bad Name` is not an HTTP header name",
             "sinks[0].max_request_bytes must be at least 1024",
         ] {

@@ -271,12 +271,8 @@ impl SinkConfig {
             }
         }
         if let SinkConfig::Http(h) = self {
-            match url::Url::parse(&h.url) {
-                Ok(u) if matches!(u.scheme(), "http" | "https") && u.host().is_some() => {}
-                _ => problems.push(format!(
-                    "sinks[{index}].url must be an http:// or https:// URL, not `{}`",
-                    h.url
-                )),
+            if let Some(problem) = super::http_url_problem(&h.url) {
+                problems.push(format!("sinks[{index}].url {problem}"));
             }
             if let Err(e) = crate::fetch::client::header_map(&h.headers) {
                 problems.push(format!("sinks[{index}].headers: {e}"));

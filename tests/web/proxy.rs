@@ -89,7 +89,7 @@ fn a_proxy_that_is_not_a_url_is_a_config_error() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(2), "{stderr}");
     assert!(
-        stderr.contains("fetch.proxy `socks5://p:1080`: the scheme must be http or https"),
+        stderr.contains("fetch.proxy `socks5://p:1080`: scheme `socks5` is not http or https"),
         "{stderr}"
     );
 }
