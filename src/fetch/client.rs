@@ -141,8 +141,9 @@ pub struct Request {
     pub headers: Option<Arc<HeaderMap>>,
 }
 
-/// The configured `headers` of a feed as a header map, or what is wrong
-/// with one of them (naming it, never its value: it may be a secret).
+/// Configured `headers` (a feed's, an HTTP sink's) as a header map, or
+/// what is wrong with one of them (naming it, never its value: it may be a
+/// secret).
 pub fn header_map(headers: &BTreeMap<String, String>) -> Result<HeaderMap, String> {
     let mut map = HeaderMap::new();
     for (name, value) in headers {
