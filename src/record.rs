@@ -61,6 +61,11 @@ pub struct Article {
     pub language: Option<Language>,
     /// Main text: paragraphs separated by a blank line, headings on their own line.
     pub text: String,
+    /// The same text as Markdown (headings, lists, links, emphasis, quotes,
+    /// code, tables), when `[extract] markdown` is on; absent otherwise,
+    /// so records without it stay as they were.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub markdown: Option<String>,
     /// Number of words in `text`.
     pub word_count: usize,
     /// Minutes an adult needs to read `text` at 230 words per minute,
@@ -112,6 +117,7 @@ impl Article {
             tags: Vec::new(),
             language: None,
             text: String::new(),
+            markdown: None,
             word_count: 0,
             reading_time_minutes: 0,
             entities: Vec::new(),

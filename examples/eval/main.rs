@@ -4,7 +4,7 @@
 //! ```text
 //! cargo run --release --example eval -- ../shared/data/wcxb-dev \
 //!     [--no-peers] [--worst N] [--explain] [--only ID] [--tsv FILE]
-//!     [--stages clean,content,metadata] [--records FILE]
+//!     [--stages clean,content,metadata] [--records FILE] [--markdown]
 //! ```
 //!
 //! Prints word-level F1 (the benchmark's metric: lower-cased `\w+` bags,
@@ -19,6 +19,9 @@
 //! `--records FILE` writes newswire's record for every page as NDJSON, in
 //! page order, without `fetched_at` (the only field that changes between
 //! runs): diff two such files to prove a speed change leaves output alone.
+//! `--markdown` turns on newswire's Markdown and scores its structure
+//! (headings, list items, table rows, links) against the reference's
+//! Markdown (see `structure.rs`).
 //!
 //! Every extractor gets the same decompressed bytes, under the same
 //! allocator (the binary's, mimalloc); decompression and scoring are
@@ -37,6 +40,7 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 mod extractors;
 mod metrics;
+mod structure;
 mod tally;
 
 use std::collections::BTreeMap;
@@ -62,6 +66,8 @@ struct Args {
     records: Option<PathBuf>,
     /// newswire's stages; the default list unless `--stages` names others.
     stages: Vec<StageName>,
+    /// Write and score newswire's Markdown.
+    markdown: bool,
 }
 
 fn parse_args() -> Result<Args, String> {
@@ -75,6 +81,7 @@ fn parse_args() -> Result<Args, String> {
         tsv: None,
         records: None,
         stages: ExtractConfig::default().stages,
+        markdown: false,
     };
     while let Some(a) = args.next() {
         match a.as_str() {
@@ -87,6 +94,7 @@ fn parse_args() -> Result<Args, String> {
             "--only" => out.only = Some(args.next().ok_or("--only needs a page id")?),
             "--explain" => out.explain = true,
             "--no-peers" => out.peers = false,
+            "--markdown" => out.markdown = true,
             "--tsv" => out.tsv = Some(args.next().ok_or("--tsv needs a file")?.into()),
             "--records" => {
                 out.records = Some(args.next().ok_or("--records needs a file")?.into());
@@ -110,6 +118,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let args = parse_args()?;
     let config = ExtractConfig {
         stages: args.stages.clone(),
+        markdown: args.markdown,
         ..ExtractConfig::default()
     };
     println!(
@@ -136,6 +145,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut rows: Vec<String> = Vec::new();
     // newswire's status per page type: walls and non-articles it reported.
     let mut statuses: BTreeMap<String, BTreeMap<String, usize>> = BTreeMap::new();
+    let mut structure = structure::Structure::default();
     let mut records = match &args.records {
         Some(path) => Some(std::io::BufWriter::new(std::fs::File::create(path)?)),
         None => None,
@@ -162,6 +172,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             }
             if let (Some(out), Some(record)) = (records.as_mut(), got.record.as_deref()) {
                 write_record(out, record)?;
+            }
+            if args.markdown {
+                let ours = got.record.as_deref().and_then(|r| r.markdown.as_deref());
+                let theirs = page.gt["ground_truth"]["main_content_markdown"].as_str();
+                structure.add(ours.unwrap_or(""), theirs.unwrap_or(""));
             }
             *statuses
                 .entry(got.status.clone().unwrap_or_default())
@@ -196,6 +211,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         std::fs::write(path, rows.join("\n") + "\n")?;
     }
     tally::report(&names, &tallies);
+    if args.markdown {
+        structure.report();
+    }
     if let Some(kb) = peak_rss_kb() {
         println!(
             "peak memory (process{}): {:.0} MB",

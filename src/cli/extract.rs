@@ -38,6 +38,10 @@ pub struct ExtractArgs {
     /// warning.
     #[arg(long, value_name = "CSS", value_parser = parse_selector)]
     selector: Option<ContentSelector>,
+    /// Also write the main text as Markdown, in the record's `markdown`
+    /// (as `[extract] markdown = true` does).
+    #[arg(long)]
+    markdown: bool,
 }
 
 fn parse_selector(s: &str) -> Result<ContentSelector, String> {
@@ -55,7 +59,9 @@ pub fn run(config: &Config, args: ExtractArgs) -> anyhow::Result<ExitCode> {
             args.files.len()
         );
     }
-    let pipeline = Pipeline::new(&config.extract);
+    let mut extract = config.extract.clone();
+    extract.markdown |= args.markdown;
+    let pipeline = Pipeline::new(&extract);
     let stdout = io::stdout();
     let mut out = NdjsonWriter::new(BufWriter::new(stdout.lock()), "stdout");
     let mut failed = 0usize;

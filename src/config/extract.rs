@@ -13,6 +13,11 @@ pub struct ExtractConfig {
     /// Pages larger than this many bytes (after decompression) are cut to
     /// this size before parsing, with a warning: hostile sizes stay bounded.
     pub max_html_bytes: usize,
+    /// Also write the main text as Markdown (`markdown` in the record):
+    /// headings, lists, links, emphasis, quotes, code and tables kept, for
+    /// consumers that render the article or feed it to a language model.
+    /// Off by default: it adds about the text's size again to each record.
+    pub markdown: bool,
     /// How many earlier articles the near-duplicate index remembers; the
     /// oldest is forgotten first, so memory stays bounded in the daemon.
     pub dedup_capacity: usize,
@@ -26,6 +31,7 @@ impl Default for ExtractConfig {
         ExtractConfig {
             stages: StageName::ALL.to_vec(),
             max_html_bytes: 8 * 1024 * 1024,
+            markdown: false,
             dedup_capacity: 100_000,
             dedup_max_distance: 5,
         }

@@ -65,6 +65,9 @@ pub struct Doc {
     /// Where the user says the article is (a feed's `content_selector`):
     /// the content stage takes those elements' text when they have any.
     pub content_selector: Option<super::content::ContentSelector>,
+    /// Whether the content stage also writes the text as Markdown
+    /// (`[extract] markdown`).
+    pub markdown: bool,
     /// `<title>` and `<h1>` texts, read once for the content and metadata stages.
     headlines: OnceCell<Headlines>,
     /// The first `og:type`, read once for the clean, content and status rules.
@@ -87,7 +90,13 @@ impl Doc {
     /// past a browser's limit flattened: see [`prestrip`](super::prestrip))
     /// and collects what several stages need.
     pub fn parse(text: &str, base_url: Option<Url>, record: Article) -> Doc {
-        let stripped = super::prestrip::strip(text);
+        Doc::parse_for(text, base_url, record, false)
+    }
+
+    /// [`Doc::parse`], for a pipeline that writes Markdown when `markdown`
+    /// (the links' targets are then kept).
+    pub fn parse_for(text: &str, base_url: Option<Url>, record: Article, markdown: bool) -> Doc {
+        let stripped = super::prestrip::strip_keeping(text, markdown);
         let html = Html::parse_document(&super::prestrip::depth::flatten(&stripped));
         let tagged = html
             .root_element()
@@ -103,6 +112,7 @@ impl Doc {
             discussion: None,
             json_ld: Vec::new(),
             content_selector: None,
+            markdown,
             headlines: OnceCell::new(),
             og_type: OnceCell::new(),
             tagged,

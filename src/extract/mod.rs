@@ -93,6 +93,8 @@ type StageFn = fn(&mut Doc) -> Result<(), StageError>;
 pub struct Pipeline {
     stages: Vec<(StageName, StageFn)>,
     max_html_bytes: usize,
+    /// Whether the content stage also writes Markdown.
+    markdown: bool,
     /// Present when the `dedup` stage is configured.
     dedup: Option<Arc<Mutex<SimHashIndex>>>,
     dedup_limits: (usize, u32),
@@ -116,6 +118,7 @@ impl Pipeline {
         Pipeline {
             stages,
             max_html_bytes: config.max_html_bytes,
+            markdown: config.markdown,
             dedup,
             dedup_limits,
         }
@@ -182,7 +185,7 @@ impl Pipeline {
             http.charset = Some(text.decoded.encoding.name().to_lowercase());
         }
 
-        let mut doc = Doc::parse(&text.decoded.text, base, record);
+        let mut doc = Doc::parse_for(&text.decoded.text, base, record, self.markdown);
         doc.content_selector = page.content_selector;
         for (name, stage) in &self.stages {
             let started = std::time::Instant::now();

@@ -510,3 +510,46 @@ fn a_selector_chooses_the_text_and_a_page_it_misses_falls_back_with_a_warning() 
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("`div[` is not a CSS selector"), "{stderr}");
 }
+
+/// `--markdown` (or `[extract] markdown = true`) adds the text as Markdown,
+/// links resolved against `--url`; without it the record has no such key.
+#[test]
+fn markdown_is_written_when_asked_for() {
+    let dir = tempfile::tempdir().unwrap();
+    let page = dir.path().join("page.html");
+    std::fs::write(
+        &page,
+        "<html><body><article><h2>What changed</h2>\
+         <p>The council <em>approved</em> the plan; see <a href=\"/plan\">the full plan</a> for details.</p>\
+         <ul><li>Work starts in spring.</li><li>Roads close at night.</li></ul></article></body></html>",
+    )
+    .unwrap();
+    let run = |extra: &[&str]| {
+        let out = newswire()
+            .arg("extract")
+            .args(extra)
+            .args(["--url", "https://news.example/town/story"])
+            .arg(&page)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        records(&out.stdout).remove(0)
+    };
+    let expected = "## What changed\n\n\
+        The council *approved* the plan; see [the full plan](https://news.example/plan) for details.\n\n\
+        - Work starts in spring.\n\n- Roads close at night.";
+    let with_flag = run(&["--markdown"]);
+    assert_eq!(with_flag["markdown"], expected);
+    let plain = run(&[]);
+    assert!(plain.get("markdown").is_none(), "{plain}");
+    assert_eq!(plain["text"], with_flag["text"]);
+
+    let config = dir.path().join("newswire.toml");
+    std::fs::write(&config, "[extract]\nmarkdown = true\n").unwrap();
+    let from_config = run(&["-c", config.to_str().unwrap()]);
+    assert_eq!(from_config["markdown"], expected);
+}

@@ -63,6 +63,7 @@ fn schema_is_valid_and_strict() {
         confidence: 0.9,
     });
     a.text = "Words.".into();
+    a.markdown = Some("**Words.**".into());
     a.word_count = 1;
     a.entities = vec![Entity {
         name: "Jane Roe".into(),
@@ -99,7 +100,8 @@ fn schema_is_valid_and_strict() {
     assert!(full["quotes"][1].get("partial").is_none());
 
     // Every serialized key is declared, and every declared key is required
-    // (except `partial`, which serde omits when false).
+    // (except `partial`, which serde omits when false, and `markdown`,
+    // written only when asked for).
     fn check_keys(schema: &Value, instance: &Value, at: &str) {
         let props = schema["properties"].as_object().unwrap();
         let obj = instance.as_object().unwrap();
@@ -114,6 +116,7 @@ fn schema_is_valid_and_strict() {
         assert_eq!(declared, written, "{at}: declared vs written keys");
         assert_eq!(schema["additionalProperties"], false, "{at}");
         required.insert("partial");
+        required.insert("markdown");
         assert!(declared.is_subset(&required), "{at}: not all required");
         for (k, p) in props {
             assert!(p["description"].is_string(), "{at}.{k}: no description");

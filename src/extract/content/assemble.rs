@@ -11,6 +11,7 @@ use super::lines::{
     is_image_address, is_invisible, is_poster_line, is_prompt, is_recommendations_heading,
     reads_as_sentence, undoubled,
 };
+use super::markdown::{self, Row};
 use super::render::{Block, BlockKind};
 use crate::extract::Doc;
 use crate::extract::text::normalize_space;
@@ -66,6 +67,8 @@ impl Page {
 pub(super) struct Assembled {
     /// Blocks joined by blank lines.
     pub text: String,
+    /// The same blocks as Markdown, when they were rendered with it.
+    pub markdown: Option<String>,
     /// Item cards (link blocks) were kept: the text is more than the
     /// page's prose.
     pub kept_cards: bool,
@@ -86,6 +89,7 @@ pub(super) fn assemble(
     let allow_cards = page == Some(Page::Undeclared);
     let mut seen: HashSet<String> = HashSet::default();
     let mut parts: Vec<&str> = Vec::new();
+    let mut marked: Vec<(&str, Option<Row>)> = Vec::new();
     let total: usize = blocks.iter().map(|b| b.text.len()).sum();
     // What comes before the headline (breadcrumbs, kickers, share bars) is
     // page furniture, as long as it is a small part of the text.
@@ -186,9 +190,22 @@ pub(super) fn assemble(
             continue;
         }
         parts.push(text);
+        if let Some(md) = &b.markdown {
+            // A label printed twice is kept once, as plain text.
+            let whole = text.len() == b.text.len();
+            marked.push((
+                if whole { &md.text } else { text },
+                md.row.filter(|_| whole),
+            ));
+        }
     }
+    let markdown = blocks
+        .iter()
+        .any(|b| b.markdown.is_some())
+        .then(|| markdown::join(marked));
     Assembled {
         text: parts.join("\n\n"),
+        markdown,
         kept_cards: cards,
     }
 }

@@ -25,6 +25,7 @@
 
 mod assemble;
 mod lines;
+mod markdown;
 pub mod render;
 pub mod score;
 pub mod selector;
@@ -32,7 +33,8 @@ pub mod status;
 
 pub use self::selector::{ContentSelector, SelectorError};
 
-use self::assemble::{Page, assemble};
+use self::assemble::{Assembled, Page, assemble};
+use self::markdown::Markdown;
 
 use std::sync::LazyLock;
 
@@ -74,7 +76,8 @@ const RIVAL_SHARE: f64 = 0.2;
 /// On listing pages the links are the content: keep every block.
 const KEEP_ALL_LINKS: f64 = 1.0;
 
-/// Extracts the main text of `doc` into `doc.record.text`.
+/// Extracts the main text of `doc` into `doc.record.text` (and its
+/// Markdown into `doc.record.markdown` when `doc.markdown` asks for it).
 pub fn run(doc: &mut Doc) -> Result<(), StageError> {
     let headlines = doc.headlines();
     let title: Vec<String> = headlines
@@ -85,11 +88,9 @@ pub fn run(doc: &mut Doc) -> Result<(), StageError> {
         .collect();
     if let Some(selector) = doc.content_selector.clone() {
         match selector::selected_text(doc, &selector, &title) {
-            Some(text) => {
-                let words = word_count(&text);
-                doc.record.word_count = words;
-                doc.record.status = status::classify(doc, &text, words);
-                doc.record.text = text;
+            Some(main) => {
+                let words = word_count(&main.text);
+                finish(doc, main, words);
                 return Ok(());
             }
             None => doc.record.warnings.push(format!(
@@ -101,10 +102,9 @@ pub fn run(doc: &mut Doc) -> Result<(), StageError> {
     let body = doc.body();
     let scorer = Scorer::new(*body, &doc.dropped);
     let roots = choose_roots(doc, &scorer, *body);
-    let blocks = render::render(&roots, &doc.dropped);
-    let main = assemble(&blocks, &title, LINK_LIST_DENSITY, Some(Page::of(doc)));
-    let mut text = main.text;
-    let mut words = word_count(&text);
+    let blocks = render::render(&roots, &doc.dropped, markdown_for(doc));
+    let mut main = assemble(&blocks, &title, LINK_LIST_DENSITY, Some(Page::of(doc)));
+    let mut words = word_count(&main.text);
     // Whether the page is a listing is judged on its prose alone: the item
     // titles kept as cards do not make an index page an article.
     let prose_words = if main.kept_cards {
@@ -114,29 +114,42 @@ pub fn run(doc: &mut Doc) -> Result<(), StageError> {
     };
     if prose_words < LISTING_MAX_WORDS
         && let Some(fallback) = landmark_text(doc, &title)
-        && word_count(&fallback) > prose_words * 2
+        && word_count(&fallback.text) > prose_words * 2
     {
-        words = word_count(&fallback);
-        text = fallback;
+        words = word_count(&fallback.text);
+        main = fallback;
     }
     if words < 50
         && let Some(fallback) = noscript_text(doc)
-        && word_count(&fallback) > words * 2
+        && word_count(&fallback.text) > words * 2
     {
-        words = word_count(&fallback);
-        text = fallback;
+        words = word_count(&fallback.text);
+        main = fallback;
     }
-    doc.record.word_count = words;
-    doc.record.status = status::classify(doc, &text, words);
-    doc.record.text = text;
+    finish(doc, main, words);
     Ok(())
+}
+
+/// Writes the chosen text, its word count and the page's status.
+fn finish(doc: &mut Doc, main: Assembled, words: usize) {
+    doc.record.word_count = words;
+    doc.record.status = status::classify(doc, &main.text, words);
+    doc.record.text = main.text;
+    doc.record.markdown = main.markdown;
+}
+
+/// Markdown rendering, when the pipeline asks for it.
+fn markdown_for(doc: &Doc) -> Option<Markdown<'_>> {
+    doc.markdown.then_some(Markdown {
+        base: doc.base_url.as_ref(),
+    })
 }
 
 /// Listing and index pages have little prose: their content is short items
 /// and links. When the prose cover finds little, the page's `<main>`
 /// landmark (else the body), links included, is the better guess; the clean
 /// stage has already dropped the navigation and furniture around it.
-fn landmark_text(doc: &Doc, titles: &[String]) -> Option<String> {
+fn landmark_text(doc: &Doc, titles: &[String]) -> Option<Assembled> {
     let main = doc
         .html
         .select(super::doc::css!(r#"main, [role="main"]"#))
@@ -144,31 +157,32 @@ fn landmark_text(doc: &Doc, titles: &[String]) -> Option<String> {
             !m.ancestors().any(|a| doc.dropped.contains(&a.id())) && !doc.dropped.contains(&m.id())
         });
     let root = main.unwrap_or_else(|| doc.body());
-    let blocks = render::render(&[*root], &doc.dropped);
-    Some(assemble(&blocks, titles, KEEP_ALL_LINKS, None).text).filter(|t| !t.is_empty())
+    let blocks = render::render(&[*root], &doc.dropped, markdown_for(doc));
+    Some(assemble(&blocks, titles, KEEP_ALL_LINKS, None)).filter(|a| !a.text.is_empty())
 }
 
 /// Some sites (Discourse forums, some SPAs) serve the real page to crawlers
 /// inside `<noscript>`, which parses as raw text. When the normal pass finds
 /// almost nothing, extract the largest `<noscript>` as a page of its own.
-fn noscript_text(doc: &Doc) -> Option<String> {
+fn noscript_text(doc: &Doc) -> Option<Assembled> {
     let raw: String = doc
         .tagged(&["noscript"])
         .filter(|n| super::doc::in_body(*n))
         .map(|n| n.text().collect::<String>())
         .filter(|t| t.len() > 500 && t.contains('<'))
         .max_by_key(String::len)?;
-    let mut inner = Doc::parse(
+    let mut inner = Doc::parse_for(
         &raw,
         doc.base_url.clone(),
         crate::record::Article::new(doc.record.fetched_at),
+        doc.markdown,
     );
     super::clean::run(&mut inner).ok()?;
     let body = inner.body();
     let scorer = Scorer::new(*body, &inner.dropped);
     let roots = choose_roots(&inner, &scorer, *body);
-    let blocks = render::render(&roots, &inner.dropped);
-    Some(assemble(&blocks, &[], LINK_LIST_DENSITY, None).text).filter(|t| !t.is_empty())
+    let blocks = render::render(&roots, &inner.dropped, markdown_for(&inner));
+    Some(assemble(&blocks, &[], LINK_LIST_DENSITY, None)).filter(|a| !a.text.is_empty())
 }
 
 /// The subtrees whose text is the article, in document order.

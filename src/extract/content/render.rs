@@ -4,13 +4,18 @@
 //! captions) each become one block; inline text inside them is joined with
 //! normalized whitespace; `<br>` becomes a line break inside the block.
 //! Dropped subtrees are skipped. The walk is iterative (see `score.rs`).
+//! Asked for Markdown, it writes each block a second time with its markup
+//! (see [`markdown`](super::markdown)).
 
 use rustc_hash::FxHashSet as HashSet;
 
 use ego_tree::iter::Edge;
 use ego_tree::{NodeId, NodeRef};
 use scraper::Node;
+use scraper::node::Element;
 
+use super::markdown::{Markdown, MarkdownLine, Marked, Shape};
+use crate::extract::doc::ReadAttr;
 use crate::extract::text::normalize_space;
 
 /// Kind of a rendered block.
@@ -35,6 +40,8 @@ pub struct Block {
     pub link_chars: usize,
     /// The element the block came from.
     pub node: NodeId,
+    /// The block as Markdown, when asked for.
+    pub markdown: Option<Box<Marked>>,
 }
 
 /// Elements that start and end a block.
@@ -81,9 +88,17 @@ pub fn is_block(name: &str) -> bool {
     )
 }
 
-/// Renders the subtrees at `roots` (in order) into blocks.
-pub fn render(roots: &[NodeRef<'_, Node>], dropped: &HashSet<NodeId>) -> Vec<Block> {
-    let mut out = Renderer::default();
+/// Renders the subtrees at `roots` (in order) into blocks, with their
+/// Markdown when `markdown` is given.
+pub fn render(
+    roots: &[NodeRef<'_, Node>],
+    dropped: &HashSet<NodeId>,
+    markdown: Option<Markdown<'_>>,
+) -> Vec<Block> {
+    let mut out = Renderer {
+        md: markdown.map(MarkdownLine::new),
+        ..Renderer::default()
+    };
     for root in roots {
         out.walk(*root, dropped);
         out.flush();
@@ -92,7 +107,7 @@ pub fn render(roots: &[NodeRef<'_, Node>], dropped: &HashSet<NodeId>) -> Vec<Blo
 }
 
 #[derive(Default)]
-struct Renderer {
+struct Renderer<'a> {
     blocks: Vec<Block>,
     line: String,
     link_chars: usize,
@@ -100,11 +115,15 @@ struct Renderer {
     pre_depth: usize,
     /// Block elements currently open, innermost last: (id, kind).
     open: Vec<(NodeId, BlockKind)>,
+    /// What each open block element makes of Markdown, beside `open`.
+    shapes: Vec<Shape>,
     /// The root being walked.
     root: Option<NodeId>,
+    /// The current block's Markdown, when asked for.
+    md: Option<MarkdownLine<'a>>,
 }
 
-impl Renderer {
+impl Renderer<'_> {
     fn walk(&mut self, root: NodeRef<'_, Node>, dropped: &HashSet<NodeId>) {
         let mut skipping: Option<NodeId> = None;
         self.root = Some(root.id());
@@ -120,7 +139,7 @@ impl Renderer {
                     }
                     match node.value() {
                         Node::Text(t) => self.text(t),
-                        Node::Element(e) => self.open(node.id(), e.name()),
+                        Node::Element(e) => self.open(node.id(), e),
                         _ => {}
                     }
                 }
@@ -140,8 +159,12 @@ impl Renderer {
     }
 
     fn text(&mut self, t: &str) {
+        let table = self.in_table();
         if self.pre_depth > 0 {
             self.line.push_str(t);
+            if let Some(md) = &mut self.md {
+                md.text(t, true, table);
+            }
             return;
         }
         // Keep one space at a boundary, normalize inside.
@@ -150,6 +173,9 @@ impl Renderer {
         let norm = normalize_space(t);
         if starts_ws && !self.line.is_empty() && !self.line.ends_with([' ', '\n']) {
             self.line.push(' ');
+            if let Some(md) = &mut self.md {
+                md.push(' ');
+            }
         }
         if !norm.is_empty() {
             if self.link_depth > 0 {
@@ -159,10 +185,21 @@ impl Renderer {
             if ends_ws {
                 self.line.push(' ');
             }
+            if let Some(md) = &mut self.md {
+                md.text(&norm, false, table);
+                if ends_ws {
+                    md.push(' ');
+                }
+            }
         }
     }
 
-    fn open(&mut self, id: NodeId, name: &str) {
+    fn in_table(&self) -> bool {
+        self.md.is_some() && self.shapes.iter().any(|s| matches!(s, Shape::Row))
+    }
+
+    fn open(&mut self, id: NodeId, e: &Element) {
+        let name = e.name();
         match name {
             "br" => {
                 let trimmed = self.line.trim_end().len();
@@ -170,10 +207,17 @@ impl Renderer {
                 if !self.line.is_empty() {
                     self.line.push('\n');
                 }
+                if let Some(md) = &mut self.md {
+                    md.line_break();
+                }
             }
-            "a" => self.link_depth += 1,
-            "td" | "th" if !self.line.is_empty() && !self.line.ends_with(' ') => {
-                self.line.push(' ');
+            "td" | "th" => {
+                if !self.line.is_empty() && !self.line.ends_with(' ') {
+                    self.line.push(' ');
+                }
+                if let Some(md) = &mut self.md {
+                    md.cell();
+                }
             }
             "img" => {}
             _ if is_block(name) => {
@@ -187,22 +231,39 @@ impl Renderer {
                     _ => BlockKind::Paragraph,
                 };
                 self.open.push((id, kind));
+                let shape = Shape::of(name, e.read_attr("start"), &mut self.shapes);
+                self.shapes.push(shape);
             }
-            _ => {}
+            _ => {
+                if name == "a" {
+                    self.link_depth += 1;
+                }
+                if let Some(md) = &mut self.md {
+                    md.open(name, e.read_attr("href"), self.pre_depth > 0);
+                }
+            }
         }
     }
 
     fn close(&mut self, name: &str) {
         match name {
-            "a" => self.link_depth = self.link_depth.saturating_sub(1),
+            "br" | "td" | "th" | "img" => {}
             _ if is_block(name) => {
                 self.flush();
                 if name == "pre" {
                     self.pre_depth = self.pre_depth.saturating_sub(1);
                 }
                 self.open.pop();
+                self.shapes.pop();
             }
-            _ => {}
+            _ => {
+                if name == "a" {
+                    self.link_depth = self.link_depth.saturating_sub(1);
+                }
+                if let Some(md) = &mut self.md {
+                    md.close();
+                }
+            }
         }
     }
 
@@ -220,6 +281,20 @@ impl Renderer {
         };
         self.line.clear();
         let link_chars = std::mem::take(&mut self.link_chars);
+        let table = self
+            .shapes
+            .iter()
+            .rposition(|s| *s == Shape::Table)
+            .map(|i| self.open[i].0);
+        let pre = self.pre_depth > 0;
+        let markdown = match &mut self.md {
+            Some(md) if !text.is_empty() => md.finish(&mut self.shapes, pre, table).map(Box::new),
+            Some(md) => {
+                md.finish(&mut self.shapes, pre, table);
+                None
+            }
+            None => None,
+        };
         if text.is_empty() {
             return;
         }
@@ -237,6 +312,7 @@ impl Renderer {
             text,
             link_chars,
             node,
+            markdown,
         });
     }
 }

@@ -13,7 +13,7 @@ use std::sync::Arc;
 use ego_tree::NodeRef;
 use scraper::{Node, Selector};
 
-use super::assemble::assemble;
+use super::assemble::{Assembled, assemble};
 use super::{KEEP_ALL_LINKS, render};
 use crate::extract::Doc;
 
@@ -69,7 +69,7 @@ pub(super) fn selected_text(
     doc: &Doc,
     selector: &ContentSelector,
     titles: &[String],
-) -> Option<String> {
+) -> Option<Assembled> {
     let matched: Vec<NodeRef<'_, Node>> = doc.html.select(&selector.selector).map(|e| *e).collect();
     let ids: std::collections::HashSet<_> = matched.iter().map(NodeRef::id).collect();
     let roots: Vec<NodeRef<'_, Node>> = matched
@@ -79,9 +79,8 @@ pub(super) fn selected_text(
     if roots.is_empty() {
         return None;
     }
-    let blocks = render::render(&roots, &doc.dropped);
-    let text = assemble(&blocks, titles, KEEP_ALL_LINKS, None).text;
-    (!text.is_empty()).then_some(text)
+    let blocks = render::render(&roots, &doc.dropped, super::markdown_for(doc));
+    Some(assemble(&blocks, titles, KEEP_ALL_LINKS, None)).filter(|a| !a.text.is_empty())
 }
 
 #[cfg(test)]
@@ -103,11 +102,11 @@ mod tests {
             <aside><p>Unrelated.</p></aside></body></html>"#);
         let sel = ContentSelector::parse(".teaser, .story").unwrap();
         assert_eq!(
-            selected_text(&page, &sel, &[]).as_deref(),
+            selected_text(&page, &sel, &[]).map(|a| a.text).as_deref(),
             Some("Lead paragraph.\n\nFirst paragraph.\n\nNested.")
         );
         let none = ContentSelector::parse("#missing").unwrap();
-        assert_eq!(selected_text(&page, &none, &[]), None);
+        assert!(selected_text(&page, &none, &[]).is_none());
     }
 
     #[test]

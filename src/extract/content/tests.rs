@@ -449,3 +449,77 @@ fn linked_names_with_their_figures_are_text() {
     assert!(text.contains("Contractor Group 3 Inc. $1.3B"), "{text}");
     assert!(!text.contains("Another ranking"), "{text}");
 }
+
+fn extract_markdown(html: &str, url: &str) -> (String, Option<String>) {
+    let mut doc = Doc::parse_for(
+        html,
+        url::Url::parse(url).ok(),
+        crate::record::Article::new(chrono::Utc::now()),
+        true,
+    );
+    crate::extract::clean::run(&mut doc).unwrap();
+    run(&mut doc).unwrap();
+    (doc.record.text, doc.record.markdown)
+}
+
+/// The Markdown has the text's blocks with their structure: heading
+/// levels, nested and numbered lists, quotes, fenced code, a GFM table,
+/// resolved links (anchors and scripts as plain text), joined emphasis,
+/// and escapes for characters that would read as markup. The plain text
+/// is the one written without Markdown.
+#[test]
+fn markdown_keeps_the_structure_of_the_same_blocks() {
+    let html = r##"<html><head><title>Guide</title></head><body>
+        <nav><a href="/">Home</a> <a href="/news">News</a></nav>
+        <article><h1>Guide</h1>
+        <p>Read <a href="../docs/start">the docs</a> or <a href="javascript:void(0)">this</a>
+        and <a href="#top">that</a>; it is <strong>very</strong> <strong>simple</strong>, 2 * 3 = 6.</p>
+        <h3>Steps</h3>
+        <ol start="4"><li>Install it</li><li><p>Run it</p><p>Twice.</p>
+            <ul><li>Nested point</li></ul></li></ol>
+        <blockquote><p>A sentence quoted from somewhere, long enough to be kept.</p></blockquote>
+        <pre><code>let x = `a`;
+    done();</code></pre>
+        <p>Call <code>run()</code> first.<br>Then wait.</p>
+        <table><tr><th>Plan</th><th>Price</th></tr><tr><td>Basic | Lite</td><td>$5</td></tr></table>
+        <p># not a heading, and a long enough sentence to be kept as text.</p>
+        <p><strong>So this is </strong><i><strong>totally</strong></i><strong> normal</strong>, a sentence.</p>
+        </article></body></html>"##;
+    let (text, markdown) = extract_markdown(html, "https://ex.com/guide/intro");
+    let expected = "\
+Read [the docs](https://ex.com/docs/start) or this and that; it is **very simple**, 2 \\* 3 = 6.
+
+### Steps
+
+4. Install it
+
+5. Run it
+
+   Twice.
+
+   - Nested point
+
+> A sentence quoted from somewhere, long enough to be kept.
+
+```
+let x = `a`;
+    done();
+```
+
+Call `run()` first.  
+Then wait.
+
+| Plan | Price |
+| --- | --- |
+| Basic \\| Lite | $5 |
+
+\\# not a heading, and a long enough sentence to be kept as text.
+
+**So this is** ***totally*** **normal**, a sentence.";
+    assert_eq!(markdown.as_deref(), Some(expected));
+    assert_eq!(text, extract(html));
+    assert!(
+        text.starts_with("Read the docs or this and that;"),
+        "{text}"
+    );
+}

@@ -38,7 +38,14 @@ pub mod depth;
 /// private `kept` list names); borrowed unchanged when there is nothing to
 /// cut.
 pub fn strip(text: &str) -> Cow<'_, str> {
+    strip_keeping(text, false)
+}
+
+/// [`strip`], keeping the `href` of every `<a>` when `links` (the Markdown
+/// writes link targets; nothing else reads them).
+pub fn strip_keeping(text: &str, links: bool) -> Cow<'_, str> {
     let mut cuts = Cuts::new(text);
+    cuts.links = links;
     let b = text.as_bytes();
     let mut pos = 0;
     while let Some(off) = memchr(b'<', &b[pos..]) {
@@ -61,6 +68,8 @@ struct Cuts<'a> {
     copied: usize,
     /// The attributes of the tag being read, kept to reuse the allocation.
     attrs: Vec<Attr>,
+    /// Keep `<a href>`.
+    links: bool,
 }
 
 impl<'a> Cuts<'a> {
@@ -71,6 +80,7 @@ impl<'a> Cuts<'a> {
             out: String::new(),
             copied: 0,
             attrs: Vec::new(),
+            links: false,
         }
     }
 
@@ -158,8 +168,13 @@ fn element(
     let name = &b[lt + 1..name_end];
     let is = |n: &str| name.eq_ignore_ascii_case(n.as_bytes());
     let cut_attrs = |cuts: &mut Cuts<'_>| {
+        let link = cuts.links && is("a");
         for a in attrs {
-            if unread_attribute(name, &b[a.name.0..a.name.1], a.value.map(|(s, e)| &b[s..e])) {
+            let attr = &b[a.name.0..a.name.1];
+            if link && attr.eq_ignore_ascii_case(b"href") {
+                continue;
+            }
+            if unread_attribute(name, attr, a.value.map(|(s, e)| &b[s..e])) {
                 cuts.cut(a.start, a.end);
             }
         }
@@ -213,7 +228,8 @@ fn element(
 /// content, `encoding` of MathML annotations). `metadata` also reads
 /// `property`, `name`, `itemprop` and `http-equiv` of `<meta>` by variable.
 /// A stage that starts reading another attribute must add it here; `href`
-/// is kept on `<link>` and `<base>` alone (see [`unread_attribute`]).
+/// is kept on `<link>` and `<base>` alone (see [`unread_attribute`]), and
+/// on `<a>` for the Markdown ([`strip_keeping`]).
 fn kept(name: &[u8]) -> bool {
     matches!(
         name,
@@ -240,6 +256,7 @@ fn kept(name: &[u8]) -> bool {
             | b"face"
             | b"size"
             | b"encoding"
+            | b"start"
     )
 }
 

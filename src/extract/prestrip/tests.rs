@@ -75,6 +75,11 @@ fn unread_attributes_go_read_ones_stay() {
         strip(html),
         r#"<base href="/b/"><link rel=canonical href="/c"><A>x</A>"#
     );
+    // …and on `<a>` when the Markdown writes link targets.
+    assert_eq!(
+        strip_keeping(html, true),
+        r#"<base href="/b/"><link rel=canonical href="/c"><A HREF="/x">x</A>"#
+    );
     let html = r#"<meta property="og:title" content=T><svg viewBox="0 0 1 1" class=i></svg><time datetime=2024-01-02 title=x>"#;
     assert_eq!(
         strip(html),
