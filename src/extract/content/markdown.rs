@@ -152,6 +152,9 @@ pub(super) struct MarkdownLine<'a> {
     /// a span of the same kind right after it (`<b>A</b> <b>B</b>`) joins
     /// it instead of writing `**A** **B**` (or `****` with no space).
     last_close: Option<(&'static str, usize)>,
+    /// The language a `<pre>` or its `<code>` names in its class
+    /// (`language-rust`, `lang-py`), written after the opening fence.
+    language: Option<String>,
 }
 
 impl<'a> MarkdownLine<'a> {
@@ -163,6 +166,7 @@ impl<'a> MarkdownLine<'a> {
             spans: Vec::new(),
             cells: 0,
             last_close: None,
+            language: None,
         }
     }
 
@@ -198,6 +202,22 @@ impl<'a> MarkdownLine<'a> {
             self.line.push_str(" | ");
         }
         self.cells += 1;
+    }
+
+    /// The class of a `<pre>`, or of a `<code>` inside one: the first
+    /// `language-*` or `lang-*` name (Prism's, highlight.js's and
+    /// GitHub's convention) is the code's language.
+    pub(super) fn code_class(&mut self, class: Option<&str>) {
+        let named = class.unwrap_or("").split_ascii_whitespace().find_map(|c| {
+            let lang = c
+                .strip_prefix("language-")
+                .or_else(|| c.strip_prefix("lang-"))?;
+            let ok = |ch: char| ch.is_ascii_alphanumeric() || "+#._-".contains(ch);
+            (!lang.is_empty() && lang.chars().all(ok)).then(|| lang.to_ascii_lowercase())
+        });
+        if named.is_some() {
+            self.language = named;
+        }
     }
 
     fn in_code(&self) -> bool {
@@ -331,12 +351,13 @@ impl<'a> MarkdownLine<'a> {
         }
         let shape = open.last().copied().unwrap_or(Shape::Other);
         let lines: Vec<String> = if pre {
+            let language = self.language.take().unwrap_or_default();
             let body = raw.trim_matches('\n').trim_end();
             if body.is_empty() {
                 return None;
             }
             let fence = "`".repeat(longest_run(body, '`').max(2) + 1);
-            std::iter::once(fence.clone())
+            std::iter::once(format!("{fence}{language}"))
                 .chain(body.lines().map(str::to_owned))
                 .chain(std::iter::once(fence))
                 .collect()

@@ -224,6 +224,9 @@ impl Renderer<'_> {
                 self.flush();
                 if name == "pre" {
                     self.pre_depth += 1;
+                    if let Some(md) = &mut self.md {
+                        md.code_class(e.read_attr("class"));
+                    }
                 }
                 let kind = match name {
                     "h1" | "h2" | "h3" | "h4" | "h5" | "h6" => BlockKind::Heading,
@@ -239,7 +242,11 @@ impl Renderer<'_> {
                     self.link_depth += 1;
                 }
                 if let Some(md) = &mut self.md {
-                    md.open(name, e.read_attr("href"), self.pre_depth > 0);
+                    let pre = self.pre_depth > 0;
+                    if pre && name == "code" {
+                        md.code_class(e.read_attr("class"));
+                    }
+                    md.open(name, e.read_attr("href"), pre);
                 }
             }
         }

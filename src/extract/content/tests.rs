@@ -463,7 +463,8 @@ fn extract_markdown(html: &str, url: &str) -> (String, Option<String>) {
 }
 
 /// The Markdown has the text's blocks with their structure: heading
-/// levels, nested and numbered lists, quotes, fenced code, a GFM table,
+/// levels, nested and numbered lists, quotes, fenced code with its
+/// language, a GFM table,
 /// resolved links (anchors and scripts as plain text), joined emphasis,
 /// and escapes for characters that would read as markup. The plain text
 /// is the one written without Markdown.
@@ -478,7 +479,7 @@ fn markdown_keeps_the_structure_of_the_same_blocks() {
         <ol start="4"><li>Install it</li><li><p>Run it</p><p>Twice.</p>
             <ul><li>Nested point</li></ul></li></ol>
         <blockquote><p>A sentence quoted from somewhere, long enough to be kept.</p></blockquote>
-        <pre><code>let x = `a`;
+        <pre><code class="hljs language-Rust">let x = `a`;
     done();</code></pre>
         <p>Call <code>run()</code> first.<br>Then wait.</p>
         <table><tr><th>Plan</th><th>Price</th></tr><tr><td>Basic | Lite</td><td>$5</td></tr></table>
@@ -501,7 +502,7 @@ Read [the docs](https://ex.com/docs/start) or this and that; it is **very simple
 
 > A sentence quoted from somewhere, long enough to be kept.
 
-```
+```rust
 let x = `a`;
     done();
 ```
