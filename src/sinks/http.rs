@@ -36,6 +36,11 @@ const LONGEST_WAIT: Duration = Duration::from_secs(30);
 /// How much of a refusing answer's body is quoted in the error.
 const QUOTED_BODY: usize = 300;
 
+/// Bytes of a success answer read to its end, so that the connection goes
+/// back to the pool (an unread body closes it). A longer answer (a bulk
+/// API's per-record results) is dropped unread and costs a new connection.
+const DRAINED_BODY: usize = 64 * 1024;
+
 /// Why the HTTP sink failed; every variant names the endpoint.
 #[derive(Debug, thiserror::Error)]
 pub enum HttpSinkError {
@@ -285,6 +290,11 @@ impl HttpSink {
             let (last, asked) = match sent {
                 Ok(answer) if answer.status().is_success() => {
                     metrics::http_sink_request("ok");
+                    // Accepted: only the connection's reuse waits on this.
+                    tokio::select! {
+                        () = self.stop.cancelled() => {}
+                        () = drain(answer) => {}
+                    }
                     return Ok(());
                 }
                 Ok(answer) => {
@@ -437,6 +447,17 @@ fn hint(status: StatusCode) -> &'static str {
         413 => " (lower the sink's `max_request_bytes`)",
         415 => " (check the sink's `encoding` and `compression`)",
         _ => "",
+    }
+}
+
+/// Reads `answer` to its end, or until [`DRAINED_BODY`] bytes have come.
+async fn drain(mut answer: reqwest::Response) {
+    let mut read = 0;
+    while read <= DRAINED_BODY {
+        match answer.chunk().await {
+            Ok(Some(chunk)) => read += chunk.len(),
+            Ok(None) | Err(_) => return,
+        }
     }
 }
 

@@ -296,3 +296,76 @@ fn an_https_endpoint_with_a_private_ca_and_client_certificates() {
     assert!(ndjson(&out).is_empty(), "records go to the endpoint only");
     assert_eq!(ids(&bodies.lock().unwrap()).len(), 3);
 }
+
+/// Request bodies an endpoint received, oldest first.
+type Bodies = std::sync::Arc<std::sync::Mutex<Vec<Vec<u8>>>>;
+
+/// An endpoint that keeps connections open and answers every request
+/// `200` with a JSON body, as Elasticsearch's bulk API or a collector
+/// does; counts the connections it accepted and keeps the request bodies.
+fn keep_alive_endpoint() -> (
+    String,
+    std::sync::Arc<std::sync::atomic::AtomicUsize>,
+    Bodies,
+) {
+    use std::io::Write;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::{Arc, Mutex};
+
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}/ingest", listener.local_addr().unwrap());
+    let connections = Arc::new(AtomicUsize::new(0));
+    let bodies = Arc::new(Mutex::new(Vec::new()));
+    let (count, kept) = (connections.clone(), bodies.clone());
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { continue };
+            count.fetch_add(1, Ordering::SeqCst);
+            let kept = kept.clone();
+            std::thread::spawn(move || {
+                while let Some((_, _, body)) = read_request(&mut stream) {
+                    kept.lock().unwrap().push(body);
+                    let answer = format!("{{\"errors\":false,\"items\":[{}]}}", "{},".repeat(500));
+                    let head = format!(
+                        "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n",
+                        answer.len()
+                    );
+                    if stream.write_all(head.as_bytes()).is_err()
+                        || stream.write_all(answer.as_bytes()).is_err()
+                    {
+                        return;
+                    }
+                }
+            });
+        }
+    });
+    (url, connections, bodies)
+}
+
+/// A success answer with a body is read, so the next request reuses the
+/// connection instead of opening a new one per flush.
+#[test]
+fn answers_with_a_body_leave_the_connection_open_for_the_next_request() {
+    let (site, dir) = three_articles();
+    let (url, connections, bodies) = keep_alive_endpoint();
+    let cfg = http_config(dir.path(), &site, &[]);
+    let text = std::fs::read_to_string(&cfg).unwrap();
+    // A flush (and so a request) per record.
+    let text = text.replace(&site.url("/ingest"), &url) + "[worker]\nbatch_size = 1\n";
+    std::fs::write(&cfg, text).unwrap();
+    let out = newswire(&cfg).arg("once").output().unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let bodies = bodies.lock().unwrap().clone();
+    assert_eq!(ids(&bodies).len(), 3);
+    assert_eq!(bodies.len(), 3, "one request per record");
+    assert_eq!(
+        connections.load(std::sync::atomic::Ordering::SeqCst),
+        1,
+        "all three requests on one connection"
+    );
+}
