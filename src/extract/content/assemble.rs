@@ -4,6 +4,8 @@
 //! what kind of page says how far to go (item cards on a listing, an
 //! earlier tail on a product or a thread).
 
+use std::borrow::Cow;
+
 use rustc_hash::FxHashSet as HashSet;
 
 use super::lines::{
@@ -89,7 +91,7 @@ pub(super) fn assemble(
     let allow_cards = page == Some(Page::Undeclared);
     let mut seen: HashSet<String> = HashSet::default();
     let mut parts: Vec<&str> = Vec::new();
-    let mut marked: Vec<(&str, Option<Row>)> = Vec::new();
+    let mut marked: Vec<(Cow<'_, str>, Option<Row>)> = Vec::new();
     let total: usize = blocks.iter().map(|b| b.text.len()).sum();
     // What comes before the headline (breadcrumbs, kickers, share bars) is
     // page furniture, as long as it is a small part of the text.
@@ -192,11 +194,11 @@ pub(super) fn assemble(
         parts.push(text);
         if let Some(md) = &b.markdown {
             // A label printed twice is kept once, as plain text.
-            let whole = text.len() == b.text.len();
-            marked.push((
-                if whole { &md.text } else { text },
-                md.row.filter(|_| whole),
-            ));
+            if text.len() == b.text.len() {
+                marked.push((Cow::Borrowed(&md.text), md.row));
+            } else {
+                marked.push((Cow::Owned(markdown::escape(text)), None));
+            }
         }
     }
     let markdown = blocks

@@ -441,19 +441,20 @@ fn prefixes(open: &mut [Shape]) -> (String, String) {
 /// Joins the kept blocks: a blank line between blocks, a single line break
 /// between rows of one table, and the delimiter row GFM needs after a
 /// table's first row.
-pub(super) fn join<'b>(parts: impl IntoIterator<Item = (&'b str, Option<Row>)>) -> String {
-    let parts: Vec<(&str, Option<Row>)> = parts.into_iter().collect();
+pub(super) fn join<S: AsRef<str>>(parts: impl IntoIterator<Item = (S, Option<Row>)>) -> String {
+    let parts: Vec<(S, Option<Row>)> = parts.into_iter().collect();
     let same_table = |a: Option<Row>, b: Option<Row>| match (a, b) {
         (Some(a), Some(b)) => a.table == b.table,
         _ => false,
     };
     let mut out = String::new();
-    for (i, &(text, row)) in parts.iter().enumerate() {
+    for (i, (text, row)) in parts.iter().enumerate() {
+        let row = *row;
         let prev = i.checked_sub(1).and_then(|p| parts[p].1);
         if i > 0 {
             out.push_str(if same_table(prev, row) { "\n" } else { "\n\n" });
         }
-        out.push_str(text);
+        out.push_str(text.as_ref());
         let next = parts.get(i + 1).and_then(|p| p.1);
         if let Some(r) = row
             && !same_table(prev, row)
@@ -469,6 +470,16 @@ pub(super) fn join<'b>(parts: impl IntoIterator<Item = (&'b str, Option<Row>)>) 
 /// The longest run of `c` in `s`.
 fn longest_run(s: &str, c: char) -> usize {
     s.split(|x| x != c).map(str::len).max().unwrap_or(0)
+}
+
+/// `text` (one line or several, no markup of its own) as Markdown.
+pub(super) fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    escape_into(&mut out, text, false);
+    out.split('\n')
+        .map(escape_line_start)
+        .collect::<Vec<_>>()
+        .join("  \n")
 }
 
 /// Copies `s`, escaping what Markdown would read as markup: `\`, `*`, `` ` ``,
@@ -531,6 +542,14 @@ mod tests {
         out.clear();
         escape_into(&mut out, "a|b", true);
         assert_eq!(out, r"a\|b");
+    }
+
+    #[test]
+    fn plain_text_is_escaped_line_by_line() {
+        assert_eq!(
+            escape("5 * 3 [sic]\n# 1 seller"),
+            "5 \\* 3 \\[sic\\]  \n\\# 1 seller"
+        );
     }
 
     #[test]
