@@ -38,6 +38,10 @@ pub struct ExtractArgs {
     /// warning.
     #[arg(long, value_name = "CSS", value_parser = parse_selector)]
     selector: Option<ContentSelector>,
+    /// A CSS selector for elements to leave out (as a feed's
+    /// `remove_selector`): a widget the general rules keep as text.
+    #[arg(long, value_name = "CSS", value_parser = parse_selector)]
+    remove: Option<ContentSelector>,
     /// Also write the main text as Markdown, in the record's `markdown`
     /// (as `[extract] markdown = true` does).
     #[arg(long)]
@@ -92,6 +96,7 @@ fn extract_all(
     // Every page goes through here, so `--selector` reaches each.
     let run = |mut page: Page| {
         page.content_selector = args.selector.clone();
+        page.remove_selector = args.remove.clone();
         pipeline.run(page)
     };
     let mut emit = |record: Article| -> Result<(), SinkError> {
@@ -177,6 +182,7 @@ fn fetch_and_extract(
                 fetched_at: chrono::Utc::now(),
                 http: Some(http),
                 content_selector: None,
+                remove_selector: None,
             })
         }
         Err(e) => error_record(Some(&url), url.as_str(), e.to_string()),

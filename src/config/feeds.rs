@@ -42,6 +42,11 @@ pub struct FeedConfig {
     /// A page it matches no text on is extracted as usual, with a warning.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub content_selector: Option<String>,
+    /// A CSS selector for elements to leave out of this feed's pages
+    /// (Miniflux's `remove()` rewrite rule, trafilatura's `prune_xpath`):
+    /// a site's widget that the general rules keep as text.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub remove_selector: Option<String>,
     /// HTTP headers sent with this feed's requests and its articles'
     /// (Miniflux's per-feed cookie and user agent): a consent cookie for
     /// a site that otherwise serves its consent wall, another
@@ -61,6 +66,7 @@ impl FeedConfig {
             keep: Vec::new(),
             prefer_feed_content: false,
             content_selector: None,
+            remove_selector: None,
             headers: BTreeMap::new(),
         }
     }
@@ -76,12 +82,16 @@ impl FeedConfig {
         }
         crate::feeds::filter::check_rules(&format!("feeds[{index}].block"), &self.block, problems);
         crate::feeds::filter::check_rules(&format!("feeds[{index}].keep"), &self.keep, problems);
-        if let Some(Err(e)) = self
-            .content_selector
-            .as_deref()
-            .map(crate::extract::content::ContentSelector::parse)
-        {
-            problems.push(format!("feeds[{index}].content_selector: {e}"));
+        for (key, selector) in [
+            ("content_selector", &self.content_selector),
+            ("remove_selector", &self.remove_selector),
+        ] {
+            if let Some(Err(e)) = selector
+                .as_deref()
+                .map(crate::extract::content::ContentSelector::parse)
+            {
+                problems.push(format!("feeds[{index}].{key}: {e}"));
+            }
         }
         if let Err(e) = crate::fetch::client::header_map(&self.headers) {
             problems.push(format!("feeds[{index}].headers: {e}"));

@@ -436,6 +436,16 @@ mod tests {
             msg.contains("feeds[1].content_selector: `article >` is not a CSS selector"),
             "{msg}"
         );
+
+        let mut c = Config::default();
+        let mut feed = FeedConfig::new("https://example.com/feed.xml");
+        feed.remove_selector = Some(".ad, >".into());
+        c.feeds.push(feed);
+        let msg = c.validate().unwrap_err().to_string();
+        assert!(
+            msg.contains("feeds[0].remove_selector: `.ad, >` is not a CSS selector"),
+            "{msg}"
+        );
     }
 
     #[test]

@@ -54,6 +54,9 @@ pub struct Page {
     /// Where the article's text is on this page, when the user says so
     /// (see [`content::selector`]).
     pub content_selector: Option<content::ContentSelector>,
+    /// Elements to leave out of this page, when the user says so (a
+    /// feed's `remove_selector`): dropped before any stage runs.
+    pub remove_selector: Option<content::ContentSelector>,
 }
 
 impl Page {
@@ -66,6 +69,7 @@ impl Page {
             fetched_at: Utc::now(),
             http: None,
             content_selector: None,
+            remove_selector: None,
         }
     }
 }
@@ -187,6 +191,9 @@ impl Pipeline {
 
         let mut doc = Doc::parse_for(&text.decoded.text, base, record, self.markdown);
         doc.content_selector = page.content_selector;
+        if let Some(remove) = &page.remove_selector {
+            remove.drop_matches(&mut doc);
+        }
         for (name, stage) in &self.stages {
             let started = std::time::Instant::now();
             let outcome = catch_unwind(AssertUnwindSafe(|| stage(&mut doc)));

@@ -227,6 +227,7 @@ pub fn read_pages<R: BufRead, E: From<WarcError>>(
             fetched_at: head.date.unwrap_or_else(Utc::now),
             http: Some(http),
             content_selector: None,
+            remove_selector: None,
         })?;
     }
 }

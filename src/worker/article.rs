@@ -126,6 +126,7 @@ pub async fn process(shared: &Shared, mut job: ArticleJob) -> Result<ArticleOutc
         final_url: Some(page.final_url),
         fetched_at,
         content_selector: options.and_then(|o| o.selector.clone()),
+        remove_selector: options.and_then(|o| o.remove.clone()),
     };
     metrics::count(metrics::ARTICLES_FETCHED);
     let record = extract(shared, input).await?;

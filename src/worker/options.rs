@@ -14,6 +14,8 @@ use crate::extract::content::ContentSelector;
 pub struct FeedOptions {
     /// Where the article text is on this feed's pages (`content_selector`).
     pub selector: Option<ContentSelector>,
+    /// What to leave out of this feed's pages (`remove_selector`).
+    pub remove: Option<ContentSelector>,
     /// Headers for the feed's requests and its articles' (`headers`).
     pub headers: Option<Arc<HeaderMap>>,
 }
@@ -26,11 +28,15 @@ pub fn feed_options(config: &Config) -> HashMap<String, FeedOptions> {
         .feeds
         .iter()
         .filter_map(|f| {
-            let selector = f.content_selector.as_deref().and_then(|source| {
-                ContentSelector::parse(source)
-                    .inspect_err(|e| tracing::warn!(feed = %f.url, "content_selector ignored: {e}"))
-                    .ok()
-            });
+            let parse = |key: &str, source: &Option<String>| {
+                source.as_deref().and_then(|source| {
+                    ContentSelector::parse(source)
+                        .inspect_err(|e| tracing::warn!(feed = %f.url, "{key} ignored: {e}"))
+                        .ok()
+                })
+            };
+            let selector = parse("content_selector", &f.content_selector);
+            let remove = parse("remove_selector", &f.remove_selector);
             let headers = (!f.headers.is_empty())
                 .then(|| crate::fetch::client::header_map(&f.headers))
                 .and_then(|map| {
@@ -38,8 +44,13 @@ pub fn feed_options(config: &Config) -> HashMap<String, FeedOptions> {
                         .ok()
                 })
                 .map(Arc::new);
-            (selector.is_some() || headers.is_some())
-                .then(|| (f.url.clone(), FeedOptions { selector, headers }))
+            let options = FeedOptions {
+                selector,
+                remove,
+                headers,
+            };
+            (options.selector.is_some() || options.remove.is_some() || options.headers.is_some())
+                .then(|| (f.url.clone(), options))
         })
         .collect()
 }

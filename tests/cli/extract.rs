@@ -509,6 +509,37 @@ fn a_selector_chooses_the_text_and_a_page_it_misses_falls_back_with_a_warning() 
     assert_eq!(out.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("`div[` is not a CSS selector"), "{stderr}");
+
+    // `--remove` leaves elements out; with `--selector` too, out of the
+    // chosen text.
+    let out = newswire()
+        .args([
+            "extract",
+            "--selector",
+            "#story",
+            "--remove",
+            "h2, .nothing",
+        ])
+        .arg(&chosen)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(records(&out.stdout)[0]["text"], "Work starts in spring.");
+    let out = newswire()
+        .args(["extract", "--remove", "p"])
+        .arg(&missed)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(records(&out.stdout)[0]["text"], "");
 }
 
 /// `--markdown` (or `[extract] markdown = true`) adds the text as Markdown,

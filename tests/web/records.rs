@@ -84,6 +84,44 @@ fn a_feed_content_selector_picks_the_text_of_its_pages() {
     assert_eq!(records[0]["text"], "Work starts in spring.");
 }
 
+/// A feed's `remove_selector` leaves a widget out that the general rules
+/// keep: a box of prose inside the article.
+#[test]
+fn a_feed_remove_selector_leaves_its_elements_out() {
+    let site = Site::start();
+    let dir = tempfile::tempdir().unwrap();
+    site.set("/feed.xml", 200, &[], &rss(&site.base, &["/a"]));
+    let para = "The council met on Tuesday to discuss the harbour plan, and residents asked many questions about costs, dates and the noise of the works.";
+    let boxed = "Our reporters cover every meeting of the council, and readers like you make that possible with a small gift each month.";
+    site.set(
+        "/a",
+        200,
+        &[],
+        format!(
+            "<html><body><article><p>{para}</p><div class=\"x-box\"><p>{boxed}</p></div>\
+             <p>{para} Work starts in spring.</p></article></body></html>"
+        )
+        .as_bytes(),
+    );
+    let cfg = config_with(dir.path(), &site, &[], &["/feed.xml"]);
+    let (records, stderr) = once(&cfg);
+    assert_eq!(records.len(), 1, "{stderr}");
+    let kept = records[0]["text"].as_str().unwrap();
+    assert!(
+        kept.contains("small gift"),
+        "the general rules keep it: {kept}"
+    );
+
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = config_with(dir.path(), &site, &[], &["/feed.xml"]);
+    feed_option(&cfg, "remove_selector = \"div.x-box\"");
+    let (records, stderr) = once(&cfg);
+    assert_eq!(records.len(), 1, "{stderr}");
+    let text = records[0]["text"].as_str().unwrap();
+    assert!(!text.contains("small gift"), "{text}");
+    assert!(text.ends_with("Work starts in spring."), "{text}");
+}
+
 #[test]
 fn archived_pages_extract_again_into_the_same_records() {
     let site = Site::start();

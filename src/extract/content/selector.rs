@@ -1,5 +1,6 @@
 //! The main text from a CSS selector the user gives: a feed's
-//! `content_selector`, or `extract --selector`.
+//! `content_selector`, or `extract --selector`; and the elements to leave
+//! out (`remove_selector`, `extract --remove`).
 //!
 //! Miniflux calls these scraper rules: for the few sites whose layout
 //! defeats the general rules, the person who knows the site says where the
@@ -17,7 +18,8 @@ use super::assemble::{Assembled, assemble};
 use super::{KEEP_ALL_LINKS, render};
 use crate::extract::Doc;
 
-/// A parsed CSS selector for the article's elements, cheap to clone.
+/// A parsed CSS selector for the article's elements (or those to leave
+/// out), cheap to clone.
 #[derive(Debug, Clone)]
 pub struct ContentSelector {
     source: String,
@@ -51,6 +53,13 @@ impl ContentSelector {
     /// The selector as given.
     pub fn as_str(&self) -> &str {
         &self.source
+    }
+
+    /// Marks every element the selector matches as dropped: no stage
+    /// reads its text (a feed's `remove_selector`, `extract --remove`).
+    pub fn drop_matches(&self, doc: &mut Doc) {
+        let ids: Vec<_> = doc.html.select(&self.selector).map(|e| e.id()).collect();
+        doc.dropped.extend(ids);
     }
 }
 
