@@ -173,7 +173,10 @@ async fn give_up(
 }
 
 /// The record extracted from a feed entry's content (with the entry's
-/// title), when it reads as an article rather than a teaser.
+/// title), when it reads as an article rather than a teaser. The feed's
+/// `remove_selector` applies (feeds carry furniture too: "The post …
+/// appeared first on …"); its `content_selector`, made for the pages'
+/// layout, does not.
 async fn from_feed_content(
     shared: &Shared,
     job: &ArticleJob,
@@ -184,7 +187,11 @@ async fn from_feed_content(
         "<html><head><title>{}</title></head><body><article>{content}</article></body></html>",
         escape_text(title)
     );
-    let page = Page::from_bytes(html.into_bytes(), Url::parse(&job.url).ok());
+    let mut page = Page::from_bytes(html.into_bytes(), Url::parse(&job.url).ok());
+    page.remove_selector = shared
+        .feed_options
+        .get(&job.feed.url)
+        .and_then(|o| o.remove.clone());
     let record = extract(shared, page).await?;
     Ok((record.status == Status::Ok).then_some(record))
 }

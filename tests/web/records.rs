@@ -120,6 +120,23 @@ fn a_feed_remove_selector_leaves_its_elements_out() {
     let text = records[0]["text"].as_str().unwrap();
     assert!(!text.contains("small gift"), "{text}");
     assert!(text.ends_with("Work starts in spring."), "{text}");
+
+    // It applies to an entry's own content too, as feeds carry furniture.
+    let content = format!("{FULL_TEXT}<div class=\"x-box\"><p>{boxed}</p></div>");
+    let feed = rss_with_content(&site.base, &[("/whole", "Harbour plan approved", &content)]);
+    site.set("/content.xml", 200, &[], &feed);
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = config_with(dir.path(), &site, &[], &["/content.xml"]);
+    feed_option(
+        &cfg,
+        "prefer_feed_content = true\nremove_selector = \".x-box\"",
+    );
+    let (records, stderr) = once(&cfg);
+    assert_eq!(records.len(), 1, "{stderr}");
+    assert_eq!(records[0]["http"], serde_json::Value::Null, "from the feed");
+    let text = records[0]["text"].as_str().unwrap();
+    assert!(text.contains("eighteen months"), "{text}");
+    assert!(!text.contains("small gift"), "{text}");
 }
 
 #[test]
