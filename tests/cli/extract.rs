@@ -512,15 +512,20 @@ fn a_selector_chooses_the_text_and_a_page_it_misses_falls_back_with_a_warning() 
 
     // `--remove` leaves elements out; with `--selector` too, out of the
     // chosen text.
+    let recs = extract_ok(
+        ["--selector", "#story", "--remove", "h2, .nothing"],
+        &chosen,
+    );
+    assert_eq!(recs[0]["text"], "Work starts in spring.");
+    assert_eq!(extract_ok(["--remove", "p"], &missed)[0]["text"], "");
+}
+
+/// `newswire extract ARGS PAGE`, which must succeed: its records.
+fn extract_ok<'a>(args: impl IntoIterator<Item = &'a str>, page: &Path) -> Vec<Value> {
     let out = newswire()
-        .args([
-            "extract",
-            "--selector",
-            "#story",
-            "--remove",
-            "h2, .nothing",
-        ])
-        .arg(&chosen)
+        .arg("extract")
+        .args(args)
+        .arg(page)
         .output()
         .unwrap();
     assert!(
@@ -528,18 +533,7 @@ fn a_selector_chooses_the_text_and_a_page_it_misses_falls_back_with_a_warning() 
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    assert_eq!(records(&out.stdout)[0]["text"], "Work starts in spring.");
-    let out = newswire()
-        .args(["extract", "--remove", "p"])
-        .arg(&missed)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    assert_eq!(records(&out.stdout)[0]["text"], "");
+    records(&out.stdout)
 }
 
 /// `--markdown` (or `[extract] markdown = true`) adds the text as Markdown,
@@ -556,19 +550,8 @@ fn markdown_is_written_when_asked_for() {
     )
     .unwrap();
     let run = |extra: &[&str]| {
-        let out = newswire()
-            .arg("extract")
-            .args(extra)
-            .args(["--url", "https://news.example/town/story"])
-            .arg(&page)
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        records(&out.stdout).remove(0)
+        let url = ["--url", "https://news.example/town/story"];
+        extract_ok(extra.iter().copied().chain(url), &page).remove(0)
     };
     let expected = "## What changed\n\n\
         The council *approved* the plan; see [the full plan](https://news.example/plan) for details.\n\n\
