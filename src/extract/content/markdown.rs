@@ -38,8 +38,9 @@ pub(super) enum Shape {
     Quote,
     /// `table`: its rows are joined into one Markdown table.
     Table,
-    /// `tr`: one line of cells.
-    Row,
+    /// `tr`: one line of cells, unless a block inside a cell `broke` it
+    /// (a layout table: the article's paragraphs in a cell).
+    Row { broken: bool },
     /// Any other block.
     Other,
 }
@@ -85,7 +86,7 @@ impl Shape {
             }
             "blockquote" => Shape::Quote,
             "table" => Shape::Table,
-            "tr" => Shape::Row,
+            "tr" => Shape::Row { broken: false },
             _ => Shape::Other,
         }
     }
@@ -148,6 +149,9 @@ pub(super) struct MarkdownLine<'a> {
     spans: Vec<(Span, usize)>,
     /// Cells opened in the current row.
     cells: usize,
+    /// Cell separators not written yet: they go in before the next text,
+    /// so a row that a block breaks (a layout table) keeps none.
+    separators: usize,
     /// The emphasis marker that closed the last span, and where it ends:
     /// a span of the same kind right after it (`<b>A</b> <b>B</b>`) joins
     /// it instead of writing `**A** **B**` (or `****` with no space).
@@ -165,6 +169,7 @@ impl<'a> MarkdownLine<'a> {
             line: String::new(),
             spans: Vec::new(),
             cells: 0,
+            separators: 0,
             last_close: None,
             language: None,
         }
@@ -172,6 +177,7 @@ impl<'a> MarkdownLine<'a> {
 
     /// Text as it stands in the page; escaped unless `literal` (code).
     pub(super) fn text(&mut self, s: &str, literal: bool, in_table: bool) {
+        self.write_separators();
         let literal = literal || self.in_code();
         if literal {
             self.line.push_str(s);
@@ -194,14 +200,39 @@ impl<'a> MarkdownLine<'a> {
         }
     }
 
+    /// A block opens inside the innermost container of `open`: a row it
+    /// opens in is no table row any more.
+    pub(super) fn block_opens(open: &mut [Shape]) {
+        if let Some(Shape::Row { broken }) = open.last_mut() {
+            *broken = true;
+        }
+    }
+
     /// A `<td>` or `<th>`.
     pub(super) fn cell(&mut self) {
         if self.cells > 0 {
-            let trimmed = self.line.trim_end().len();
-            self.line.truncate(trimmed);
-            self.line.push_str(" | ");
+            self.separators += 1;
         }
         self.cells += 1;
+    }
+
+    /// Writes the cell separators due (one per cell opened since the last
+    /// text: empty cells keep their column).
+    fn write_separators(&mut self) {
+        if self.separators == 0 {
+            return;
+        }
+        let trimmed = self.line.trim_end().len();
+        self.line.truncate(trimmed);
+        for _ in 0..std::mem::take(&mut self.separators) {
+            self.line.push_str(" | ");
+        }
+        // Elements opened in the new cell start after its separator.
+        for (_, start) in &mut self.spans {
+            if *start >= trimmed {
+                *start = self.line.len();
+            }
+        }
     }
 
     /// The class of a `<pre>`, or of a `<code>` inside one: the first
@@ -342,6 +373,12 @@ impl<'a> MarkdownLine<'a> {
         pre: bool,
         table: Option<NodeId>,
     ) -> Option<Marked> {
+        let shape = open.last().copied().unwrap_or(Shape::Other);
+        if shape == (Shape::Row { broken: false }) {
+            // Trailing empty cells.
+            self.write_separators();
+        }
+        self.separators = 0;
         let raw = std::mem::take(&mut self.line);
         let cells = std::mem::take(&mut self.cells);
         self.last_close = None;
@@ -349,7 +386,6 @@ impl<'a> MarkdownLine<'a> {
         for (_, start) in &mut self.spans {
             *start = 0;
         }
-        let shape = open.last().copied().unwrap_or(Shape::Other);
         let lines: Vec<String> = if pre {
             let language = self.language.take().unwrap_or_default();
             let body = raw.trim_matches('\n').trim_end();
@@ -375,7 +411,11 @@ impl<'a> MarkdownLine<'a> {
                     "#".repeat(usize::from(level.clamp(1, 6))),
                     lines.join(" ")
                 )],
-                Shape::Row => vec![format!("| {} |", lines.join(" "))],
+                // A row of one cell, or one broken by blocks, is a
+                // layout table's: plain text.
+                Shape::Row { broken: false } if cells > 1 => {
+                    vec![format!("| {} |", lines.join(" "))]
+                }
                 _ => {
                     let last = lines.len() - 1;
                     lines
@@ -395,7 +435,7 @@ impl<'a> MarkdownLine<'a> {
             text.push_str(if i == 0 { &first } else { &rest });
             text.push_str(line);
         }
-        let row = (shape == Shape::Row && first.is_empty())
+        let row = (shape == Shape::Row { broken: false } && cells > 1 && first.is_empty())
             .then_some(table)
             .flatten()
             .map(|table| Row { table, cells });

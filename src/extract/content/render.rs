@@ -195,7 +195,7 @@ impl Renderer<'_> {
     }
 
     fn in_table(&self) -> bool {
-        self.md.is_some() && self.shapes.iter().any(|s| matches!(s, Shape::Row))
+        self.md.is_some() && self.shapes.iter().any(|s| matches!(s, Shape::Row { .. }))
     }
 
     fn open(&mut self, id: NodeId, e: &Element) {
@@ -221,6 +221,9 @@ impl Renderer<'_> {
             }
             "img" => {}
             _ if is_block(name) => {
+                if self.md.is_some() {
+                    MarkdownLine::block_opens(&mut self.shapes);
+                }
                 self.flush();
                 if name == "pre" {
                     self.pre_depth += 1;

@@ -482,7 +482,7 @@ fn markdown_keeps_the_structure_of_the_same_blocks() {
         <pre><code class="hljs language-Rust">let x = `a`;
     done();</code></pre>
         <p>Call <code>run()</code> first.<br>Then wait.</p>
-        <table><tr><th>Plan</th><th>Price</th></tr><tr><td>Basic | Lite</td><td>$5</td></tr></table>
+        <table><tr><th>Plan</th><th>Price</th><th></th></tr><tr><td>Basic | Lite</td> <td><b>$5</b></td><td></td></tr></table>
         <p># not a heading, and a long enough sentence to be kept as text.</p>
         <p><strong>So this is </strong><i><strong>totally</strong></i><strong> normal</strong>, a sentence.</p>
         </article></body></html>"##;
@@ -510,9 +510,9 @@ let x = `a`;
 Call `run()` first.  
 Then wait.
 
-| Plan | Price |
-| --- | --- |
-| Basic \\| Lite | $5 |
+| Plan | Price | |
+| --- | --- | --- |
+| Basic \\| Lite | **$5** | |
 
 \\# not a heading, and a long enough sentence to be kept as text.
 
@@ -521,6 +521,26 @@ Then wait.
     assert_eq!(text, extract(html));
     assert!(
         text.starts_with("Read the docs or this and that;"),
+        "{text}"
+    );
+}
+
+/// A layout table (one cell around the article) is no Markdown table:
+/// its text comes out as paragraphs, without pipes.
+#[test]
+fn markdown_of_a_layout_table_has_no_pipes() {
+    let html = "<html><body><table><tr><td>Menu</td><td>\
+        <p>The first paragraph of an old page laid out with tables, long enough to count as prose.</p>\
+        Trailing text in the cell, after the paragraph.</td></tr></table></body></html>";
+    let (text, markdown) = extract_markdown(html, "https://ex.com/old");
+    let markdown = markdown.unwrap();
+    assert!(
+        markdown.ends_with("\n\nTrailing text in the cell, after the paragraph."),
+        "{markdown}"
+    );
+    assert!(!markdown.contains('|'), "{markdown}");
+    assert!(
+        text.ends_with("Trailing text in the cell, after the paragraph."),
         "{text}"
     );
 }
