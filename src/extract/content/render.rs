@@ -5,7 +5,7 @@
 //! normalized whitespace; `<br>` becomes a line break inside the block.
 //! Dropped subtrees are skipped. The walk is iterative (see `score.rs`).
 //! Asked for Markdown, it writes each block a second time with its markup
-//! (see `markdown.rs`).
+//! (see the `markdown` module).
 
 use rustc_hash::FxHashSet as HashSet;
 
