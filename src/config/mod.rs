@@ -401,6 +401,23 @@ mod tests {
         ] {
             assert!(msg.contains(problem), "{msg}");
         }
+
+        // The bulk API needs an index, and only it reads one.
+        let f = write(
+            "[[sinks]]\ntype = \"http\"\nurl = \"http://es:9200/_bulk\"\nencoding = \"elasticsearch\"\n\
+             [[sinks]]\ntype = \"http\"\nurl = \"http://ingest/\"\nindex = \"news\"\n",
+        );
+        let msg = Config::load_with_env(Some(f.path()), no_env())
+            .unwrap_err()
+            .to_string();
+        assert!(
+            msg.contains("sinks[0].index is required with encoding = \"elasticsearch\""),
+            "{msg}"
+        );
+        assert!(
+            msg.contains("sinks[1].index is read only with encoding = \"elasticsearch\""),
+            "{msg}"
+        );
     }
 
     #[test]

@@ -31,6 +31,10 @@ pub struct HttpSinkConfig {
     /// How records are laid out in a request body.
     #[serde(default)]
     pub encoding: HttpEncoding,
+    /// The index records are stored in, with `encoding = "elasticsearch"`
+    /// (required then, and read only then).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub index: Option<String>,
     /// Compression of request bodies (`Content-Encoding`).
     #[serde(default)]
     pub compression: Compression,
@@ -73,6 +77,10 @@ pub enum HttpEncoding {
     Ndjson,
     /// A JSON array of records (`application/json`), for webhooks.
     Json,
+    /// Elasticsearch's and OpenSearch's `_bulk` API: an `index` action
+    /// before each record, with the record's `id` as `_id` (a repeat
+    /// replaces the earlier copy), and the answer checked record by record.
+    Elasticsearch,
 }
 
 fn default_max_request_bytes() -> usize {
@@ -290,6 +298,16 @@ impl SinkConfig {
             );
             if h.timeout.is_zero() {
                 problems.push(format!("sinks[{index}].timeout must be greater than 0"));
+            }
+            let bulk = h.encoding == HttpEncoding::Elasticsearch;
+            match h.index.as_deref() {
+                None | Some("") if bulk => problems.push(format!(
+                    "sinks[{index}].index is required with encoding = \"elasticsearch\" (the index records are stored in)"
+                )),
+                Some(_) if !bulk => problems.push(format!(
+                    "sinks[{index}].index is read only with encoding = \"elasticsearch\""
+                )),
+                _ => {}
             }
         }
         if let SinkConfig::File(f) = self {

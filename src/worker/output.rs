@@ -186,7 +186,7 @@ impl Output {
                     None => n.write(record).await?,
                 },
                 Sink::Http(h) => match &json {
-                    Some(json) => h.push(json.clone()),
+                    Some(json) => h.push(&record.id, json.clone()),
                     None => h.write(record)?,
                 },
             }

@@ -301,9 +301,12 @@ fn an_https_endpoint_with_a_private_ca_and_client_certificates() {
 type Bodies = std::sync::Arc<std::sync::Mutex<Vec<Vec<u8>>>>;
 
 /// An endpoint that keeps connections open and answers every request
-/// `200` with a JSON body, as Elasticsearch's bulk API or a collector
+/// `200` with the JSON body `answer` gives for it (the request's number,
+/// from 0, and its body), as Elasticsearch's bulk API or a collector
 /// does; counts the connections it accepted and keeps the request bodies.
-fn keep_alive_endpoint() -> (
+fn keep_alive_endpoint(
+    answer: impl Fn(usize, &[u8]) -> String + Send + Sync + 'static,
+) -> (
     String,
     std::sync::Arc<std::sync::atomic::AtomicUsize>,
     Bodies,
@@ -317,21 +320,25 @@ fn keep_alive_endpoint() -> (
     let connections = Arc::new(AtomicUsize::new(0));
     let bodies = Arc::new(Mutex::new(Vec::new()));
     let (count, kept) = (connections.clone(), bodies.clone());
+    let answer = Arc::new(answer);
     std::thread::spawn(move || {
         for stream in listener.incoming() {
             let Ok(mut stream) = stream else { continue };
             count.fetch_add(1, Ordering::SeqCst);
-            let kept = kept.clone();
+            let (kept, answer) = (kept.clone(), answer.clone());
             std::thread::spawn(move || {
                 while let Some((_, _, body)) = read_request(&mut stream) {
-                    kept.lock().unwrap().push(body);
-                    let answer = format!("{{\"errors\":false,\"items\":[{}]}}", "{},".repeat(500));
+                    let text = {
+                        let mut kept = kept.lock().unwrap();
+                        kept.push(body.clone());
+                        answer(kept.len() - 1, &body)
+                    };
                     let head = format!(
                         "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n",
-                        answer.len()
+                        text.len()
                     );
                     if stream.write_all(head.as_bytes()).is_err()
-                        || stream.write_all(answer.as_bytes()).is_err()
+                        || stream.write_all(text.as_bytes()).is_err()
                     {
                         return;
                     }
@@ -347,7 +354,9 @@ fn keep_alive_endpoint() -> (
 #[test]
 fn answers_with_a_body_leave_the_connection_open_for_the_next_request() {
     let (site, dir) = three_articles();
-    let (url, connections, bodies) = keep_alive_endpoint();
+    let (url, connections, bodies) = keep_alive_endpoint(|_, _| {
+        format!("{{\"errors\":false,\"items\":[{}]}}", "{},".repeat(500))
+    });
     let cfg = http_config(dir.path(), &site, &[]);
     let text = std::fs::read_to_string(&cfg).unwrap();
     // A flush (and so a request) per record.
@@ -368,4 +377,96 @@ fn answers_with_a_body_leave_the_connection_open_for_the_next_request() {
         1,
         "all three requests on one connection"
     );
+}
+
+/// `encoding = "elasticsearch"`: an `index` action with the record's id
+/// before each record; a record the bulk API answers 429 for sends the
+/// body again, and a mapping error stops the run without losing a record.
+#[test]
+fn elasticsearch_bulk_requests_are_checked_record_by_record() {
+    let (site, dir) = three_articles();
+    let (url, _, bodies) = keep_alive_endpoint(|n, body| {
+        let ids: Vec<String> = String::from_utf8_lossy(body)
+            .lines()
+            .step_by(2)
+            .map(|action| {
+                let action: Value = serde_json::from_str(action).unwrap();
+                action["index"]["_id"].as_str().unwrap().to_owned()
+            })
+            .collect();
+        let item = |i: usize, status: u16, error: &str| {
+            format!(
+                "{{\"index\":{{\"_id\":\"{}\",\"status\":{status}{error}}}}}",
+                ids[i]
+            )
+        };
+        let (first, errors) = match n {
+            0 => (
+                item(
+                    0,
+                    429,
+                    ",\"error\":{\"type\":\"es_rejected_execution_exception\"}",
+                ),
+                true,
+            ),
+            1 => (
+                item(
+                    0,
+                    400,
+                    ",\"error\":{\"type\":\"mapper_parsing_exception\",\"reason\":\"failed to parse field [published]\"}",
+                ),
+                true,
+            ),
+            _ => (item(0, 201, ""), false),
+        };
+        format!(
+            "{{\"took\":1,\"errors\":{errors},\"items\":[{first},{},{}]}}",
+            item(1, 201, ""),
+            item(2, 201, "")
+        )
+    });
+    let cfg = http_config(
+        dir.path(),
+        &site,
+        &["encoding = \"elasticsearch\"", "index = \"news\""],
+    );
+    let text = std::fs::read_to_string(&cfg).unwrap();
+    std::fs::write(&cfg, text.replace(&site.url("/ingest"), &url)).unwrap();
+
+    let out = newswire(&cfg).arg("once").output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_ne!(out.status.code(), Some(0), "{stderr}");
+    assert!(
+        stderr.contains("mapper_parsing_exception: failed to parse field [published]"),
+        "{stderr}"
+    );
+    let sent = bodies.lock().unwrap().clone();
+    assert_eq!(sent.len(), 2, "the busy answer sent the body again");
+    assert_eq!(sent[0], sent[1]);
+    let lines: Vec<Value> = String::from_utf8(sent[0].clone())
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 6);
+    for pair in lines.chunks(2) {
+        assert_eq!(pair[0]["index"]["_index"], "news");
+        assert_eq!(pair[0]["index"]["_id"], pair[1]["id"]);
+    }
+    assert!(
+        stderr.contains(lines[0]["index"]["_id"].as_str().unwrap()),
+        "{stderr}"
+    );
+
+    // The refused records stayed pending: the next run stores all three.
+    let out = newswire(&cfg).arg("once").output().unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let sent = bodies.lock().unwrap().clone();
+    assert_eq!(sent.len(), 3);
+    assert_eq!(String::from_utf8_lossy(&sent[2]).lines().count(), 6);
 }

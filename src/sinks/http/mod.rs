@@ -1,6 +1,6 @@
 //! The HTTP sink: records POSTed in batches to an endpoint — a Vector,
 //! Logstash or Fluent Bit HTTP input, ClickHouse's `INSERT … FORMAT
-//! JSONEachRow`, a webhook.
+//! JSONEachRow`, Elasticsearch's bulk API, a webhook.
 //!
 //! Records are buffered as request bodies of at most `max_request_bytes`;
 //! [`HttpSink::flush`] sends them in order, and only a 2xx answer to every
@@ -10,7 +10,10 @@
 //! the flush at once, naming the status and the start of the body. Either
 //! way the records stay pending in the state store and are sent again after
 //! a restart, with the same `id`: the endpoint sees each record at least
-//! once, and can drop repeats by `id`.
+//! once, and can drop repeats by `id`. Elasticsearch's bulk API gets its
+//! own framing and answer check (`bulk.rs`).
+
+mod bulk;
 
 use std::collections::VecDeque;
 use std::io::Write;
@@ -73,6 +76,16 @@ pub enum HttpSinkError {
         /// The start of the answer's body.
         body: String,
     },
+    /// Elasticsearch's bulk API took the request but refused records in a
+    /// way sending them again would not mend (a mapping error), or did not
+    /// answer as the bulk API does.
+    #[error("http sink {url}: {message}")]
+    Rejected {
+        /// The endpoint.
+        url: String,
+        /// Which records and why.
+        message: String,
+    },
     /// Requests kept failing transiently for `retry_for`.
     #[error(
         "http sink {url}: {attempts} attempts over {elapsed:?} failed (retry_for is {retry_for:?}); the last: {last}"
@@ -116,6 +129,8 @@ pub struct HttpSink {
     sealed: VecDeque<Chunks>,
     /// Fires when the worker abandons its drain: retries stop.
     stop: CancellationToken,
+    /// The index of `encoding = "elasticsearch"`.
+    index: Option<String>,
 }
 
 impl std::fmt::Debug for HttpSink {
@@ -144,7 +159,7 @@ impl HttpSink {
         };
         let mut headers = header_map(&cfg.headers).map_err(config_err)?;
         let content_type = match cfg.encoding {
-            HttpEncoding::Ndjson => "application/x-ndjson",
+            HttpEncoding::Ndjson | HttpEncoding::Elasticsearch => "application/x-ndjson",
             HttpEncoding::Json => "application/json",
         };
         headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
@@ -197,13 +212,16 @@ impl HttpSink {
             open: Chunks::default(),
             sealed: VecDeque::new(),
             stop,
+            index: (cfg.encoding == HttpEncoding::Elasticsearch)
+                .then(|| cfg.index.clone().unwrap_or_default()),
         })
     }
 
     /// The largest record (JSON) a request body can hold.
     pub fn max_record_bytes(&self) -> usize {
-        // A line's newline, or a JSON array's brackets.
-        self.max_request_bytes.saturating_sub(2)
+        // A line's newline, or a JSON array's brackets; a bulk action line.
+        let framing = 2 + self.index.as_deref().map_or(0, bulk::action_overhead);
+        self.max_request_bytes.saturating_sub(framing)
     }
 
     /// Buffers one record.
@@ -212,18 +230,23 @@ impl HttpSink {
             url: self.url.clone(),
             message: format!("record {}: {e}", record.id),
         })?;
-        self.push(json);
+        self.push(&record.id, json);
         Ok(())
     }
 
     /// Buffers one record already serialized; a record that would take the
     /// open body past `max_request_bytes` starts a new one.
-    pub fn push(&mut self, mut json: Vec<u8>) {
-        if !self.open.is_empty() && self.open.len + json.len() + 2 > self.max_request_bytes {
+    pub fn push(&mut self, id: &str, mut json: Vec<u8>) {
+        let action = self.index.as_deref().map(|index| bulk::action(index, id));
+        let framing = 2 + action.as_ref().map_or(0, Vec::len);
+        if !self.open.is_empty() && self.open.len + json.len() + framing > self.max_request_bytes {
             self.seal();
         }
+        if let Some(action) = action {
+            self.open.push(Bytes::from(action));
+        }
         match self.encoding {
-            HttpEncoding::Ndjson => {
+            HttpEncoding::Ndjson | HttpEncoding::Elasticsearch => {
                 json.push(b'\n');
                 self.open.push(Bytes::from(json));
             }
@@ -288,6 +311,22 @@ impl HttpSink {
                 sent = request => sent,
             };
             let (last, asked) = match sent {
+                Ok(answer) if answer.status().is_success() && self.index.is_some() => {
+                    match self.bulk_outcome(answer).await? {
+                        bulk::Outcome::Stored => {
+                            metrics::http_sink_request("ok");
+                            return Ok(());
+                        }
+                        bulk::Outcome::Busy(why) => (format!("bulk: {why}"), None),
+                        bulk::Outcome::Rejected(why) => {
+                            metrics::http_sink_request("refused");
+                            return Err(HttpSinkError::Rejected {
+                                url: self.url.clone(),
+                                message: why,
+                            });
+                        }
+                    }
+                }
                 Ok(answer) if answer.status().is_success() => {
                     metrics::http_sink_request("ok");
                     // Accepted: only the connection's reuse waits on this.
@@ -450,6 +489,52 @@ fn hint(status: StatusCode) -> &'static str {
     }
 }
 
+impl HttpSink {
+    /// Reads a 2xx answer of the bulk API and says what became of the
+    /// records. An answer that is not a bulk response, or is cut, fails.
+    async fn bulk_outcome(
+        &self,
+        mut answer: reqwest::Response,
+    ) -> Result<bulk::Outcome, HttpSinkError> {
+        let rejected = |message: String| HttpSinkError::Rejected {
+            url: self.url.clone(),
+            message,
+        };
+        let mut body = Vec::new();
+        loop {
+            let chunk = tokio::select! {
+                () = self.stop.cancelled() => {
+                    return Err(HttpSinkError::Abandoned {
+                        url: self.url.clone(),
+                        last: "reading the bulk answer".to_owned(),
+                    });
+                }
+                chunk = answer.chunk() => chunk,
+            };
+            match chunk {
+                Ok(Some(chunk)) if body.len() + chunk.len() <= bulk::MAX_ANSWER => {
+                    body.extend_from_slice(&chunk);
+                }
+                Ok(Some(_)) => {
+                    return Err(rejected(format!(
+                        "the bulk answer is over {} MiB; add `?filter_path=errors,items.*.status,items.*._id,items.*.error` to the url",
+                        bulk::MAX_ANSWER >> 20
+                    )));
+                }
+                Ok(None) => break,
+                // A cut answer: the records may or may not be stored.
+                Err(e) => {
+                    return Ok(bulk::Outcome::Busy(format!(
+                        "reading the answer: {}",
+                        chain(&e)
+                    )));
+                }
+            }
+        }
+        bulk::outcome(&body).map_err(rejected)
+    }
+}
+
 /// Reads `answer` to its end, or until [`DRAINED_BODY`] bytes have come.
 async fn drain(mut answer: reqwest::Response) {
     let mut read = 0;
@@ -484,116 +569,4 @@ async fn quoted_body(mut answer: reqwest::Response) -> String {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn sink(encoding: HttpEncoding, max_request_bytes: usize) -> HttpSink {
-        let cfg: HttpSinkConfig = toml::from_str(&format!(
-            "url = \"http://127.0.0.1:9/ingest\"\nmax_request_bytes = {max_request_bytes}\nencoding = \"{}\"",
-            match encoding {
-                HttpEncoding::Ndjson => "ndjson",
-                HttpEncoding::Json => "json",
-            }
-        ))
-        .unwrap();
-        HttpSink::new(&cfg, CancellationToken::new()).unwrap()
-    }
-
-    fn joined(chunks: &Chunks) -> Vec<u8> {
-        chunks.parts.concat()
-    }
-
-    #[test]
-    fn compressed_bodies_come_in_pieces_and_inflate_to_the_records() {
-        let mut body = Chunks::default();
-        let mut rng = 7u64;
-        for _ in 0..2000 {
-            // Bytes that do not compress much, so there are many pieces.
-            let part: Vec<u8> = (0..100)
-                .map(|_| {
-                    rng ^= rng << 13;
-                    rng ^= rng >> 7;
-                    rng ^= rng << 17;
-                    rng as u8
-                })
-                .collect();
-            body.push(Bytes::from(part));
-        }
-        let gz = body.compressed(Compression::Gzip).unwrap();
-        assert!(gz.parts.len() > 2);
-        assert!(gz.parts.iter().all(|p| p.len() <= COMPRESSED_PIECE));
-        assert_eq!(gz.len, gz.parts.iter().map(Bytes::len).sum::<usize>());
-        let mut inflated = Vec::new();
-        std::io::Read::read_to_end(
-            &mut flate2::read::GzDecoder::new(&joined(&gz)[..]),
-            &mut inflated,
-        )
-        .unwrap();
-        assert_eq!(inflated, joined(&body));
-        let zst = body.compressed(Compression::Zstd).unwrap();
-        assert_eq!(zstd::decode_all(&joined(&zst)[..]).unwrap(), joined(&body));
-    }
-
-    fn record(n: usize) -> Vec<u8> {
-        format!("{{\"id\":\"{n:04}\",\"text\":\"{}\"}}", "x".repeat(80)).into_bytes()
-    }
-
-    #[test]
-    fn bodies_are_split_before_max_request_bytes_and_keep_whole_records() {
-        let mut sink = sink(HttpEncoding::Ndjson, 1024);
-        for n in 0..40 {
-            sink.push(record(n));
-        }
-        sink.seal();
-        assert!(sink.sealed.len() > 1);
-        let mut seen = Vec::new();
-        for body in &sink.sealed {
-            assert!(body.len <= 1024, "{}", body.len);
-            let body = joined(body);
-            let text = std::str::from_utf8(&body).unwrap();
-            assert!(text.ends_with('\n'));
-            for line in text.lines() {
-                let v: serde_json::Value = serde_json::from_str(line).unwrap();
-                seen.push(v["id"].as_str().unwrap().to_owned());
-            }
-        }
-        let expected: Vec<String> = (0..40).map(|n| format!("{n:04}")).collect();
-        assert_eq!(seen, expected, "every record once, in order");
-    }
-
-    #[test]
-    fn json_bodies_are_arrays_within_the_limit() {
-        let mut sink = sink(HttpEncoding::Json, 1024);
-        for n in 0..25 {
-            sink.push(record(n));
-        }
-        sink.seal();
-        let mut count = 0;
-        for body in &sink.sealed {
-            assert!(body.len <= 1024, "{}", body.len);
-            let records: Vec<serde_json::Value> = serde_json::from_slice(&joined(body)).unwrap();
-            count += records.len();
-        }
-        assert_eq!(count, 25);
-        // A record of exactly the largest size fits a body of its own.
-        let mut alone = self::sink(HttpEncoding::Json, 1024);
-        let big = vec![b'1'; alone.max_record_bytes()];
-        alone.push(big);
-        alone.seal();
-        assert_eq!(alone.sealed[0].len, 1024);
-        assert_eq!(joined(&alone.sealed[0]).len(), 1024);
-    }
-
-    #[test]
-    fn transient_statuses_and_hints() {
-        for code in [408, 429, 500, 502, 503, 504] {
-            assert!(is_transient(StatusCode::from_u16(code).unwrap()), "{code}");
-        }
-        for code in [400, 401, 403, 404, 413, 422] {
-            assert!(!is_transient(StatusCode::from_u16(code).unwrap()), "{code}");
-        }
-        assert!(hint(StatusCode::PAYLOAD_TOO_LARGE).contains("max_request_bytes"));
-        assert!(hint(StatusCode::UNAUTHORIZED).contains("headers"));
-        assert_eq!(hint(StatusCode::BAD_REQUEST), "");
-    }
-}
+mod tests;
