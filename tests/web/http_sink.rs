@@ -36,6 +36,25 @@ fn http_config(dir: &Path, site: &Site, keys: &[&str]) -> PathBuf {
     cfg
 }
 
+/// [`http_config`] posting to `url`, an endpoint of the test's own.
+fn endpoint_config(dir: &Path, site: &Site, url: &str, keys: &[&str]) -> PathBuf {
+    let cfg = http_config(dir, site, keys);
+    let text = std::fs::read_to_string(&cfg).unwrap();
+    std::fs::write(&cfg, text.replace(&site.url("/ingest"), url)).unwrap();
+    cfg
+}
+
+/// `newswire once`, which must succeed.
+fn once_ok(cfg: &Path) {
+    let out = newswire(cfg).arg("once").output().unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
 /// The ids of the records in NDJSON request bodies.
 fn ids(bodies: &[Vec<u8>]) -> Vec<String> {
     let mut ids: Vec<String> = bodies
@@ -254,12 +273,7 @@ fn tls_endpoint() -> (String, std::sync::Arc<std::sync::Mutex<Vec<Vec<u8>>>>) {
 fn an_https_endpoint_with_a_private_ca_and_client_certificates() {
     let (site, dir) = three_articles();
     let (url, bodies) = tls_endpoint();
-    let keys = |tls: &str| {
-        let cfg = http_config(dir.path(), &site, &["retry_for = \"1s\"", tls]);
-        let text = std::fs::read_to_string(&cfg).unwrap();
-        std::fs::write(&cfg, text.replace(&site.url("/ingest"), &url)).unwrap();
-        cfg
-    };
+    let keys = |tls: &str| endpoint_config(dir.path(), &site, &url, &["retry_for = \"1s\"", tls]);
 
     // Without the private CA the endpoint's certificate is not trusted.
     let cfg = keys("");
@@ -357,18 +371,11 @@ fn answers_with_a_body_leave_the_connection_open_for_the_next_request() {
     let (url, connections, bodies) = keep_alive_endpoint(|_, _| {
         format!("{{\"errors\":false,\"items\":[{}]}}", "{},".repeat(500))
     });
-    let cfg = http_config(dir.path(), &site, &[]);
-    let text = std::fs::read_to_string(&cfg).unwrap();
+    let cfg = endpoint_config(dir.path(), &site, &url, &[]);
     // A flush (and so a request) per record.
-    let text = text.replace(&site.url("/ingest"), &url) + "[worker]\nbatch_size = 1\n";
+    let text = std::fs::read_to_string(&cfg).unwrap() + "[worker]\nbatch_size = 1\n";
     std::fs::write(&cfg, text).unwrap();
-    let out = newswire(&cfg).arg("once").output().unwrap();
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    once_ok(&cfg);
     let bodies = bodies.lock().unwrap().clone();
     assert_eq!(ids(&bodies).len(), 3);
     assert_eq!(bodies.len(), 3, "one request per record");
@@ -425,13 +432,8 @@ fn elasticsearch_bulk_requests_are_checked_record_by_record() {
             item(2, 201, "")
         )
     });
-    let cfg = http_config(
-        dir.path(),
-        &site,
-        &["encoding = \"elasticsearch\"", "index = \"news\""],
-    );
-    let text = std::fs::read_to_string(&cfg).unwrap();
-    std::fs::write(&cfg, text.replace(&site.url("/ingest"), &url)).unwrap();
+    let keys = ["encoding = \"elasticsearch\"", "index = \"news\""];
+    let cfg = endpoint_config(dir.path(), &site, &url, &keys);
 
     let out = newswire(&cfg).arg("once").output().unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr);
@@ -459,13 +461,7 @@ fn elasticsearch_bulk_requests_are_checked_record_by_record() {
     );
 
     // The refused records stayed pending: the next run stores all three.
-    let out = newswire(&cfg).arg("once").output().unwrap();
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    once_ok(&cfg);
     let sent = bodies.lock().unwrap().clone();
     assert_eq!(sent.len(), 3);
     assert_eq!(String::from_utf8_lossy(&sent[2]).lines().count(), 6);
