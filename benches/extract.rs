@@ -7,7 +7,8 @@
 //! cargo bench --bench extract
 //! ```
 //!
-//! `pipeline` is the whole `extract` path (decode, parse, every stage);
+//! `pipeline` is the whole `extract` path (decode, parse, every stage),
+//! `pipeline_markdown` the same with the Markdown written too;
 //! `parse` is HTML parsing alone, to show how much of the time the stages add;
 //! `depth_scan` the nesting guard's pass alone, and `pipeline_deep_page` a
 //! hostile page of 100,000 nested `<div>`s.
@@ -86,6 +87,20 @@ fn page_text(name: &str) -> String {
 fn pipeline(bencher: divan::Bencher, name: &str) {
     let (bytes, url) = page(name);
     let pipeline = Pipeline::new(&ExtractConfig::default());
+    bencher
+        .with_inputs(|| Page::from_bytes(bytes.to_vec(), Some(url.clone())))
+        .bench_values(|p| pipeline.run(p));
+}
+
+/// [`pipeline`] with `[extract] markdown` on: what writing the Markdown
+/// beside the text costs.
+#[divan::bench(args = NAMES)]
+fn pipeline_markdown(bencher: divan::Bencher, name: &str) {
+    let (bytes, url) = page(name);
+    let pipeline = Pipeline::new(&ExtractConfig {
+        markdown: true,
+        ..ExtractConfig::default()
+    });
     bencher
         .with_inputs(|| Page::from_bytes(bytes.to_vec(), Some(url.clone())))
         .bench_values(|p| pipeline.run(p));
