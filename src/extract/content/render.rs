@@ -202,11 +202,7 @@ impl Renderer<'_> {
         let name = e.name();
         match name {
             "br" => {
-                let trimmed = self.line.trim_end().len();
-                self.line.truncate(trimmed);
-                if !self.line.is_empty() {
-                    self.line.push('\n');
-                }
+                end_line(&mut self.line);
                 if let Some(md) = &mut self.md {
                     md.line_break();
                 }
@@ -237,7 +233,12 @@ impl Renderer<'_> {
                     _ => BlockKind::Paragraph,
                 };
                 self.open.push((id, kind));
-                let shape = Shape::of(name, e.read_attr("start"), &mut self.shapes);
+                // Shapes matter to the Markdown alone: no attribute read
+                // nor list count for the plain text.
+                let shape = match self.md {
+                    Some(_) => Shape::of(name, e.read_attr("start"), &mut self.shapes),
+                    None => Shape::Other,
+                };
                 self.shapes.push(shape);
             }
             _ => {
@@ -291,17 +292,18 @@ impl Renderer<'_> {
         };
         self.line.clear();
         let link_chars = std::mem::take(&mut self.link_chars);
-        let table = self
-            .shapes
-            .iter()
-            .rposition(|s| *s == Shape::Table)
-            .map(|i| self.open[i].0);
-        let pre = self.pre_depth > 0;
         let markdown = match &mut self.md {
-            Some(md) if !text.is_empty() => md.finish(&mut self.shapes, pre, table).map(Box::new),
             Some(md) => {
-                md.finish(&mut self.shapes, pre, table);
-                None
+                let table = self
+                    .shapes
+                    .iter()
+                    .rposition(|s| *s == Shape::Table)
+                    .map(|i| self.open[i].0);
+                // Finished even for a block without text: that resets
+                // the Markdown line too.
+                md.finish(&mut self.shapes, self.pre_depth > 0, table)
+                    .filter(|_| !text.is_empty())
+                    .map(Box::new)
             }
             None => None,
         };
@@ -324,5 +326,15 @@ impl Renderer<'_> {
             node,
             markdown,
         });
+    }
+}
+
+/// A `<br>`: trailing spaces go, and a line break follows unless the
+/// block has no text yet. The plain text and the Markdown both use it.
+pub(super) fn end_line(line: &mut String) {
+    let trimmed = line.trim_end().len();
+    line.truncate(trimmed);
+    if !line.is_empty() {
+        line.push('\n');
     }
 }

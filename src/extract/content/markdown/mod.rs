@@ -198,11 +198,7 @@ impl<'a> MarkdownLine<'a> {
 
     /// A `<br>`.
     pub(super) fn line_break(&mut self) {
-        let trimmed = self.line.trim_end().len();
-        self.line.truncate(trimmed);
-        if !self.line.is_empty() {
-            self.line.push('\n');
-        }
+        super::render::end_line(&mut self.line);
     }
 
     /// A block opens inside the innermost container of `open`: a row it
