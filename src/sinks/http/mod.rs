@@ -500,62 +500,59 @@ impl HttpSink {
             url: self.url.clone(),
             message,
         };
-        let mut body = Vec::new();
-        loop {
-            let chunk = tokio::select! {
-                () = self.stop.cancelled() => {
-                    return Err(HttpSinkError::Abandoned {
-                        url: self.url.clone(),
-                        last: "reading the bulk answer".to_owned(),
-                    });
-                }
-                chunk = answer.chunk() => chunk,
-            };
-            match chunk {
-                Ok(Some(chunk)) if body.len() + chunk.len() <= bulk::MAX_ANSWER => {
-                    body.extend_from_slice(&chunk);
-                }
-                Ok(Some(_)) => {
-                    return Err(rejected(format!(
-                        "the bulk answer is over {} MiB; add `?filter_path=errors,items.*.status,items.*._id,items.*.error` to the url",
-                        bulk::MAX_ANSWER >> 20
-                    )));
-                }
-                Ok(None) => break,
-                // A cut answer: the records may or may not be stored.
-                Err(e) => {
-                    return Ok(bulk::Outcome::Busy(format!(
-                        "reading the answer: {}",
-                        chain(&e)
-                    )));
-                }
+        let read = tokio::select! {
+            () = self.stop.cancelled() => {
+                return Err(HttpSinkError::Abandoned {
+                    url: self.url.clone(),
+                    last: "reading the bulk answer".to_owned(),
+                });
             }
+            read = read_at_most(&mut answer, bulk::MAX_ANSWER + 1) => read,
+        };
+        match read {
+            (body, Ok(true)) => bulk::outcome(&body).map_err(rejected),
+            (_, Ok(false)) => Err(rejected(format!(
+                "the bulk answer is over {} MiB; add `?filter_path=errors,items.*.status,items.*._id,items.*.error` to the url",
+                bulk::MAX_ANSWER >> 20
+            ))),
+            // A cut answer: the records may or may not be stored.
+            (_, Err(e)) => Ok(bulk::Outcome::Busy(format!(
+                "reading the answer: {}",
+                chain(&e)
+            ))),
         }
-        bulk::outcome(&body).map_err(rejected)
     }
 }
 
 /// Reads `answer` to its end, or until [`DRAINED_BODY`] bytes have come.
 async fn drain(mut answer: reqwest::Response) {
-    let mut read = 0;
-    while read <= DRAINED_BODY {
+    // The records are accepted: how the body ends only decides whether
+    // the connection is reused.
+    let _ = read_at_most(&mut answer, DRAINED_BODY + 1).await;
+}
+
+/// Reads `answer`'s body to its end, or until it holds `limit` bytes or
+/// more (in whole chunks): the bytes, and whether the end came (`Err` when
+/// the body broke off).
+async fn read_at_most(
+    answer: &mut reqwest::Response,
+    limit: usize,
+) -> (Vec<u8>, Result<bool, reqwest::Error>) {
+    let mut bytes = Vec::new();
+    while bytes.len() < limit {
         match answer.chunk().await {
-            Ok(Some(chunk)) => read += chunk.len(),
-            Ok(None) | Err(_) => return,
+            Ok(Some(chunk)) => bytes.extend_from_slice(&chunk),
+            Ok(None) => return (bytes, Ok(true)),
+            Err(e) => return (bytes, Err(e)),
         }
     }
+    (bytes, Ok(false))
 }
 
 /// The start of an answer's body, on one line, for an error message. The
 /// rest is not read: a misbehaving endpoint cannot fill memory.
 async fn quoted_body(mut answer: reqwest::Response) -> String {
-    let mut bytes = Vec::new();
-    while bytes.len() < QUOTED_BODY {
-        match answer.chunk().await {
-            Ok(Some(chunk)) => bytes.extend_from_slice(&chunk),
-            Ok(None) | Err(_) => break,
-        }
-    }
+    let (bytes, _) = read_at_most(&mut answer, QUOTED_BODY).await;
     let text = String::from_utf8_lossy(&bytes);
     let mut line: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
     if line.chars().count() > QUOTED_BODY {
