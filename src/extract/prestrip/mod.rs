@@ -168,13 +168,9 @@ fn element(
     let name = &b[lt + 1..name_end];
     let is = |n: &str| name.eq_ignore_ascii_case(n.as_bytes());
     let cut_attrs = |cuts: &mut Cuts<'_>| {
-        let link = cuts.links && is("a");
         for a in attrs {
             let attr = &b[a.name.0..a.name.1];
-            if link && attr.eq_ignore_ascii_case(b"href") {
-                continue;
-            }
-            if unread_attribute(name, attr, a.value.map(|(s, e)| &b[s..e])) {
+            if unread_attribute(name, attr, a.value.map(|(s, e)| &b[s..e]), cuts.links) {
                 cuts.cut(a.start, a.end);
             }
         }
@@ -267,9 +263,10 @@ fn kept(name: &[u8]) -> bool {
 /// (`clean` looks only for `display:none` and `visibility:hidden`), and
 /// `href` outside `<link>` and `<base>` (the canonical and base URL are
 /// the only ones read; on the text's links it is a tenth of the page's
-/// bytes). Every attribute left out is one the tokenizer does not copy,
-/// intern and store.
-fn unread_attribute(element: &[u8], name: &[u8], value: Option<&[u8]>) -> bool {
+/// bytes), and outside `<a>` too when `links` (the Markdown's targets).
+/// Every attribute left out is one the tokenizer does not copy, intern
+/// and store.
+fn unread_attribute(element: &[u8], name: &[u8], value: Option<&[u8]>, links: bool) -> bool {
     // Matched on a lower-cased copy, as the tokenizer lower-cases names.
     let mut lower = [0u8; 16];
     let Some(buf) = lower.get_mut(..name.len()) else {
@@ -280,7 +277,9 @@ fn unread_attribute(element: &[u8], name: &[u8], value: Option<&[u8]>) -> bool {
     match &*buf {
         b"style" => value.is_none_or(|v| !crate::extract::clean::style_may_hide(v)),
         b"href" => {
-            !(element.eq_ignore_ascii_case(b"link") || element.eq_ignore_ascii_case(b"base"))
+            !(element.eq_ignore_ascii_case(b"link")
+                || element.eq_ignore_ascii_case(b"base")
+                || (links && element.eq_ignore_ascii_case(b"a")))
         }
         _ => !kept(buf),
     }
